@@ -1,0 +1,70 @@
+import { Option } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
+import { indexDataset, type DatasetIndex, type Sample } from '../../data/dataset.js';
+import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../data/loader.js';
+import { DataError } from '../../errors.js';
+import { batchTensors, evalBatch } from '../../train/local-engine.js';
+import { loadTrainedModel } from '../../train/restore.js';
+import type { CommandModule } from '../command.js';
+import { parseIntFlag } from '../parse.js';
+
+const SPLITS = ['test', 'val', 'train', 'all'] as const;
+
+export const evaluateCommand: CommandModule = (program, { io, exit }) => {
+  program
+    .command('evaluate')
+    .description('accuracy and confusion matrix of a trained run on a dataset split')
+    .requiredOption('--model <run>', 'run directory (or .sgck checkpoint file)')
+    .requiredOption('--data <dir>', 'dataset directory')
+    .addOption(new Option('--split <name>', 'which split to evaluate (the run\'s seed and fractions recreate it)').choices(SPLITS).default('test'))
+    .option('--batch-size <n>', 'inference batch size', '32')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--json', 'print JSON')
+    .action(async (flags: { model: string; data: string; split: (typeof SPLITS)[number]; batchSize: string; backend: BackendChoice; json?: boolean }) => {
+      const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
+      await initBackend(flags.backend);
+      const { model, meta } = await loadTrainedModel(flags.model);
+      try {
+        const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };
+        const index: DatasetIndex = await indexDataset(flags.data, { valFraction: cfg.valFraction ?? 0.1, testFraction: cfg.testFraction ?? 0.1, seed: cfg.seed ?? meta.seed });
+        if (index.classes.join('\u0000') !== meta.classes.join('\u0000')) {
+          throw new DataError(index.root, `classes differ from the model's (${meta.classes.join(', ')})`);
+        }
+        const samples: Sample[] = flags.split === 'all' ? [...index.train, ...index.val, ...index.test] : index[flags.split];
+        const k = meta.classes.length;
+        const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+        const skip = new SkipLog();
+        const { imageSize, channels } = meta.model;
+        let correct = 0;
+        let count = 0;
+        let lossSum = 0;
+        const loader = { imageSize, channels, batchSize, prefetch: 2, concurrency: DEFAULT_DECODE_CONCURRENCY };
+        for await (const batch of loadBatches(samples, samples.map((_, i) => i), loader, skip)) {
+          const { x, y } = batchTensors(batch, imageSize, channels);
+          const r = evalBatch(model, x, y);
+          tf.dispose([x, y]);
+          lossSum += r.lossSum;
+          for (let i = 0; i < batch.size; i++) {
+            confusion[batch.y[i]!]![r.predictions[i]!] += 1;
+            if (batch.y[i] === r.predictions[i]) correct += 1;
+          }
+          count += batch.size;
+        }
+        const accuracy = count > 0 ? correct / count : 0;
+        if (skip.summary()) io.err(`warning: ${skip.summary()}`);
+        if (flags.json) {
+          io.out(JSON.stringify({ split: flags.split, accuracy, loss: lossSum / Math.max(1, count), count, classes: meta.classes, confusion }, null, 2));
+        } else {
+          io.out(`${flags.split} accuracy: ${(100 * accuracy).toFixed(2)}% (${correct}/${count}), loss ${(lossSum / Math.max(1, count)).toFixed(4)}`);
+          io.out('confusion (rows: true, columns: predicted):');
+          const w = Math.max(...meta.classes.map((c) => c.length), 5);
+          io.out(`${''.padEnd(w)} ${meta.classes.map((c) => c.slice(0, 6).padStart(6)).join(' ')}`);
+          confusion.forEach((row, i) => io.out(`${meta.classes[i]!.padEnd(w)} ${row.map((v) => String(v).padStart(6)).join(' ')}`));
+        }
+        exit(0);
+      } finally {
+        model.dispose();
+      }
+    });
+};

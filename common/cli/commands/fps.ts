@@ -1,0 +1,32 @@
+import { Option } from 'commander';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
+import { DEFAULT_FPS_BATCHES } from '../../train/options.js';
+import { measureFps } from '../../train/fps.js';
+import { loadTrainedModel } from '../../train/restore.js';
+import type { CommandModule } from '../command.js';
+import { parseIntFlag } from '../parse.js';
+
+export const fpsCommand: CommandModule = (program, { io, exit }) => {
+  program
+    .command('fps')
+    .description('inference FPS: images / summed forward time of N batches (the seed\'s definition)')
+    .requiredOption('--model <run>', 'run directory (or .sgck checkpoint file)')
+    .option('--batches <n>', 'timed batches', String(DEFAULT_FPS_BATCHES))
+    .option('--batch-size <n>', 'images per batch', '32')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--json', 'print JSON')
+    .action(async (flags: { model: string; batches: string; batchSize: string; backend: BackendChoice; json?: boolean }) => {
+      const batches = parseIntFlag(flags.batches, '--batches');
+      const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
+      const backend = await initBackend(flags.backend);
+      const { model } = await loadTrainedModel(flags.model);
+      try {
+        const r = measureFps(model, batches, batchSize);
+        if (flags.json) io.out(JSON.stringify({ ...r, batches, batchSize, backend: backend.kind }));
+        else io.out(`FPS: ${r.fps.toFixed(1)} (${r.images} images in ${r.seconds.toFixed(3)} s of forward time, ${batches} batches of ${batchSize}, ${backend.kind})`);
+      } finally {
+        model.dispose();
+      }
+      exit(0);
+    });
+};

@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { runTrain } from '../../train/run.js';
+import type { CommandModule } from '../command.js';
+import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
+
+export const trainCommand: CommandModule = (program, { io, exit }) => {
+  const cmd = new Command('train').description('train the seed CNN in this process (Adam, softmax cross-entropy)');
+  addTrainFlags(cmd, { dataRequired: true }).action(async (flags: Record<string, unknown>) => {
+    await runTrain(trainOptionsFromFlags(flags), io);
+    exit(0);
+  });
+  program.addCommand(cmd);
+};

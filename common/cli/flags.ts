@@ -1,0 +1,55 @@
+// Flag definitions shared by every command that trains (train, start, coordinator, cluster), so
+// they spell and validate options the same way.
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES } from '../backend/select.js';
+import { PRESETS, PROGRESS_MODES, parseTrainOptions, type TrainOptions } from '../train/options.js';
+
+export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Command {
+  return cmd
+    .addOption(new Option('--data <dir>', 'dataset directory (ImageFolder, or train/val/test subfolders)').makeOptionMandatory(opts.dataRequired))
+    .addOption(new Option('--preset <name>', 'start from a named configuration').choices(Object.keys(PRESETS)))
+    .option('--epochs <n>', 'epochs to train (default 20)')
+    .option('--batch-size <n>', 'global batch size (default 32)')
+    .option('--lr <rate>', 'Adam learning rate (default 1e-5, the seed\'s)')
+    .option('--image-size <n>', 'input height and width (default 256)')
+    .option('--channels <n>', 'input channels, 1 or 3 (default 3)')
+    .addOption(new Option('--backend <name>', 'compute backend (default auto)').choices(BACKEND_CHOICES))
+    .option('--seed <n>', 'seed for init, split, shuffling and dropout (default 42)')
+    .option('--out <dir>', 'run directory for checkpoints and report.json (default runs/latest)')
+    .option('--report <file>', 'also write the JSON report here')
+    .option('--no-dropout', 'disable dropout (exact equivalence checks)')
+    .option('--val-fraction <f>', 'validation share of each class (default 0.1)')
+    .option('--test-fraction <f>', 'test share of each class (default 0.1)')
+    .option('--no-audit', 'skip the duplicate-image leak audit')
+    .option('--prefetch <n>', 'batches decoded ahead of compute (default 2)')
+    .option('--fps-batches <n>', 'test batches timed for FPS (default 10)')
+    .addOption(new Option('--progress <mode>', 'progress display (default auto: bars on a TTY)').choices(PROGRESS_MODES))
+    .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)');
+}
+
+/** Commander's parsed flags → validated TrainOptions. Flags the user did not give stay undefined so presets apply. */
+export function trainOptionsFromFlags(flags: Record<string, unknown>, overrides: Partial<TrainOptions> = {}): TrainOptions {
+  return parseTrainOptions(
+    {
+      data: flags.data ?? overrides.data,
+      epochs: flags.epochs,
+      batchSize: flags.batchSize,
+      lr: flags.lr,
+      imageSize: flags.imageSize,
+      channels: flags.channels,
+      backend: flags.backend,
+      seed: flags.seed,
+      out: flags.out ?? overrides.out,
+      report: flags.report,
+      dropout: flags.dropout === false ? false : undefined,
+      valFraction: flags.valFraction,
+      testFraction: flags.testFraction,
+      audit: flags.audit === false ? false : undefined,
+      prefetch: flags.prefetch,
+      fpsBatches: flags.fpsBatches,
+      progress: flags.progress,
+      maxStepsPerEpoch: flags.maxSteps,
+    },
+    (flags.preset as string | undefined) ?? (overrides as { preset?: string }).preset,
+  );
+}

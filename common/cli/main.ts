@@ -1,0 +1,73 @@
+// The `syncgrad` program. main(argv) returns an exit code and never calls process.exit, so tests
+// drive every command in-process. User errors print one line; anything else is a bug and keeps
+// its stack.
+import { Command, CommanderError } from 'commander';
+import { isSyncgradError } from '../errors.js';
+import { processIo, type Io } from '../io.js';
+import type { CommandContext, CommandModule } from './command.js';
+import { auditCommand } from './commands/audit.js';
+import { convDemoCommand } from './commands/conv-demo.js';
+import { doctorCommand } from './commands/doctor.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { fpsCommand } from './commands/fps.js';
+import { makeDatasetCommand } from './commands/make-dataset.js';
+import { predictCommand } from './commands/predict.js';
+import { startCommand } from './commands/start.js';
+import { summaryCommand } from './commands/summary.js';
+import { trainCommand } from './commands/train.js';
+
+export const COMMANDS: CommandModule[] = [
+  startCommand,
+  trainCommand,
+  evaluateCommand,
+  predictCommand,
+  fpsCommand,
+  summaryCommand,
+  auditCommand,
+  makeDatasetCommand,
+  convDemoCommand,
+  doctorCommand,
+];
+
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('syncgrad')
+    .description('synchronous data-parallel training of image classifiers with TensorFlow.js')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s.trimEnd()),
+      writeErr: (s) => ctx.io.err(s.trimEnd()),
+    });
+  for (const add of COMMANDS) add(program, ctx);
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) });
+    for (const sub of cmd.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) });
+  }
+  return program;
+}
+
+/** Maps anything thrown to an exit code, printing one clean line for user errors. */
+export function reportError(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) return e.exitCode;
+  if (isSyncgradError(e) && e.isUserError) {
+    io.err(`syncgrad: ${e.message}`);
+    return e.name === 'ConfigError' ? 2 : 1;
+  }
+  io.err(`syncgrad: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return 70;
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  const program = buildProgram({ io, exit: (c) => (code = c) });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    return reportError(e, io);
+  }
+  return code;
+}

@@ -1,0 +1,85 @@
+// The small set of error classes syncgrad throws. Every class sets `name` and carries `cause`,
+// and `isUserError` tells the CLI to print one clean line instead of a stack trace.
+
+export interface ErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class: anything syncgrad throws on purpose. */
+export class SyncgradError extends Error {
+  /** True when the fault is in what the user asked for (a path, a flag, a file), not in syncgrad. */
+  readonly isUserError: boolean = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SyncgradError';
+  }
+}
+
+/** A flag, option or config value is invalid. */
+export class ConfigError extends SyncgradError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A dataset problem: missing directory, empty class, mismatched splits. Names the path. */
+export class DataError extends SyncgradError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(`${message}: ${path}`, options);
+    this.name = 'DataError';
+    this.path = path;
+  }
+}
+
+/** One image could not be decoded. The loader counts these and skips the file. */
+export class ImageDecodeError extends SyncgradError {
+  readonly path: string;
+  constructor(path: string, options?: ErrorOptions) {
+    super(`cannot decode image: ${path}`, options);
+    this.name = 'ImageDecodeError';
+    this.path = path;
+  }
+}
+
+/** A checkpoint is missing, truncated, or does not match the model it is loaded into. */
+export class CheckpointError extends SyncgradError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: ErrorOptions) {
+    super(`${message}: ${path}`, options);
+    this.name = 'CheckpointError';
+    this.path = path;
+  }
+}
+
+/** A compute backend is unavailable or failed to initialise. */
+export class BackendError extends SyncgradError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BackendError';
+  }
+}
+
+/** A malformed or unexpected message on the wire. Never a user error: it is logged and counted. */
+export class ProtocolError extends SyncgradError {
+  override readonly isUserError = false;
+  readonly reason: string;
+  constructor(reason: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProtocolError';
+    this.reason = reason;
+  }
+}
+
+/** Something did not answer in time (a worker, a server). */
+export class TimeoutError extends SyncgradError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function isSyncgradError(e: unknown): e is SyncgradError {
+  return e instanceof SyncgradError;
+}

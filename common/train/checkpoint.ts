@@ -1,0 +1,147 @@
+// Checkpoints: one self-describing file per run (weights + Adam state + epoch + RNG state), so a
+// half-written checkpoint can never pair new weights with old optimizer state. Written to a temp
+// file in the same directory, fsync'd, then renamed over the old one: a crash leaves either the
+// previous checkpoint or the new one, never a torn file.
+//
+// Layout: MAGIC (8 bytes) | header length (u32 LE) | header JSON (UTF-8, padded to 4 bytes) | f32 LE blobs.
+import { open, readFile, rename, rm, stat, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CheckpointError } from '../errors.js';
+import { paramSpecs, validateModelConfig, type ModelConfig } from '../model/spec.js';
+import type { RngState } from '../rng.js';
+import type { AdamState } from './optimizer.js';
+
+const MAGIC = Buffer.from('SGCKPT01', 'ascii');
+export const CHECKPOINT_FILE = 'checkpoint.sgck';
+/** A header bigger than this is corruption, not a real checkpoint (real ones are ~2 KB). */
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+
+export interface CheckpointMeta {
+  model: ModelConfig;
+  classes: string[];
+  /** Epochs completed. */
+  epoch: number;
+  /** Optimizer steps completed. */
+  step: number;
+  learningRate: number;
+  seed: number;
+  rng: RngState;
+  /** Free-form: the training options, for `evaluate` and resume. */
+  config: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Checkpoint {
+  meta: CheckpointMeta;
+  weights: Float32Array[];
+  optimizer: AdamState;
+}
+
+interface BlobRef {
+  name: string;
+  length: number;
+}
+
+interface Header {
+  format: 1;
+  meta: CheckpointMeta;
+  blobs: BlobRef[];
+}
+
+/** Accepts a run directory or the checkpoint file itself. */
+export function checkpointPath(runOrFile: string): string {
+  return runOrFile.endsWith('.sgck') ? runOrFile : join(runOrFile, CHECKPOINT_FILE);
+}
+
+export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promise<string> {
+  const path = checkpointPath(runOrFile);
+  await mkdir(dirname(path), { recursive: true });
+  const specs = paramSpecs(ckpt.meta.model);
+  const blobs: { name: string; data: Float32Array }[] = [];
+  ckpt.weights.forEach((w, i) => blobs.push({ name: `param/${specs[i]!.name}`, data: w }));
+  ckpt.optimizer.m.forEach((w, i) => blobs.push({ name: `adam_m/${specs[i]!.name}`, data: w }));
+  ckpt.optimizer.v.forEach((w, i) => blobs.push({ name: `adam_v/${specs[i]!.name}`, data: w }));
+  const meta = { ...ckpt.meta, step: ckpt.optimizer.step };
+  const header: Header = { format: 1, meta, blobs: blobs.map((b) => ({ name: b.name, length: b.data.length })) };
+  let json = Buffer.from(JSON.stringify(header), 'utf8');
+  json = Buffer.concat([json, Buffer.alloc((4 - (json.length % 4)) % 4, 0x20)]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.write(MAGIC);
+    await fh.write(len);
+    await fh.write(json);
+    for (const b of blobs) await fh.write(toLittleEndianBytes(b.data));
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw new CheckpointError(path, 'cannot write checkpoint', { cause: e });
+  }
+  await fh.close();
+  await rename(tmp, path);
+  return path;
+}
+
+function toLittleEndianBytes(a: Float32Array): Uint8Array {
+  // Every platform Node runs on is little-endian; the format says LE so it stays portable.
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export async function loadCheckpoint(runOrFile: string): Promise<Checkpoint> {
+  const path = checkpointPath(runOrFile);
+  try {
+    await stat(path);
+  } catch (e) {
+    throw new CheckpointError(path, 'checkpoint not found', { cause: e });
+  }
+  const buf = await readFile(path);
+  if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) throw new CheckpointError(path, 'not a syncgrad checkpoint');
+  const hlen = buf.readUInt32LE(8);
+  if (hlen > MAX_HEADER_BYTES || 12 + hlen > buf.length) throw new CheckpointError(path, 'checkpoint header is truncated');
+  let header: Header;
+  try {
+    header = JSON.parse(buf.subarray(12, 12 + hlen).toString('utf8')) as Header;
+  } catch (e) {
+    throw new CheckpointError(path, 'checkpoint header is corrupt', { cause: e });
+  }
+  if (header.format !== 1) throw new CheckpointError(path, `unsupported checkpoint format ${String(header.format)}`);
+  try {
+    validateModelConfig(header.meta.model);
+  } catch (e) {
+    throw new CheckpointError(path, 'checkpoint has an invalid model config', { cause: e });
+  }
+  const specs = paramSpecs(header.meta.model);
+  const expectedBytes = header.blobs.reduce((a, b) => a + b.length * 4, 0);
+  if (12 + hlen + expectedBytes !== buf.length) throw new CheckpointError(path, 'checkpoint is truncated or has trailing bytes');
+  // Copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset.
+  const body = new Float32Array(expectedBytes / 4);
+  new Uint8Array(body.buffer).set(buf.subarray(12 + hlen));
+  const byName = new Map<string, Float32Array>();
+  let off = 0;
+  for (const b of header.blobs) {
+    byName.set(b.name, body.subarray(off, off + b.length));
+    off += b.length;
+  }
+  const take = (prefix: string, required: boolean): Float32Array[] => {
+    const out: Float32Array[] = [];
+    for (const s of specs) {
+      const a = byName.get(`${prefix}/${s.name}`);
+      if (!a) {
+        if (required) throw new CheckpointError(path, `checkpoint lacks ${prefix}/${s.name}`);
+        return [];
+      }
+      if (a.length !== s.size) throw new CheckpointError(path, `${prefix}/${s.name} has ${a.length} values, model needs ${s.size}`);
+      out.push(a);
+    }
+    return out;
+  };
+  return {
+    meta: header.meta,
+    weights: take('param', true),
+    optimizer: { step: header.meta.step, m: take('adam_m', false), v: take('adam_v', false) },
+  };
+}

@@ -1,0 +1,60 @@
+// The seam between the training loop and where steps run. The single-process engine computes and
+// applies gradients in this process; the cluster's engine ships the same global batches to workers.
+// The loop (bars, epoch lines, checkpoints, report) is shared, so both print and report alike.
+import type { AdamState } from './optimizer.js';
+
+export interface StepStats {
+  /** Mean loss over the global batch. */
+  loss: number;
+  correct: number;
+  count: number;
+  /** Seconds spent computing gradients (the slowest worker's, in a cluster). */
+  computeSeconds: number;
+  /** Seconds spent moving gradients and weights (0 in one process). */
+  exchangeSeconds: number;
+}
+
+export interface EvalStats {
+  correct: number;
+  count: number;
+  lossSum: number;
+  /** Summed forward time of the first `fpsBatches` batches and the images in them: the seed's FPS. */
+  fpsSeconds: number;
+  fpsImages: number;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+}
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export interface EngineSnapshot {
+  weights: Float32Array[];
+  optimizer: AdamState;
+}
+
+export interface TrainEngine {
+  /** Backend description for the report, e.g. `wasm`. */
+  readonly backend: string;
+  readonly paramCount: number;
+  /** Runs one epoch over `order` (indices into the train split) in global batches. */
+  trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void): Promise<void>;
+  /** Inference over a whole split, every sample once. */
+  evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats>;
+  snapshot(): Promise<EngineSnapshot>;
+  close(): Promise<void>;
+}
+
+export function emptyConfusion(classes: number): number[][] {
+  return Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+}
+
+export function mergeEval(a: EvalStats, b: EvalStats): EvalStats {
+  return {
+    correct: a.correct + b.correct,
+    count: a.count + b.count,
+    lossSum: a.lossSum + b.lossSum,
+    fpsSeconds: a.fpsSeconds + b.fpsSeconds,
+    fpsImages: a.fpsImages + b.fpsImages,
+    confusion: a.confusion.map((row, i) => row.map((v, j) => v + b.confusion[i]![j]!)),
+  };
+}

@@ -1,0 +1,32 @@
+// Inference throughput as the seed defined it: images divided by the summed forward time of
+// `batches` batches in inference mode. One untimed warm-up batch first, because the first call
+// of each shape pays for kernel set-up (XNNPACK operator creation on wasm).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Cnn } from '../model/cnn.js';
+
+export interface FpsResult {
+  fps: number;
+  images: number;
+  seconds: number;
+}
+
+export function measureFps(model: Cnn, batches: number, batchSize: number): FpsResult {
+  const { imageSize: s, channels: c } = model.config;
+  const x = tf.randomUniform([batchSize, s, s, c], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const run = () => {
+    const t0 = performance.now();
+    const logits = model.forward(x, { training: false });
+    logits.dataSync();
+    logits.dispose();
+    return (performance.now() - t0) / 1000;
+  };
+  try {
+    run();
+    let seconds = 0;
+    for (let i = 0; i < batches; i++) seconds += run();
+    const images = batches * batchSize;
+    return { fps: images / seconds, images, seconds };
+  } finally {
+    x.dispose();
+  }
+}

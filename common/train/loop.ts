@@ -1,0 +1,135 @@
+// The epoch loop shared by `train` and the cluster coordinator: progress bars, epoch lines,
+// validation, checkpoints, test accuracy, FPS and the report.
+import type { DatasetIndex } from '../data/dataset.js';
+import type { Io } from '../io.js';
+import type { ModelConfig } from '../model/spec.js';
+import { Rng } from '../rng.js';
+import { saveCheckpoint } from './checkpoint.js';
+import type { EvalStats, SplitName, TrainEngine } from './engine.js';
+import type { TrainOptions } from './options.js';
+import { ProgressBar, type ProgressSink } from './progress.js';
+import type { EpochReport, StepTiming, TrainReport } from './report.js';
+
+export interface LoopContext {
+  options: TrainOptions;
+  model: ModelConfig;
+  index: DatasetIndex;
+  engine: TrainEngine;
+  io: Io;
+  /** The dropout-seed stream; checkpointed so a resumed run continues it. */
+  rng: Rng;
+  /** Epochs already completed (resume). */
+  startEpoch?: number;
+  /** Called after each epoch (metrics, cluster bookkeeping). */
+  onEpoch?: (e: EpochReport) => void;
+  /** Called after each step (metrics). */
+  onStep?: (s: { epoch: number; step: number; loss: number; correct: number; count: number; computeSeconds: number; exchangeSeconds: number }) => void;
+  skippedImages: () => number;
+  recordStepTimings?: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** Each epoch's sample order: a permutation keyed by (seed, epoch), like DistributedSampler.set_epoch. */
+export function epochOrder(seed: number, epoch: number, n: number): number[] {
+  return Rng.derive(seed, 'epoch', epoch).permutation(n);
+}
+
+export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
+  const { options: o, index, engine, io } = ctx;
+  const startedAt = new Date().toISOString();
+  const sink: ProgressSink = { stream: io.progressStream, line: io.err, mode: o.progress };
+  const fullSteps = Math.ceil(index.train.length / o.batchSize);
+  const stepsPerEpoch = o.maxStepsPerEpoch !== undefined ? Math.min(o.maxStepsPerEpoch, fullSteps) : fullSteps;
+  const epochs: EpochReport[] = [];
+  const steps: StepTiming[] = [];
+  let globalStep = 0;
+
+  const evaluate = async (split: SplitName, label: string, fpsBatches: number): Promise<EvalStats> => {
+    const bar = new ProgressBar(sink, label, Math.ceil(index[split].length / o.batchSize));
+    try {
+      return await engine.evaluate(split, fpsBatches, (done) => bar.update(done));
+    } finally {
+      bar.stop();
+    }
+  };
+
+  for (let epoch = (ctx.startEpoch ?? 0) + 1; epoch <= o.epochs; epoch++) {
+    const t0 = performance.now();
+    const bar = new ProgressBar(sink, `Epoch ${epoch}/${o.epochs}`, stepsPerEpoch);
+    let lossSum = 0;
+    let correct = 0;
+    let count = 0;
+    let step = 0;
+    try {
+      await engine.trainEpoch(epoch, epochOrder(o.seed, epoch, index.train.length), (s) => {
+        step += 1;
+        globalStep += 1;
+        lossSum += s.loss * s.count;
+        correct += s.correct;
+        count += s.count;
+        if (ctx.recordStepTimings) steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds });
+        ctx.onStep?.({ epoch, step: globalStep, ...s });
+        bar.update(step, `loss=${s.loss.toFixed(4)}`);
+      });
+    } finally {
+      bar.stop();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const val = index.val.length > 0 ? await evaluate('val', 'Validation', 0) : undefined;
+    const e: EpochReport = {
+      epoch,
+      trainLoss: count > 0 ? lossSum / count : Number.NaN,
+      trainAccuracy: count > 0 ? correct / count : 0,
+      valLoss: val && val.count > 0 ? val.lossSum / val.count : Number.NaN,
+      valAccuracy: val && val.count > 0 ? val.correct / val.count : 0,
+      imagesPerSecond: count / seconds,
+      seconds,
+    };
+    epochs.push(e);
+    io.out(
+      `Epoch ${epoch}/${o.epochs}: train loss ${e.trainLoss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, ` +
+        `val loss ${e.valLoss.toFixed(4)}, val acc ${pct(e.valAccuracy)}, ${e.imagesPerSecond.toFixed(1)} img/s (${seconds.toFixed(1)} s)`,
+    );
+    const snap = await engine.snapshot();
+    await saveCheckpoint(o.out, {
+      meta: {
+        model: ctx.model,
+        classes: index.classes,
+        epoch,
+        step: snap.optimizer.step,
+        learningRate: o.lr,
+        seed: o.seed,
+        rng: ctx.rng.getState(),
+        config: { ...o },
+        createdAt: new Date().toISOString(),
+      },
+      ...snap,
+    });
+    ctx.onEpoch?.(e);
+  }
+
+  const test = index.test.length > 0 ? await evaluate('test', 'Test', o.fpsBatches) : undefined;
+  const testAccuracy = test && test.count > 0 ? test.correct / test.count : 0;
+  const fps = test && test.fpsSeconds > 0 ? test.fpsImages / test.fpsSeconds : 0;
+  io.out(`Test accuracy: ${pct(testAccuracy)} (${test?.count ?? 0} images)`);
+  io.out(`Inference FPS: ${fps.toFixed(1)} (forward time of ${Math.min(o.fpsBatches, Math.ceil(index.test.length / o.batchSize))} batches of ${o.batchSize})`);
+
+  const report: TrainReport = {
+    config: { ...o },
+    backend: engine.backend,
+    params: engine.paramCount,
+    classes: index.classes,
+    dataset: { root: index.root, train: index.train.length, val: index.val.length, test: index.test.length },
+    epochs,
+    testLoss: test && test.count > 0 ? test.lossSum / test.count : Number.NaN,
+    testAccuracy,
+    fps,
+    confusion: test?.confusion ?? [],
+    skippedImages: ctx.skippedImages(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+  if (ctx.recordStepTimings) report.steps = steps;
+  return report;
+}

@@ -1,0 +1,126 @@
+// Training options: one typed object, defaults in one place, one validating parse (zod).
+import { z } from 'zod';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';
+
+export const DEFAULT_EPOCHS = 20;
+export const DEFAULT_BATCH_SIZE = 32;
+/** The seed's Adam learning rate. */
+export const DEFAULT_LR = 1e-5;
+export const DEFAULT_SEED = 42;
+export const DEFAULT_OUT = 'runs/latest';
+/** The seed timed 10 batches for its FPS figure. */
+export const DEFAULT_FPS_BATCHES = 10;
+
+export const PROGRESS_MODES = ['auto', 'bars', 'plain', 'none'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+export interface TrainOptions {
+  data: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  imageSize: number;
+  channels: 1 | 3;
+  backend: BackendChoice;
+  seed: number;
+  out: string;
+  report?: string;
+  dropout: boolean;
+  valFraction: number;
+  testFraction: number;
+  /** Run the duplicate-image audit before training. */
+  audit: boolean;
+  /** Batches decoded ahead of compute. */
+  prefetch: number;
+  fpsBatches: number;
+  progress: ProgressMode;
+  /** Stop each epoch after this many steps (smoke tests, benchmarks). */
+  maxStepsPerEpoch?: number;
+}
+
+export function defaultTrainOptions(): TrainOptions {
+  return {
+    data: '',
+    epochs: DEFAULT_EPOCHS,
+    batchSize: DEFAULT_BATCH_SIZE,
+    lr: DEFAULT_LR,
+    imageSize: DEFAULT_IMAGE_SIZE,
+    channels: DEFAULT_CHANNELS,
+    backend: 'auto',
+    seed: DEFAULT_SEED,
+    out: DEFAULT_OUT,
+    dropout: true,
+    valFraction: 0.1,
+    testFraction: 0.1,
+    audit: true,
+    prefetch: 2,
+    fpsBatches: DEFAULT_FPS_BATCHES,
+    progress: 'auto',
+  };
+}
+
+/** Named starting points. `seed` is the student's exact configuration; `demo` trains in ~2 minutes here. */
+export const PRESETS = {
+  seed: { imageSize: 256, lr: 1e-5, epochs: 20, batchSize: 32, channels: 3 },
+  demo: { imageSize: 32, lr: 1e-3, epochs: 4, batchSize: 32, channels: 3 },
+} as const satisfies Record<string, Partial<TrainOptions>>;
+export type PresetName = keyof typeof PRESETS;
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const fraction = z.coerce.number().min(0).max(0.9);
+
+const schema = z
+  .object({
+    data: z.string().min(1, 'is required'),
+    epochs: int(1),
+    batchSize: int(1),
+    lr: z.coerce.number().positive().max(10),
+    imageSize: int(MIN_IMAGE_SIZE),
+    channels: z.coerce.number().refine((c) => c === 1 || c === 3, 'must be 1 or 3'),
+    backend: z.enum(BACKEND_CHOICES),
+    seed: int(0),
+    out: z.string().min(1),
+    report: z.string().min(1).optional(),
+    dropout: z.boolean(),
+    valFraction: fraction,
+    testFraction: fraction,
+    audit: z.boolean(),
+    prefetch: int(0).max(64),
+    fpsBatches: int(0),
+    progress: z.enum(PROGRESS_MODES),
+    maxStepsPerEpoch: int(1).optional(),
+  })
+  .refine((o) => o.valFraction + o.testFraction < 1, { message: 'val + test fractions must leave some training data', path: ['valFraction'] });
+
+const FLAG_NAMES: Record<string, string> = {
+  batchSize: '--batch-size',
+  imageSize: '--image-size',
+  valFraction: '--val-fraction',
+  testFraction: '--test-fraction',
+  fpsBatches: '--fps-batches',
+  maxStepsPerEpoch: '--max-steps',
+};
+
+export function flagName(key: string): string {
+  return FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Merges user input over a preset over the defaults, and validates everything in one place. */
+export function parseTrainOptions(input: Partial<Record<keyof TrainOptions, unknown>>, preset?: string): TrainOptions {
+  let base: TrainOptions = defaultTrainOptions();
+  if (preset !== undefined) {
+    if (!(preset in PRESETS)) throw new ConfigError(`unknown preset "${preset}" (choose one of ${Object.keys(PRESETS).join(', ')})`);
+    base = { ...base, ...PRESETS[preset as PresetName] };
+  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
+  const r = schema.safeParse(merged);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    throw new ConfigError(`${flagName(key)} ${issue.message.toLowerCase()} (got ${JSON.stringify(merged[key])})`);
+  }
+  return r.data as TrainOptions;
+}

@@ -1,0 +1,109 @@
+// The model's architecture against the seed's torchsummary table (the issue's numbers are the
+// reference), PyTorch's init bounds, and the forward pass at full size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { Cnn, initialWeights } from '../common/model/cnn.js';
+import { paramSpecs } from '../common/model/spec.js';
+import { formatSummary, summarize } from '../common/model/summary.js';
+import { cli, useBackend } from './helpers/fixtures.js';
+
+/** torchsummary for the seed, input 3×256×256, 6 classes, as PyTorch printed it. */
+const SEED_TABLE: [string, number[], number][] = [
+  ['Conv2d-1', [-1, 256, 256, 256], 7168],
+  ['MaxPool2d-2', [-1, 256, 128, 128], 0],
+  ['Dropout-3', [-1, 256, 128, 128], 0],
+  ['Conv2d-4', [-1, 128, 128, 128], 295040],
+  ['MaxPool2d-5', [-1, 128, 64, 64], 0],
+  ['Dropout-6', [-1, 128, 64, 64], 0],
+  ['Conv2d-7', [-1, 64, 62, 62], 73792],
+  ['MaxPool2d-8', [-1, 64, 31, 31], 0],
+  ['Flatten-9', [-1, 61504], 0],
+  ['Linear-10', [-1, 256], 15745280],
+  ['Linear-11', [-1, 128], 32896],
+  ['Linear-12', [-1, 6], 774],
+];
+
+const SEED = { imageSize: 256, channels: 3 as const, classes: 6, dropout: 0.2 };
+
+test('summary - reproduces every row and total of the seed table', () => {
+  const s = summarize(SEED);
+  assert.deepEqual(
+    s.layers.map((l) => [l.name, l.outputShape, l.params]),
+    SEED_TABLE,
+  );
+  assert.equal(s.totalParams, 16154950);
+  assert.equal(s.trainableParams, 16154950);
+  assert.equal(s.inputSizeMB, 0.75);
+  assert.equal(s.forwardBackwardSizeMB, 218.82);
+  assert.equal(s.paramsSizeMB, 61.63);
+  assert.equal(s.estimatedTotalSizeMB, 281.19);
+});
+
+test('summary - table text has torchsummary layout', () => {
+  const text = formatSummary(summarize(SEED));
+  assert.match(text, /^ {12}Conv2d-1 {8}\[-1, 256, 256, 256\] {11}7,168$/m);
+  assert.match(text, /^Total params: 16,154,950$/m);
+  assert.match(text, /^Estimated Total Size \(MB\): 281\.19$/m);
+});
+
+test('summary - CLI --json prints the documented fields', async () => {
+  const r = await cli('summary', '--json');
+  assert.equal(r.code, 0);
+  const j = JSON.parse(r.out.join('\n'));
+  for (const k of ['layers', 'totalParams', 'trainableParams', 'inputSizeMB', 'forwardBackwardSizeMB', 'paramsSizeMB', 'estimatedTotalSizeMB']) {
+    assert.ok(k in j, k);
+  }
+  assert.equal(j.totalParams, 16154950);
+  assert.deepEqual(j.layers[0], { name: 'Conv2d-1', kind: 'conv', outputShape: [-1, 256, 256, 256], params: 7168 });
+});
+
+test('summary - one input channel gives conv1 2,560 params and the flatten follows the input size', async () => {
+  const r = await cli('summary', '--json', '--channels', '1', '--image-size', '64', '--classes', '10');
+  const j = JSON.parse(r.out.join('\n'));
+  assert.equal(j.layers[0].params, 2560);
+  // 64 → 32 → 16 → 14 (valid conv) → 7: 64·7·7 features.
+  assert.deepEqual(j.layers[8].outputShape, [-1, 64 * 7 * 7]);
+  assert.deepEqual(j.layers[11].outputShape, [-1, 10]);
+});
+
+test('model - parameter specs agree with the summary total', () => {
+  for (const cfg of [SEED, { ...SEED, imageSize: 32, channels: 1 as const, classes: 3 }]) {
+    assert.equal(
+      paramSpecs(cfg).reduce((a, s) => a + s.size, 0),
+      summarize(cfg).totalParams,
+    );
+  }
+});
+
+test('model - init follows PyTorch default bounds 1/sqrt(fan_in) and is seeded', () => {
+  const cfg = { ...SEED, imageSize: 32 };
+  const a = initialWeights(cfg, 1);
+  const b = initialWeights(cfg, 1);
+  const c = initialWeights(cfg, 2);
+  paramSpecs(cfg).forEach((spec, i) => {
+    const bound = 1 / Math.sqrt(spec.fanIn);
+    const w = a[i]!;
+    let max = 0;
+    for (const v of w) max = Math.max(max, Math.abs(v));
+    assert.ok(max <= bound, `${spec.name} within bound`);
+    // Uniform on ±bound: the largest of thousands of draws sits near the bound.
+    if (w.length > 1000) assert.ok(max > 0.95 * bound, `${spec.name} fills the range`);
+    assert.deepEqual(w, b[i]);
+  });
+  assert.notDeepEqual(a[0], c[0]);
+});
+
+test('model - forward at the seed size gives one logit row per image', async () => {
+  await useBackend('wasm');
+  const model = Cnn.create(SEED, 0);
+  try {
+    const logits = tf.tidy(() => model.forward(tf.zeros([1, 256, 256, 3]) as tf.Tensor4D, { training: false }));
+    assert.deepEqual(logits.shape, [1, 6]);
+    assert.ok(Array.from(logits.dataSync()).every(Number.isFinite));
+    logits.dispose();
+    assert.equal(model.paramCount, 16154950);
+  } finally {
+    model.dispose();
+  }
+});
