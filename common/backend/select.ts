@@ -98,6 +98,9 @@ async function activate(kind: BackendKind): Promise<BackendInfo> {
     throw new BackendError(`backend ${kind} failed to initialise: ${firstLine(e)}`, { cause: e });
   }
   if (!ok) throw new BackendError(`backend ${kind} failed to initialise`);
+  // PROD silences tfjs's console nags (the cpu backend's "install tfjs-node" banner) and skips
+  // debug-only checks; our own validation does not depend on them.
+  tf.env().set('PROD', true);
   const details: BackendInfo['details'] = {};
   let threads = 1;
   if (kind === 'wasm') {

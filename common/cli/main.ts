@@ -6,6 +6,7 @@ import { isSyncgradError } from '../errors.js';
 import { processIo, type Io } from '../io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
+import { benchCommand } from './commands/bench.js';
 import { convDemoCommand } from './commands/conv-demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -22,6 +23,7 @@ export const COMMANDS: CommandModule[] = [
   evaluateCommand,
   predictCommand,
   fpsCommand,
+  benchCommand,
   summaryCommand,
   auditCommand,
   makeDatasetCommand,

@@ -1,0 +1,57 @@
+// Runs bench/torch_reference.py (the same model in PyTorch, one thread) with Debian's system
+// python, so every benchmark row can carry a side-by-side ratio measured on the same machine at
+// the same time.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchMode } from './harness.js';
+
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_reference.py', import.meta.url));
+
+export interface TorchResult {
+  imgPerSec: number;
+  repeatImgPerSec: number[];
+  threads: number;
+  torchVersion: string;
+  peakRssMb: number;
+}
+
+export interface TorchOptions {
+  mode: BenchMode;
+  imageSize: number;
+  batchSize: number;
+  steps: number;
+  repeats: number;
+  warmup: number;
+}
+
+/** The torch version when `/usr/bin/python3 -c 'import torch'` works, else null with the reason. */
+export function torchAvailable(): { ok: true; version: string } | { ok: false; reason: string } {
+  if (!existsSync(SYSTEM_PYTHON)) return { ok: false, reason: `${SYSTEM_PYTHON} not found` };
+  const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || '').trim().split('\n').pop() ?? 'unknown error';
+    return { ok: false, reason: `${SYSTEM_PYTHON} cannot import torch (${why}); apt-get install -y python3-torch` };
+  }
+  return { ok: true, version: r.stdout.trim() };
+}
+
+export function runTorchReference(o: TorchOptions): TorchResult {
+  const args = [
+    TORCH_SCRIPT,
+    '--mode', o.mode,
+    '--image-size', String(o.imageSize),
+    '--batch-size', String(o.batchSize),
+    '--steps', String(o.steps),
+    '--repeats', String(o.repeats),
+    '--warmup', String(o.warmup),
+  ];
+  const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    throw new Error(`torch reference failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  const j = JSON.parse(line) as { img_per_sec: number; repeat_img_per_sec: number[]; threads: number; torch_version: string; peak_rss_mb: number };
+  return { imgPerSec: j.img_per_sec, repeatImgPerSec: j.repeat_img_per_sec, threads: j.threads, torchVersion: j.torch_version, peakRssMb: j.peak_rss_mb };
+}

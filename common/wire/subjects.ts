@@ -1,0 +1,37 @@
+// Every subject of a job lives under syncgrad.<job>. so jobs sharing a server never see each
+// other's traffic, and a server-side ACL can grant a job exactly its own prefix.
+import { ConfigError } from '../errors.js';
+
+const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function validateJobName(job: string): string {
+  if (!JOB_NAME.test(job)) throw new ConfigError(`--job must be 1-64 letters, digits, '-' or '_' (a NATS subject token), got ${JSON.stringify(job)}`);
+  return job;
+}
+
+export interface Subjects {
+  join: string;
+  index: string;
+  weights: string;
+  data: string;
+  control: string;
+  step(rank: number): string;
+  grad(rank: number): string;
+  eval(rank: number): string;
+  ping(rank: number): string;
+}
+
+export function subjects(job: string): Subjects {
+  const p = `syncgrad.${validateJobName(job)}`;
+  return {
+    join: `${p}.join`,
+    index: `${p}.index`,
+    weights: `${p}.weights`,
+    data: `${p}.data`,
+    control: `${p}.control`,
+    step: (rank) => `${p}.w.${rank}.step`,
+    grad: (rank) => `${p}.w.${rank}.grad`,
+    eval: (rank) => `${p}.w.${rank}.eval`,
+    ping: (rank) => `${p}.w.${rank}.ping`,
+  };
+}

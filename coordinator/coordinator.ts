@@ -1,0 +1,180 @@
+// The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
+// drives the shared training loop through the ClusterEngine; writes the same report as `train`.
+import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { TimeoutError } from '../common/errors.js';
+import type { Io } from '../common/io.js';
+import { Cnn } from '../common/model/cnn.js';
+import { Rng } from '../common/rng.js';
+import { runTrainingLoop } from '../common/train/loop.js';
+import { Adam } from '../common/train/optimizer.js';
+import { writeReport, type TrainReport } from '../common/train/report.js';
+import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../common/train/run.js';
+import type { DatasetIndex } from '../common/data/dataset.js';
+import { chunkBytesFor } from '../common/wire/chunks.js';
+import { CODECS } from '../common/wire/codec.js';
+import { indexHash } from '../common/wire/index-hash.js';
+import { DataMode, encode, pb } from '../common/wire/messages.js';
+import { subjects, type Subjects } from '../common/wire/subjects.js';
+import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
+import type { CoordinatorOptions } from './options.js';
+import { Registry } from './registry.js';
+import { CoordinatorServer, relativeLists } from './server.js';
+
+export interface CoordinatorHooks extends Partial<ClusterEngineHooks> {
+  onJoin?: (w: { rank: number; id: string; backend: string }) => void;
+}
+
+export class Coordinator implements AsyncDisposable {
+  readonly registry = new Registry();
+  readonly rejects = new Map<string, number>();
+  private nc!: NatsConnection;
+  private ownsConnection = false;
+  private s!: Subjects;
+  private server?: CoordinatorServer;
+  private engine?: ClusterEngine;
+  private index!: DatasetIndex;
+  private job!: pb.JobSpec;
+  private closed = false;
+  /** Dropout seeds; shared by the engine and the checkpoint. */
+  private rng!: Rng;
+
+  private constructor(
+    readonly options: CoordinatorOptions,
+    private readonly io: Io,
+    private readonly backend: string,
+    private readonly hooks: CoordinatorHooks,
+  ) {}
+
+  /** Connects, indexes the data, builds the master model and starts serving workers. The tf backend must be initialised. */
+  static async start(options: CoordinatorOptions, io: Io, backend: string, hooks: CoordinatorHooks = {}, nc?: NatsConnection): Promise<Coordinator> {
+    const c = new Coordinator(options, io, backend, hooks);
+    try {
+      await c.init(nc);
+    } catch (e) {
+      await c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private reject(reason: string, detail: string): void {
+    this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + 1);
+    this.io.err(`coordinator: rejected message (${reason}): ${detail}`);
+    this.hooks.onReject?.(reason, detail);
+  }
+
+  private async init(nc?: NatsConnection): Promise<void> {
+    const { train: o, cluster: k } = this.options;
+    this.index = await loadIndex(o);
+    this.io.err(`data: ${this.index.root}: ${describeSplit(this.index)}`);
+    if (o.audit) await auditAndWarn(this.index, this.io);
+    if (nc) this.nc = nc;
+    else {
+      try {
+        this.nc = await connect({ servers: k.nats, name: `syncgrad-coordinator-${k.job}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+      } catch (e) {
+        throw new TimeoutError(`cannot connect to NATS at ${k.nats}: ${(e as Error).message}`, { cause: e });
+      }
+      this.ownsConnection = true;
+    }
+    this.s = subjects(k.job);
+    const model = modelConfigFor(o, this.index.classes.length);
+    const master = Cnn.create(model, o.seed);
+    const optimizer = new Adam(o.lr, master.params);
+    this.rng = Rng.derive(o.seed, 'dropout');
+    const lists = relativeLists(this.index);
+    this.job = pb.JobSpec.create({
+      job: k.job,
+      model: { imageSize: model.imageSize, channels: model.channels, classes: model.classes, dropout: model.dropout },
+      classes: this.index.classes,
+      dataMode: k.dataMode === 'nats' ? DataMode.OVER_NATS : DataMode.SHARED_PATH,
+      dataRoot: this.index.root,
+      trainCount: lists.train.length,
+      valCount: lists.val.length,
+      testCount: lists.test.length,
+      indexHash: indexHash(lists),
+      gradientCodec: CODECS[k.codec]!.codec,
+      chunkBytes: chunkBytesFor(this.nc.info?.max_payload ?? 1024 * 1024),
+      batchSize: o.batchSize,
+      paramCount: master.paramCount,
+    });
+    this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
+      onReject: (r, d) => this.reject(r, d),
+      onJoin: (w) => {
+        this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
+        this.hooks.onJoin?.(w);
+      },
+      onBytesOut: (b) => this.hooks.onBytes?.('out', b),
+    });
+    this.engine = await ClusterEngine.create({
+      nc: this.nc,
+      s: this.s,
+      job: this.job,
+      server: this.server,
+      registry: this.registry,
+      model: master,
+      optimizer,
+      rng: this.rng,
+      io: this.io,
+      batchSize: o.batchSize,
+      stepTimeoutMs: k.stepTimeoutMs,
+      workerWaitMs: k.workerWaitMs,
+      ...(o.maxStepsPerEpoch !== undefined ? { maxStepsPerEpoch: o.maxStepsPerEpoch } : {}),
+      hooks: {
+        onReject: (r, d) => this.reject(r, d),
+        onWorkerLost: (w, why) => {
+          this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}; ${this.registry.size} live`);
+          this.hooks.onWorkerLost?.(w, why);
+        },
+        ...(this.hooks.onWorkerStep ? { onWorkerStep: this.hooks.onWorkerStep } : {}),
+        ...(this.hooks.onBytes ? { onBytes: this.hooks.onBytes } : {}),
+      },
+    });
+    this.server.start();
+    await this.nc.flush();
+    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${master.paramCount.toLocaleString('en-US')} params, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+  }
+
+  /** Waits for the minimum number of workers, trains, writes the report and tells workers to stop. */
+  async run(): Promise<TrainReport> {
+    const { train: o, cluster: k } = this.options;
+    const engine = this.engine!;
+    this.io.err(`coordinator: waiting for ${k.minWorkers} worker(s) (up to ${Math.round(k.workerWaitMs / 1000)} s)`);
+    await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
+    const report = await runTrainingLoop({
+      options: o,
+      model: { imageSize: o.imageSize, channels: o.channels, classes: this.index.classes.length, dropout: (this.job.model as pb.ModelSpec).dropout },
+      index: this.index,
+      engine,
+      io: this.io,
+      rng: this.rng,
+      skippedImages: () => 0,
+      recordStepTimings: true,
+    });
+    report.workers = engine.maxWorkers;
+    report.backend = engine.backend;
+    report.config = { ...report.config, cluster: { ...k } };
+    await writeReport(join(o.out, 'report.json'), report);
+    if (o.report) await writeReport(o.report, report);
+    return report;
+  }
+
+  /** Tells workers the job is over, stops serving, drains the connection it opened. Idempotent. */
+  async close(reason = 'job finished'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.nc && !this.nc.isClosed() && this.s) {
+      this.nc.publish(this.s.control, encode(pb.Control, { job: this.options.cluster.job, kind: pb.Control.Kind.SHUTDOWN, reason }));
+      await this.nc.flush().catch(() => {});
+    }
+    this.server?.close();
+    await this.engine?.close();
+    if (this.ownsConnection && this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => {});
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+

@@ -1,0 +1,344 @@
+// The cluster's TrainEngine: one synchronous step = split the global batch across live workers,
+// collect each worker's gradient of its mean loss, reduce to the exact global mean, apply Adam
+// once to the master weights, and publish them as the next version. A worker that dies mid-step
+// loses its shard to the survivors; the step's result is the same mean either way.
+import * as tf from '@tensorflow/tfjs-core';
+import type { NatsConnection } from 'nats';
+import { ProtocolError, TimeoutError } from '../common/errors.js';
+import type { Io } from '../common/io.js';
+import type { Cnn } from '../common/model/cnn.js';
+import type { Rng } from '../common/rng.js';
+import { emptyConfusion, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
+import type { Adam } from '../common/train/optimizer.js';
+import { isNoResponders, pullTensor } from '../common/wire/chunks.js';
+import { checksum, flatten, unflatten } from '../common/wire/flat.js';
+import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
+import type { Subjects } from '../common/wire/subjects.js';
+import { PROBE_INTERVAL_MS } from './options.js';
+import { assertFinite, reduceMean, type Contribution } from './reducer.js';
+import type { Registry, WorkerInfo } from './registry.js';
+import type { CoordinatorServer } from './server.js';
+
+/** A shard that failed this often on live workers is not the workers' fault: stop the run. */
+const MAX_SHARD_ATTEMPTS = 4;
+/** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
+const DEAD_AFTER_MISSES = 3;
+
+export interface WorkerStepStats {
+  rank: number;
+  count: number;
+  computeSeconds: number;
+  bytes: number;
+}
+
+export interface ClusterEngineHooks {
+  onReject: (reason: string, detail: string) => void;
+  onWorkerLost: (w: WorkerInfo, why: string) => void;
+  onWorkerStep?: (s: WorkerStepStats) => void;
+  onBytes?: (direction: 'in' | 'out', bytes: number) => void;
+}
+
+export interface ClusterEngineOptions {
+  nc: NatsConnection;
+  s: Subjects;
+  job: pb.JobSpec;
+  server: CoordinatorServer;
+  registry: Registry;
+  model: Cnn;
+  optimizer: Adam;
+  rng: Rng;
+  io: Io;
+  batchSize: number;
+  stepTimeoutMs: number;
+  workerWaitMs: number;
+  maxStepsPerEpoch?: number;
+  hooks: ClusterEngineHooks;
+}
+
+class WorkerLost extends Error {
+  constructor(
+    readonly worker: WorkerInfo,
+    why: string,
+  ) {
+    super(why);
+  }
+}
+
+/** Splits `items` into `n` contiguous shards whose sizes differ by at most one. */
+export function shard<T>(items: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  const base = Math.floor(items.length / n);
+  const extra = items.length % n;
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const len = base + (i < extra ? 1 : 0);
+    out.push(items.slice(off, off + len));
+    off += len;
+  }
+  return out;
+}
+
+export class ClusterEngine implements TrainEngine {
+  private readonly o: ClusterEngineOptions;
+  private readonly sizes: number[];
+  private readonly shapes: number[][];
+  private version = 0;
+  private sum = 0;
+  private seq = 0;
+  /** Largest number of workers that took part in one step. */
+  maxWorkers = 0;
+
+  private constructor(o: ClusterEngineOptions) {
+    this.o = o;
+    this.sizes = o.model.specs.map((s) => s.size);
+    this.shapes = o.model.specs.map((s) => s.shape);
+  }
+
+  static async create(o: ClusterEngineOptions): Promise<ClusterEngine> {
+    const e = new ClusterEngine(o);
+    await e.publishWeights();
+    return e;
+  }
+
+  get backend(): string {
+    const kinds = new Map<string, number>();
+    for (const w of this.o.registry.live()) kinds.set(w.backend, (kinds.get(w.backend) ?? 0) + 1);
+    return `cluster(${[...kinds].map(([k, n]) => `${k}×${n}`).join(', ') || 'no workers'})`;
+  }
+
+  get paramCount(): number {
+    return this.o.model.paramCount;
+  }
+
+  get paramsVersion(): number {
+    return this.version;
+  }
+
+  private async publishWeights(): Promise<void> {
+    const flat = flatten(await this.o.model.getWeights());
+    this.version = this.o.optimizer.step;
+    this.sum = checksum(flat);
+    this.o.server.setWeights(this.version, flat);
+  }
+
+  private async liveWorkers(): Promise<WorkerInfo[]> {
+    const { registry, workerWaitMs } = this.o;
+    if (registry.size === 0) {
+      this.o.io.err(`no live workers; waiting up to ${Math.round(workerWaitMs / 1000)} s for one to join`);
+      await registry.waitFor(1, workerWaitMs, () => new TimeoutError(`no worker joined within ${Math.round(workerWaitMs / 1000)} s`));
+    }
+    return registry.live();
+  }
+
+  /** A request that fails fast when its worker disappears, by probing it while waiting. */
+  private async request(w: WorkerInfo, subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    const { nc, s } = this.o;
+    let stopped = false;
+    const watch = (async (): Promise<never> => {
+      let misses = 0;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
+        if (stopped) return new Promise<never>(() => {});
+        try {
+          await nc.request(s.ping(w.rank), encode(pb.Ping, { job: this.o.job.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS });
+          misses = 0;
+        } catch (e) {
+          // A busy worker times out (its subscription exists); a gone one has no responders.
+          if (isNoResponders(e) && ++misses >= DEAD_AFTER_MISSES) throw new WorkerLost(w, 'stopped answering (no responders)');
+        }
+      }
+    })();
+    try {
+      const msg = await Promise.race([nc.request(subject, data, { timeout: timeoutMs }), watch]);
+      this.o.hooks.onBytes?.('in', msg.data.length);
+      return msg.data;
+    } catch (e) {
+      if (e instanceof WorkerLost) throw e;
+      if (isNoResponders(e)) throw new WorkerLost(w, 'has no subscription (gone)');
+      throw new WorkerLost(w, `did not answer within ${Math.round(timeoutMs / 1000)} s`);
+    } finally {
+      stopped = true;
+    }
+  }
+
+  private lose(w: WorkerInfo, why: string): void {
+    if (!this.o.registry.has(w.rank, w.id)) return;
+    this.o.registry.leave(w.rank);
+    this.o.hooks.onWorkerLost(w, why);
+    // If it is alive after all (a partition), it rejoins with a fresh replica.
+    this.o.nc.publish(this.o.s.control, encode(pb.Control, { job: this.o.job.job, kind: pb.Control.Kind.EVICT, reason: why, workerId: w.id }));
+  }
+
+  private async gradientOf(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<{ c: Contribution; r: pb.StepResult }> {
+    const { job, s } = this.o;
+    const seq = ++this.seq;
+    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed: (dropoutSeed + w.rank * 7919) >>> 0, rank: w.rank });
+    this.o.hooks.onBytes?.('out', cmd.length);
+    const bytes = await this.request(w, s.step(w.rank), cmd, this.o.stepTimeoutMs);
+    let r: pb.StepResult;
+    try {
+      r = decode(pb.StepResult, bytes, 'StepResult');
+    } catch (e) {
+      this.o.hooks.onReject('malformed', (e as Error).message);
+      throw e;
+    }
+    if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
+    if (r.step !== seq || r.rank !== w.rank || r.job !== job.job) {
+      this.o.hooks.onReject('stale', `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`);
+      throw new ProtocolError('stale', `rank ${w.rank} answered for another step`);
+    }
+    if (r.total !== this.paramCount) {
+      this.o.hooks.onReject('wrong-length', `rank ${w.rank} gradient has ${r.total} values, expected ${this.paramCount}`);
+      throw new ProtocolError('wrong-length', `rank ${w.rank} sent a gradient of the wrong length`);
+    }
+    let pulled = 0;
+    const gradient = await pullTensor({
+      nc: this.o.nc,
+      subject: s.grad(w.rank),
+      job: job.job,
+      version: seq,
+      rank: w.rank,
+      total: this.paramCount,
+      codec: job.gradientCodec,
+      chunkBytes: job.chunkBytes,
+      onReject: this.o.hooks.onReject,
+      onBytes: (b) => {
+        pulled += b;
+        this.o.hooks.onBytes?.('in', b);
+      },
+    }).catch((e: unknown) => {
+      throw e instanceof TimeoutError ? new WorkerLost(w, e.message) : e;
+    });
+    if (job.gradientCodec === pb.Codec.FP32 && checksum(gradient) !== r.checksum) {
+      this.o.hooks.onReject('checksum', `rank ${w.rank} gradient checksum mismatch`);
+      throw new ProtocolError('checksum', `rank ${w.rank} gradient arrived corrupted`);
+    }
+    try {
+      assertFinite(gradient, `gradient from rank ${w.rank}`);
+    } catch (e) {
+      this.o.hooks.onReject('non-finite', (e as Error).message);
+      throw e;
+    }
+    this.o.hooks.onWorkerStep?.({ rank: w.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: pulled });
+    return { c: { rank: w.rank, count: r.count, gradient }, r };
+  }
+
+  async trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void): Promise<void> {
+    let steps = 0;
+    for (let start = 0; start < order.length; start += this.o.batchSize) {
+      onStep(await this.step(epoch, order.slice(start, start + this.o.batchSize)));
+      if (this.o.maxStepsPerEpoch !== undefined && ++steps >= this.o.maxStepsPerEpoch) break;
+    }
+  }
+
+  /** One synchronous step over `global` (indices into the train split). */
+  async step(epoch: number, global: number[]): Promise<StepStats> {
+    const t0 = performance.now();
+    const dropoutSeed = this.o.rng.nextU32();
+    const results: { c: Contribution; r: pb.StepResult }[] = [];
+    const attempts = new Map<number[], number>();
+    let queue: number[][] = [];
+    let first = true;
+    while (first || queue.length > 0) {
+      const live = await this.liveWorkers();
+      if (first) {
+        queue = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
+        first = false;
+      }
+      // Each worker runs its shards one after another: it holds one step's gradients at a time.
+      const perWorker = new Map<WorkerInfo, number[][]>();
+      queue.forEach((sh, i) => {
+        const w = live[i % live.length]!;
+        perWorker.set(w, [...(perWorker.get(w) ?? []), sh]);
+      });
+      queue = [];
+      this.maxWorkers = Math.max(this.maxWorkers, perWorker.size);
+      await Promise.all(
+        [...perWorker].map(async ([w, shards]) => {
+          for (const sh of shards) {
+            try {
+              results.push(await this.gradientOf(w, sh, epoch, dropoutSeed));
+            } catch (e) {
+              const n = (attempts.get(sh) ?? 0) + 1;
+              attempts.set(sh, n);
+              if (e instanceof WorkerLost) this.lose(e.worker, e.message);
+              else this.o.io.err(`step: shard of ${sh.length} on rank ${w.rank} failed (${(e as Error).message}); retrying`);
+              if (n >= MAX_SHARD_ATTEMPTS && !(e instanceof WorkerLost)) throw e;
+              queue.push(sh);
+            }
+          }
+        }),
+      );
+    }
+
+    const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
+    const count = results.reduce((a, x) => a + x.r.count, 0);
+    const tApply = performance.now();
+    if (count > 0) {
+      const mean = reduceMean(results.map((x) => x.c), this.paramCount);
+      assertFinite(mean, 'reduced gradient');
+      const grads = unflatten(mean, this.sizes).map((a, i) => tf.tensor(a, this.shapes[i]!, 'float32'));
+      try {
+        this.o.optimizer.apply(grads);
+      } finally {
+        tf.dispose(grads);
+      }
+      await this.publishWeights();
+    }
+    const applySeconds = (performance.now() - tApply) / 1000;
+    const wall = (performance.now() - t0) / 1000;
+    const loss = count > 0 ? results.reduce((a, x) => a + x.r.loss * x.r.count, 0) / count : 0;
+    return {
+      loss,
+      correct: results.reduce((a, x) => a + x.r.correct, 0),
+      count,
+      computeSeconds,
+      exchangeSeconds: Math.max(0, wall - computeSeconds - applySeconds),
+    };
+  }
+
+  async evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats> {
+    const n = (this.o.job.model as pb.ModelSpec).classes;
+    const stats: EvalStats = { correct: 0, count: 0, lossSum: 0, fpsSeconds: 0, fpsImages: 0, confusion: emptyConfusion(n) };
+    const total = split === 'train' ? this.o.job.trainCount : split === 'val' ? this.o.job.valCount : this.o.job.testCount;
+    const all = Array.from({ length: total }, (_, i) => i);
+    // Batch-sized pieces handed out to whichever worker is free: progress stays fine-grained and
+    // a lost worker costs only its current piece.
+    const pieces = shard(all, Math.ceil(total / this.o.batchSize)).map((indices, k) => ({ indices, k, tries: 0 }));
+    let done = 0;
+    const run = async (w: WorkerInfo): Promise<void> => {
+      for (let piece = pieces.shift(); piece; piece = pieces.shift()) {
+        const cmd = encode(pb.EvalCommand, { job: this.o.job.job, paramsVersion: this.version, paramsChecksum: this.sum, split: splitOf(split), indices: piece.indices, batchSize: this.o.batchSize, fpsBatches: piece.k < fpsBatches ? 1 : 0 });
+        try {
+          const r = decode(pb.EvalResult, await this.request(w, this.o.s.eval(w.rank), cmd, this.o.stepTimeoutMs), 'EvalResult');
+          if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
+          stats.correct += r.correct;
+          stats.count += r.count;
+          stats.lossSum += r.lossSum;
+          stats.fpsSeconds += r.fpsSeconds;
+          stats.fpsImages += r.fpsImages;
+          r.labels.forEach((l, i) => (stats.confusion[l]![r.predictions[i]!] += 1));
+          onBatch(++done);
+        } catch (e) {
+          if (++piece.tries >= MAX_SHARD_ATTEMPTS && !(e instanceof WorkerLost)) throw e;
+          pieces.push(piece);
+          if (e instanceof WorkerLost) {
+            this.lose(e.worker, e.message);
+            return;
+          }
+        }
+      }
+    };
+    while (pieces.length > 0) await Promise.all((await this.liveWorkers()).map(run));
+    return stats;
+  }
+
+  async snapshot(): Promise<EngineSnapshot> {
+    return { weights: await this.o.model.getWeights(), optimizer: await this.o.optimizer.exportState() };
+  }
+
+  async close(): Promise<void> {
+    this.o.optimizer.dispose();
+    this.o.model.dispose();
+  }
+}

@@ -1,0 +1,65 @@
+// Coordinator options: the training options plus the cluster's own, validated in one place.
+import { ConfigError } from '../common/errors.js';
+import type { TrainOptions } from '../common/train/options.js';
+import { CODEC_NAMES } from '../common/wire/codec.js';
+import { validateJobName } from '../common/wire/subjects.js';
+
+export const DEFAULT_MIN_WORKERS = 1;
+/** Workers usually join within seconds of the coordinator; two minutes covers a slow image pull. */
+export const DEFAULT_WORKER_WAIT_MS = 120_000;
+/**
+ * Longest a step may take before its worker counts as a straggler and its shard moves. A wasm
+ * worker computes a 256² batch-32 step in ~60 s here; 10 minutes leaves room for slower machines.
+ */
+export const DEFAULT_STEP_TIMEOUT_MS = 600_000;
+/** Liveness probe period while waiting on a worker: a dead one is noticed within ~2 periods. */
+export const PROBE_INTERVAL_MS = 1000;
+export const DATA_MODES = ['shared', 'nats'] as const;
+
+export interface ClusterOptions {
+  nats: string;
+  job: string;
+  /** Workers to wait for before the first step. */
+  minWorkers: number;
+  workerWaitMs: number;
+  stepTimeoutMs: number;
+  /** shared: workers read the dataset path; nats: workers fetch image bytes from the coordinator. */
+  dataMode: (typeof DATA_MODES)[number];
+  codec: string;
+  metricsPort?: number;
+}
+
+export interface CoordinatorOptions {
+  train: TrainOptions;
+  cluster: ClusterOptions;
+}
+
+export function defaultClusterOptions(): ClusterOptions {
+  return {
+    nats: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    job: 'default',
+    minWorkers: DEFAULT_MIN_WORKERS,
+    workerWaitMs: DEFAULT_WORKER_WAIT_MS,
+    stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS,
+    dataMode: 'shared',
+    codec: 'fp32',
+  };
+}
+
+export function parseClusterOptions(input: Partial<Record<keyof ClusterOptions, unknown>>): ClusterOptions {
+  const o = defaultClusterOptions() as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(input)) if (v !== undefined) o[k] = v;
+  const int = (key: string, flag: string, min: number) => {
+    const n = Number(o[key]);
+    if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag} must be an integer >= ${min}, got ${JSON.stringify(o[key])}`);
+    o[key] = n;
+  };
+  int('minWorkers', '--workers', 1);
+  int('workerWaitMs', '--worker-wait', 1);
+  int('stepTimeoutMs', '--step-timeout', 1);
+  if (o.metricsPort !== undefined) int('metricsPort', '--metrics-port', 0);
+  validateJobName(String(o.job));
+  if (!(DATA_MODES as readonly string[]).includes(String(o.dataMode))) throw new ConfigError(`--data-mode must be one of ${DATA_MODES.join(', ')}`);
+  if (!CODEC_NAMES.includes(String(o.codec))) throw new ConfigError(`--codec must be one of ${CODEC_NAMES.join(', ')}`);
+  return o as unknown as ClusterOptions;
+}

@@ -1,0 +1,155 @@
+// The coordinator's request handlers: join, the sample index, master-weight chunks, and image
+// bytes for workers without the shared filesystem. Each reply is built from immutable state, so a
+// handler never sees a half-updated version.
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { NatsConnection, Subscription } from 'nats';
+import type { DatasetIndex, Sample } from '../common/data/dataset.js';
+import { ChunkSource } from '../common/wire/chunks.js';
+import { CODECS } from '../common/wire/codec.js';
+import { decode, encode, pb, splitName } from '../common/wire/messages.js';
+import type { Subjects } from '../common/wire/subjects.js';
+import type { Registry, WorkerInfo } from './registry.js';
+
+export interface ServerHooks {
+  onReject: (reason: string, detail: string) => void;
+  onJoin: (w: WorkerInfo) => void;
+  onBytesOut?: (bytes: number) => void;
+}
+
+/** Paths relative to the dataset root with '/' separators, as workers on any OS expect. */
+export function relativeLists(index: DatasetIndex): Record<'train' | 'val' | 'test', Sample[]> {
+  const rel = (xs: Sample[]) => xs.map((x) => ({ path: relative(index.root, x.path).split(sep).join('/'), label: x.label }));
+  return { train: rel(index.train), val: rel(index.val), test: rel(index.test) };
+}
+
+export class CoordinatorServer {
+  private subs: Subscription[] = [];
+  private weights?: ChunkSource;
+  private readonly lists: Record<'train' | 'val' | 'test', Sample[]>;
+  private readonly known: Set<string>;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly s: Subjects,
+    private readonly job: pb.JobSpec,
+    private readonly index: DatasetIndex,
+    private readonly registry: Registry,
+    private readonly hooks: ServerHooks,
+  ) {
+    this.lists = relativeLists(index);
+    this.known = new Set([...this.lists.train, ...this.lists.val, ...this.lists.test].map((x) => x.path));
+  }
+
+  get weightsVersion(): number {
+    return this.weights?.version ?? -1;
+  }
+
+  /** Publishes a new master-weights version for replicas to pull. */
+  setWeights(version: number, flat: Float32Array): void {
+    this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32!, this.job.chunkBytes);
+  }
+
+  start(): void {
+    const reply = (bytes: Uint8Array, m: { respond: (d: Uint8Array) => boolean }) => {
+      this.hooks.onBytesOut?.(bytes.length);
+      m.respond(bytes);
+    };
+    this.subs = [
+      this.nc.subscribe(this.s.join, { callback: (_e, m) => reply(this.onJoin(m.data), m) }),
+      this.nc.subscribe(this.s.index, { callback: (_e, m) => reply(this.onIndex(m.data), m) }),
+      this.nc.subscribe(this.s.weights, { callback: (_e, m) => reply(this.onWeights(m.data), m) }),
+      this.nc.subscribe(this.s.data, { callback: (_e, m) => void this.onData(m.data).then((b) => reply(b, m)) }),
+    ];
+  }
+
+  private onJoin(data: Uint8Array): Uint8Array {
+    let req: pb.JoinRequest;
+    try {
+      req = decode(pb.JoinRequest, data, 'JoinRequest');
+    } catch (e) {
+      this.hooks.onReject('malformed', (e as Error).message);
+      return encode(pb.JoinReply, { accepted: false, reason: 'malformed JoinRequest' });
+    }
+    if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
+    const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend });
+    this.hooks.onJoin(w);
+    return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job });
+  }
+
+  private onIndex(data: Uint8Array): Uint8Array {
+    let req: pb.IndexRequest;
+    try {
+      req = decode(pb.IndexRequest, data, 'IndexRequest');
+      splitName(req.split);
+    } catch (e) {
+      this.hooks.onReject('malformed', (e as Error).message);
+      return encode(pb.IndexReply, {});
+    }
+    if (req.job !== this.job.job) {
+      this.hooks.onReject('unknown-job', `index request for job ${req.job}`);
+      return encode(pb.IndexReply, {});
+    }
+    const list = this.lists[splitName(req.split)];
+    const paths: string[] = [];
+    const labels: number[] = [];
+    let bytes = 0;
+    // Pages stay under the chunk budget: ~8 bytes of framing per entry plus the path.
+    for (let i = req.offset; i < list.length; i++) {
+      const cost = Buffer.byteLength(list[i]!.path) + 8;
+      if (bytes + cost > this.job.chunkBytes && paths.length > 0) break;
+      bytes += cost;
+      paths.push(list[i]!.path);
+      labels.push(list[i]!.label);
+    }
+    return encode(pb.IndexReply, { paths, labels, total: list.length });
+  }
+
+  private onWeights(data: Uint8Array): Uint8Array {
+    let req: pb.ChunkRequest;
+    try {
+      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
+    } catch (e) {
+      this.hooks.onReject('malformed', (e as Error).message);
+      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
+    }
+    if (req.job !== this.job.job) {
+      this.hooks.onReject('unknown-job', `weights request for job ${req.job}`);
+      return encode(pb.TensorChunk, { job: req.job, error: `unknown job ${req.job}` });
+    }
+    if (!this.weights || this.weights.version !== req.version) {
+      this.hooks.onReject('stale', `weights v${req.version} requested, current is v${this.weightsVersion}`);
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: current weights are v${this.weightsVersion}` });
+    }
+    return this.weights.chunk(req.index);
+  }
+
+  private async onData(data: Uint8Array): Promise<Uint8Array> {
+    let req: pb.DataRequest;
+    try {
+      req = decode(pb.DataRequest, data, 'DataRequest');
+    } catch (e) {
+      this.hooks.onReject('malformed', (e as Error).message);
+      return encode(pb.DataReply, { error: 'malformed DataRequest' });
+    }
+    // Only files the index lists are served: a worker cannot read anything else off this disk.
+    if (req.job !== this.job.job || !this.known.has(req.path)) {
+      this.hooks.onReject('unknown-path', `data request for ${req.job}:${req.path}`);
+      return encode(pb.DataReply, { error: `not in the dataset: ${req.path}` });
+    }
+    const file = join(this.index.root, ...req.path.split('/'));
+    try {
+      const total = (await stat(file)).size;
+      const buf = await readFile(file);
+      const end = Math.min(total, req.offset + this.job.chunkBytes);
+      return encode(pb.DataReply, { data: buf.subarray(req.offset, end), total });
+    } catch (e) {
+      return encode(pb.DataReply, { error: `cannot read ${req.path}: ${(e as Error).message}` });
+    }
+  }
+
+  close(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs = [];
+  }
+}

@@ -1,0 +1,349 @@
+// A worker: joins a job, keeps a model replica in step with the coordinator's master weights,
+// and answers step (gradients), eval, chunk and ping requests. Work is serialised through one
+// queue so a step and an eval never interleave on the replica.
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs-core';
+import { connect, type NatsConnection, type Subscription } from 'nats';
+import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY, type LoaderOptions, type Batch } from '../common/data/loader.js';
+import type { Sample } from '../common/data/dataset.js';
+import { ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
+import type { Io } from '../common/io.js';
+import { Cnn, initialWeights } from '../common/model/cnn.js';
+import type { ModelConfig } from '../common/model/spec.js';
+import { batchTensors, evalBatch } from '../common/train/local-engine.js';
+import { computeGradients } from '../common/train/step.js';
+import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
+import { codecFor } from '../common/wire/codec.js';
+import { checksum, flatten, unflatten } from '../common/wire/flat.js';
+import { DataMode, decode, encode, pb, splitName } from '../common/wire/messages.js';
+import { subjects, type Subjects } from '../common/wire/subjects.js';
+import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
+import { JOIN_RETRY_MS, type WorkerOptions } from './options.js';
+
+const VERSION = '0.1.0';
+
+export interface WorkerHooks {
+  /** Called for each message the worker refuses. */
+  onReject?: (reason: string, detail: string) => void;
+}
+
+export class Worker implements AsyncDisposable {
+  readonly id: string;
+  rank = -1;
+  private nc!: NatsConnection;
+  private ownsConnection = false;
+  private s!: Subjects;
+  private job!: pb.JobSpec;
+  private get modelSpec(): pb.ModelSpec {
+    return this.job.model as pb.ModelSpec;
+  }
+  private lists!: SplitLists;
+  private model?: Cnn;
+  private sizes: number[] = [];
+  private version = -1;
+  private gradSource?: ChunkSource;
+  private lastResult?: { step: number; bytes: Uint8Array };
+  private remote?: RemoteImages;
+  private subs: Subscription[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private resolveDone!: (reason: string) => void;
+  /** Resolves with the reason when the job ends or the worker is closed. */
+  readonly done: Promise<string>;
+
+  private constructor(
+    private readonly o: WorkerOptions,
+    private readonly io: Io,
+    private readonly backend: string,
+    private readonly hooks: WorkerHooks,
+  ) {
+    this.id = o.name ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  /** Connects (or uses `nc`), joins the job and starts serving. The backend must already be initialised. */
+  static async start(o: WorkerOptions, io: Io, backend: string, hooks: WorkerHooks = {}, nc?: NatsConnection): Promise<Worker> {
+    const w = new Worker(o, io, backend, hooks);
+    try {
+      if (nc) w.nc = nc;
+      else {
+        w.nc = await connect({ servers: o.nats, name: `syncgrad-worker-${w.id}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+        w.ownsConnection = true;
+      }
+      w.s = subjects(o.job);
+      await w.join();
+      w.listenControl();
+    } catch (e) {
+      await w.close();
+      throw e;
+    }
+    return w;
+  }
+
+  private reject(reason: string, detail: string): void {
+    this.hooks.onReject?.(reason, detail);
+    this.io.err(`worker ${this.rank}: rejected message (${reason}): ${detail}`);
+  }
+
+  /** Knocks on the coordinator until it answers, then loads the index and subscribes as `rank`. */
+  private async join(): Promise<void> {
+    const deadline = Date.now() + this.o.joinTimeoutMs;
+    let reply: pb.JoinReply | undefined;
+    while (!reply) {
+      try {
+        const msg = await this.nc.request(this.s.join, encode(pb.JoinRequest, { workerId: this.id, host: os.hostname(), pid: process.pid, backend: this.backend, version: VERSION }), { timeout: 5000 });
+        reply = decode(pb.JoinReply, msg.data, 'JoinReply');
+      } catch (e) {
+        if (Date.now() > deadline) throw new TimeoutError(`no coordinator answered on ${this.s.join} within ${Math.round(this.o.joinTimeoutMs / 1000)} s`, { cause: e });
+        await new Promise((r) => setTimeout(r, JOIN_RETRY_MS));
+      }
+    }
+    if (!reply.accepted) throw new ProtocolError('refused', `coordinator refused to join: ${reply.reason}`);
+    // Decoded nested messages are full instances (defaults filled), not the loose $Properties type.
+    this.job = reply.job as pb.JobSpec;
+    this.rank = reply.rank;
+    const lists = await fetchIndex(this.nc, this.s, this.job);
+    if (this.job.dataMode === DataMode.OVER_NATS) {
+      this.remote = new RemoteImages(this.nc, this.s.data, this.job.job);
+      this.lists = lists;
+    } else {
+      this.lists = withRoot(lists, this.o.dataRoot ?? this.job.dataRoot);
+    }
+    const m = this.modelSpec;
+    const config: ModelConfig = { imageSize: m.imageSize, channels: m.channels as 1 | 3, classes: m.classes, dropout: m.dropout };
+    if (!this.model) {
+      // Placeholder weights: the first command makes the replica pull the master's.
+      this.model = Cnn.fromWeights(config, initialWeights(config, 0));
+      this.sizes = this.model.specs.map((s) => s.size);
+    }
+    this.version = -1;
+    this.subscribe();
+    this.io.err(`worker ${this.id}: joined job ${this.job.job} as rank ${this.rank} (${this.backend}, ${this.job.dataMode === DataMode.OVER_NATS ? 'images over NATS' : `images from ${this.o.dataRoot ?? this.job.dataRoot}`})`);
+  }
+
+  private subscribe(): void {
+    for (const sub of this.subs) sub.unsubscribe();
+    const r = this.rank;
+    this.subs = [
+      this.nc.subscribe(this.s.step(r), { callback: (_e, m) => this.serial(() => this.onStep(m.data)).then((b) => m.respond(b)) }),
+      this.nc.subscribe(this.s.eval(r), { callback: (_e, m) => this.serial(() => this.onEval(m.data)).then((b) => m.respond(b)) }),
+      this.nc.subscribe(this.s.grad(r), { callback: (_e, m) => m.respond(this.onGradChunk(m.data)) }),
+      this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version) })) }),
+    ];
+  }
+
+  private listenControl(): void {
+    this.nc.subscribe(this.s.control, {
+      callback: (_e, m) => {
+        let c: pb.Control;
+        try {
+          c = decode(pb.Control, m.data, 'Control');
+        } catch (e) {
+          this.reject('malformed', (e as Error).message);
+          return;
+        }
+        if (c.job !== this.o.job) return;
+        if (c.kind === pb.Control.Kind.SHUTDOWN) {
+          this.io.err(`worker ${this.rank}: job finished (${c.reason})`);
+          void this.close(c.reason);
+        } else if (c.kind === pb.Control.Kind.EVICT && c.workerId === this.id) {
+          this.io.err(`worker ${this.rank}: evicted (${c.reason}); rejoining`);
+          void this.serial(() => this.join()).catch((e) => this.fail(e));
+        }
+      },
+    });
+  }
+
+  private fail(e: unknown): void {
+    this.io.err(`worker ${this.rank}: ${e instanceof Error ? e.message : String(e)}`);
+    void this.close(`failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Makes the replica hold exactly weights `version`, pulling them if needed and proving it by checksum. */
+  private async ensureWeights(version: number, sum: number): Promise<void> {
+    if (this.version === version) return;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const flat = await pullTensor({
+        nc: this.nc,
+        subject: this.s.weights,
+        job: this.job.job,
+        version,
+        rank: this.rank,
+        total: this.job.paramCount,
+        codec: pb.Codec.FP32,
+        chunkBytes: this.job.chunkBytes,
+        onReject: (r, d) => this.reject(r, d),
+      });
+      if (checksum(flat) !== sum) {
+        this.reject('checksum', `weights v${version} checksum ${checksum(flat)} != ${sum}; resyncing`);
+        continue;
+      }
+      this.model!.setWeights(unflatten(flat, this.sizes));
+      this.version = version;
+      return;
+    }
+    throw new ProtocolError('checksum', `weights v${version} failed their checksum twice`);
+  }
+
+  private loader(batchSize: number): LoaderOptions {
+    const m = this.modelSpec;
+    const o: LoaderOptions = { imageSize: m.imageSize, channels: m.channels as 1 | 3, batchSize, prefetch: 1, concurrency: DEFAULT_DECODE_CONCURRENCY };
+    if (this.remote) o.decode = this.remote.decode;
+    return o;
+  }
+
+  private async onStep(data: Uint8Array): Promise<Uint8Array> {
+    let cmd: pb.StepCommand;
+    try {
+      cmd = decode(pb.StepCommand, data, 'StepCommand');
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return encode(pb.StepResult, { error: 'malformed StepCommand' });
+    }
+    if (cmd.job !== this.job.job) {
+      this.reject('unknown-job', `step for job ${cmd.job}`);
+      return encode(pb.StepResult, { job: cmd.job, step: cmd.step, error: `unknown job ${cmd.job}` });
+    }
+    // A retried command for a step already computed gets the same answer, not a second computation.
+    if (this.lastResult && this.lastResult.step === cmd.step) return this.lastResult.bytes;
+    try {
+      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
+      const t0 = performance.now();
+      const skip = new SkipLog();
+      const batch = await this.loadOne(this.lists.train, cmd.indices, skip);
+      const codec = codecFor(this.job.gradientCodec);
+      let flat: Float32Array;
+      let loss = 0;
+      let correct = 0;
+      let count = 0;
+      if (batch) {
+        const m = this.modelSpec;
+        const { x, y } = batchTensors(batch, m.imageSize, m.channels);
+        const r = computeGradients(this.model!, { x, y }, cmd.dropoutSeed);
+        tf.dispose([x, y]);
+        try {
+          flat = flatten(await Promise.all(r.grads.map((g) => g.data() as Promise<Float32Array>)));
+        } finally {
+          tf.dispose(r.grads);
+        }
+        ({ loss, correct, count } = r);
+      } else {
+        flat = new Float32Array(this.job.paramCount);
+      }
+      this.gradSource = new ChunkSource(this.job.job, cmd.step, flat, codec, this.job.chunkBytes);
+      const bytes = encode(pb.StepResult, {
+        job: this.job.job,
+        step: cmd.step,
+        rank: this.rank,
+        loss,
+        correct,
+        count,
+        computeSeconds: (performance.now() - t0) / 1000,
+        chunkCount: this.gradSource.plan.count,
+        total: flat.length,
+        checksum: checksum(flat),
+        skipped: skip.count,
+        skippedPaths: skip.first,
+      });
+      this.lastResult = { step: cmd.step, bytes };
+      return bytes;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.io.err(`worker ${this.rank}: step ${cmd.step} failed: ${message}`);
+      if (!isSyncgradError(e)) this.io.err(e instanceof Error ? (e.stack ?? '') : '');
+      return encode(pb.StepResult, { job: this.job.job, step: cmd.step, rank: this.rank, error: message });
+    }
+  }
+
+  /** One batch of exactly these indices (corrupt images left out), or undefined if none decoded. */
+  private async loadOne(samples: Sample[], indices: number[], skip: SkipLog): Promise<Batch | undefined> {
+    for (const i of indices) if (!(i >= 0 && i < samples.length)) throw new ProtocolError('bad-index', `sample index ${i} outside 0..${samples.length - 1}`);
+    let out: Batch | undefined;
+    for await (const b of loadBatches(samples, indices, this.loader(Math.max(1, indices.length)), skip)) out = b;
+    return out;
+  }
+
+  private onGradChunk(data: Uint8Array): Uint8Array {
+    let req: pb.ChunkRequest;
+    try {
+      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
+    }
+    if (!this.gradSource || this.gradSource.version !== req.version || req.job !== this.job.job) {
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: no gradients for step ${req.version}` });
+    }
+    return this.gradSource.chunk(req.index);
+  }
+
+  private async onEval(data: Uint8Array): Promise<Uint8Array> {
+    let cmd: pb.EvalCommand;
+    try {
+      cmd = decode(pb.EvalCommand, data, 'EvalCommand');
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return encode(pb.EvalResult, { error: 'malformed EvalCommand' });
+    }
+    try {
+      if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `eval for job ${cmd.job}`);
+      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
+      const samples = this.lists[splitName(cmd.split)];
+      for (const i of cmd.indices) if (!(i >= 0 && i < samples.length)) throw new ProtocolError('bad-index', `sample index ${i} outside 0..${samples.length - 1}`);
+      const m = this.modelSpec;
+      const skip = new SkipLog();
+      const labels: number[] = [];
+      const predictions: number[] = [];
+      let lossSum = 0;
+      let fpsSeconds = 0;
+      let fpsImages = 0;
+      let batches = 0;
+      for await (const batch of loadBatches(samples, cmd.indices, this.loader(Math.max(1, cmd.batchSize)), skip)) {
+        const { x, y } = batchTensors(batch, m.imageSize, m.channels);
+        const t0 = performance.now();
+        const r = evalBatch(this.model!, x, y);
+        const seconds = (performance.now() - t0) / 1000;
+        tf.dispose([x, y]);
+        if (batches++ < cmd.fpsBatches) {
+          fpsSeconds += seconds;
+          fpsImages += batch.size;
+        }
+        lossSum += r.lossSum;
+        for (let i = 0; i < batch.size; i++) {
+          labels.push(batch.y[i]!);
+          predictions.push(r.predictions[i]!);
+        }
+      }
+      const correct = labels.reduce((a, l, i) => a + (l === predictions[i] ? 1 : 0), 0);
+      return encode(pb.EvalResult, { job: this.job.job, rank: this.rank, correct, count: labels.length, lossSum, fpsSeconds, fpsImages, labels, predictions, skipped: skip.count });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.io.err(`worker ${this.rank}: eval failed: ${message}`);
+      return encode(pb.EvalResult, { job: cmd.job, rank: this.rank, error: message });
+    }
+  }
+
+  /** Drains the connection it opened, frees the replica and the image cache. Idempotent. */
+  async close(reason = 'closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const sub of this.subs) sub.unsubscribe();
+    await this.queue.catch(() => {});
+    if (this.ownsConnection && this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => {});
+    await this.remote?.close();
+    this.model?.dispose();
+    this.model = undefined;
+    this.resolveDone(reason);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
