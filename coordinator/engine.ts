@@ -21,6 +21,8 @@ import type { CoordinatorServer } from './server.js';
 
 /** A shard that failed this often on live workers is not the workers' fault: stop the run. */
 const MAX_SHARD_ATTEMPTS = 4;
+/** Results that convict the worker that sent them, not the samples. */
+const MISBEHAVIOUR = new Set(['non-finite', 'checksum', 'wrong-length', 'malformed', 'stale']);
 /** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
 const DEAD_AFTER_MISSES = 3;
 
@@ -237,6 +239,7 @@ export class ClusterEngine implements TrainEngine {
     const dropoutSeed = this.o.rng.nextU32();
     const results: { c: Contribution; r: pb.StepResult }[] = [];
     const attempts = new Map<number[], number>();
+    const badResults = new Map<number[], number>();
     let queue: number[][] = [];
     let first = true;
     while (first || queue.length > 0) {
@@ -261,10 +264,26 @@ export class ClusterEngine implements TrainEngine {
             } catch (e) {
               const n = (attempts.get(sh) ?? 0) + 1;
               attempts.set(sh, n);
-              if (e instanceof WorkerLost) this.lose(e.worker, e.message);
-              else this.o.io.err(`step: shard of ${sh.length} on rank ${w.rank} failed (${(e as Error).message}); retrying`);
-              if (n >= MAX_SHARD_ATTEMPTS && !(e instanceof WorkerLost)) throw e;
+              if (e instanceof WorkerLost) {
+                this.lose(e.worker, e.message);
+              } else if (e instanceof ProtocolError && MISBEHAVIOUR.has(e.reason)) {
+                // Bad data from one worker: drop it (it rejoins with a fresh replica) and let
+                // another compute the shard. The same shard failing this way twice is the
+                // model diverging, not a worker: stop before anything reaches the master weights.
+                const seen = (badResults.get(sh) ?? 0) + 1;
+                badResults.set(sh, seen);
+                if (seen >= 2) throw new ProtocolError(e.reason, `training diverged or data is bad: ${e.message} (twice for the same samples)`, { cause: e });
+                this.lose(w, e.message);
+              } else {
+                this.o.io.err(`step: shard of ${sh.length} on rank ${w.rank} failed (${(e as Error).message}); retrying`);
+                if (n >= MAX_SHARD_ATTEMPTS) throw e;
+              }
               queue.push(sh);
+              // This worker is out of the step; its remaining shards move on with the queue.
+              if (!this.o.registry.has(w.rank, w.id)) {
+                queue.push(...shards.slice(shards.indexOf(sh) + 1));
+                return;
+              }
             }
           }
         }),

@@ -8,6 +8,8 @@ export interface WorkerInfo {
   pid: number;
   backend: string;
   joinedAt: number;
+  /** Subscribed and holding the index: only ready workers are given work. */
+  ready: boolean;
 }
 
 export class Registry {
@@ -16,13 +18,20 @@ export class Registry {
   /** Changes on every join or leave. */
   generation = 0;
 
-  join(info: Omit<WorkerInfo, 'rank' | 'joinedAt'>): WorkerInfo {
+  join(info: Omit<WorkerInfo, 'rank' | 'joinedAt' | 'ready'>): WorkerInfo {
     // A worker that rejoins (after a coordinator-side eviction or a reconnect) keeps one rank.
     for (const w of this.byRank.values()) if (w.id === info.id) this.byRank.delete(w.rank);
     let rank = 0;
     while (this.byRank.has(rank)) rank++;
-    const w: WorkerInfo = { ...info, rank, joinedAt: Date.now() };
+    const w: WorkerInfo = { ...info, rank, joinedAt: Date.now(), ready: false };
     this.byRank.set(rank, w);
+    return w;
+  }
+
+  markReady(rank: number, id: string): WorkerInfo | undefined {
+    const w = this.byRank.get(rank);
+    if (!w || w.id !== id) return undefined;
+    w.ready = true;
     this.changed();
     return w;
   }
@@ -42,11 +51,12 @@ export class Registry {
   }
 
   live(): WorkerInfo[] {
-    return [...this.byRank.values()].sort((a, b) => a.rank - b.rank);
+    return [...this.byRank.values()].filter((w) => w.ready).sort((a, b) => a.rank - b.rank);
   }
 
+  /** Ready workers. */
   get size(): number {
-    return this.byRank.size;
+    return this.live().length;
   }
 
   /** Resolves when at least `n` workers are live, or rejects after `timeoutMs`. */

@@ -57,6 +57,7 @@ export class CoordinatorServer {
     };
     this.subs = [
       this.nc.subscribe(this.s.join, { callback: (_e, m) => reply(this.onJoin(m.data), m) }),
+      this.nc.subscribe(this.s.ready, { callback: (_e, m) => reply(this.onReady(m.data), m) }),
       this.nc.subscribe(this.s.index, { callback: (_e, m) => reply(this.onIndex(m.data), m) }),
       this.nc.subscribe(this.s.weights, { callback: (_e, m) => reply(this.onWeights(m.data), m) }),
       this.nc.subscribe(this.s.data, { callback: (_e, m) => void this.onData(m.data).then((b) => reply(b, m)) }),
@@ -73,8 +74,24 @@ export class CoordinatorServer {
     }
     if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
     const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend });
-    this.hooks.onJoin(w);
     return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job });
+  }
+
+  private onReady(data: Uint8Array): Uint8Array {
+    let req: pb.ReadyRequest;
+    try {
+      req = decode(pb.ReadyRequest, data, 'ReadyRequest');
+    } catch (e) {
+      this.hooks.onReject('malformed', (e as Error).message);
+      return encode(pb.ReadyReply, { accepted: false, reason: 'malformed ReadyRequest' });
+    }
+    const w = req.job === this.job.job ? this.registry.markReady(req.rank, req.workerId) : undefined;
+    if (!w) {
+      this.hooks.onReject('unknown-worker', `ready from ${req.workerId} as rank ${req.rank} of job ${req.job}`);
+      return encode(pb.ReadyReply, { accepted: false, reason: 'join first' });
+    }
+    this.hooks.onJoin(w);
+    return encode(pb.ReadyReply, { accepted: true });
   }
 
   private onIndex(data: Uint8Array): Uint8Array {

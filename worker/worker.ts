@@ -119,6 +119,10 @@ export class Worker implements AsyncDisposable {
     }
     this.version = -1;
     this.subscribe();
+    // The server must know our subscriptions before the coordinator may send us work.
+    await this.nc.flush();
+    const ready = decode(pb.ReadyReply, (await this.nc.request(this.s.ready, encode(pb.ReadyRequest, { job: this.job.job, workerId: this.id, rank: this.rank }), { timeout: 10_000 })).data, 'ReadyReply');
+    if (!ready.accepted) throw new ProtocolError('refused', `coordinator refused readiness: ${ready.reason}`);
     this.io.err(`worker ${this.id}: joined job ${this.job.job} as rank ${this.rank} (${this.backend}, ${this.job.dataMode === DataMode.OVER_NATS ? 'images over NATS' : `images from ${this.o.dataRoot ?? this.job.dataRoot}`})`);
   }
 

@@ -6,6 +6,9 @@ import { isSyncgradError } from '../errors.js';
 import { processIo, type Io } from '../io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
+import { clusterCommand } from './commands/cluster.js';
+import { coordinatorCommand } from './commands/coordinator.js';
+import { workerCommand } from './commands/worker.js';
 import { benchCommand } from './commands/bench.js';
 import { convDemoCommand } from './commands/conv-demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -20,6 +23,9 @@ import { trainCommand } from './commands/train.js';
 export const COMMANDS: CommandModule[] = [
   startCommand,
   trainCommand,
+  clusterCommand,
+  coordinatorCommand,
+  workerCommand,
   evaluateCommand,
   predictCommand,
   fpsCommand,

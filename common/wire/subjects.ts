@@ -11,6 +11,7 @@ export function validateJobName(job: string): string {
 
 export interface Subjects {
   join: string;
+  ready: string;
   index: string;
   weights: string;
   data: string;
@@ -25,6 +26,7 @@ export function subjects(job: string): Subjects {
   const p = `syncgrad.${validateJobName(job)}`;
   return {
     join: `${p}.join`,
+    ready: `${p}.ready`,
     index: `${p}.index`,
     weights: `${p}.weights`,
     data: `${p}.data`,

@@ -461,6 +461,168 @@ export namespace syncgrad {
     }
 
     /**
+     * Properties of a ReadyRequest.
+     * @deprecated Use syncgrad.ReadyRequest.$Properties instead.
+     */
+    interface IReadyRequest extends syncgrad.ReadyRequest.$Properties {
+    }
+
+    /** Represents a ReadyRequest. */
+    class ReadyRequest {
+
+        /**
+         * Constructs a new ReadyRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.ReadyRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ReadyRequest job. */
+        job: string;
+
+        /** ReadyRequest workerId. */
+        workerId: string;
+
+        /** ReadyRequest rank. */
+        rank: number;
+
+        /**
+         * Creates a new ReadyRequest instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ReadyRequest instance
+         */
+        static create(properties: syncgrad.ReadyRequest.$Shape): syncgrad.ReadyRequest & syncgrad.ReadyRequest.$Shape;
+        static create(properties?: syncgrad.ReadyRequest.$Properties): syncgrad.ReadyRequest;
+
+        /**
+         * Encodes the specified ReadyRequest message. Does not implicitly {@link syncgrad.ReadyRequest.verify|verify} messages.
+         * @param message ReadyRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.ReadyRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ReadyRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.ReadyRequest & syncgrad.ReadyRequest.$Shape} ReadyRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReadyRequest & syncgrad.ReadyRequest.$Shape;
+
+        /**
+         * Gets the type url for ReadyRequest
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReadyRequest {
+
+        /** Properties of a ReadyRequest. */
+        interface $Properties {
+
+            /** ReadyRequest job */
+            job?: (string|null);
+
+            /** ReadyRequest workerId */
+            workerId?: (string|null);
+
+            /** ReadyRequest rank */
+            rank?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ReadyRequest. */
+        type $Shape = syncgrad.ReadyRequest.$Properties;
+    }
+
+    /**
+     * Properties of a ReadyReply.
+     * @deprecated Use syncgrad.ReadyReply.$Properties instead.
+     */
+    interface IReadyReply extends syncgrad.ReadyReply.$Properties {
+    }
+
+    /** Represents a ReadyReply. */
+    class ReadyReply {
+
+        /**
+         * Constructs a new ReadyReply.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.ReadyReply.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ReadyReply accepted. */
+        accepted: boolean;
+
+        /** ReadyReply reason. */
+        reason: string;
+
+        /**
+         * Creates a new ReadyReply instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ReadyReply instance
+         */
+        static create(properties: syncgrad.ReadyReply.$Shape): syncgrad.ReadyReply & syncgrad.ReadyReply.$Shape;
+        static create(properties?: syncgrad.ReadyReply.$Properties): syncgrad.ReadyReply;
+
+        /**
+         * Encodes the specified ReadyReply message. Does not implicitly {@link syncgrad.ReadyReply.verify|verify} messages.
+         * @param message ReadyReply message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.ReadyReply.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ReadyReply message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.ReadyReply & syncgrad.ReadyReply.$Shape} ReadyReply
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReadyReply & syncgrad.ReadyReply.$Shape;
+
+        /**
+         * Gets the type url for ReadyReply
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReadyReply {
+
+        /** Properties of a ReadyReply. */
+        interface $Properties {
+
+            /** ReadyReply accepted */
+            accepted?: (boolean|null);
+
+            /** ReadyReply reason */
+            reason?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ReadyReply. */
+        type $Shape = syncgrad.ReadyReply.$Properties;
+    }
+
+    /**
      * Properties of an IndexRequest.
      * @deprecated Use syncgrad.IndexRequest.$Properties instead.
      */

@@ -1162,6 +1162,398 @@ export const syncgrad = $root.syncgrad = (() => {
         return JoinReply;
     })();
 
+    syncgrad.ReadyRequest = (function() {
+
+        /**
+         * Properties of a ReadyRequest.
+         * @typedef {Object} syncgrad.ReadyRequest.$Properties
+         * @property {string|null} [job] ReadyRequest job
+         * @property {string|null} [workerId] ReadyRequest workerId
+         * @property {number|null} [rank] ReadyRequest rank
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ReadyRequest.
+         * @memberof syncgrad
+         * @interface IReadyRequest
+         * @augments syncgrad.ReadyRequest.$Properties
+         * @deprecated Use syncgrad.ReadyRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a ReadyRequest.
+         * @typedef {syncgrad.ReadyRequest.$Properties} syncgrad.ReadyRequest.$Shape
+         */
+
+        /**
+         * Constructs a new ReadyRequest.
+         * @memberof syncgrad
+         * @classdesc Represents a ReadyRequest.
+         * @constructor
+         * @param {syncgrad.ReadyRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ReadyRequest = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ReadyRequest job.
+         * @member {string} job
+         * @memberof syncgrad.ReadyRequest
+         * @instance
+         */
+        ReadyRequest.prototype.job = "";
+
+        /**
+         * ReadyRequest workerId.
+         * @member {string} workerId
+         * @memberof syncgrad.ReadyRequest
+         * @instance
+         */
+        ReadyRequest.prototype.workerId = "";
+
+        /**
+         * ReadyRequest rank.
+         * @member {number} rank
+         * @memberof syncgrad.ReadyRequest
+         * @instance
+         */
+        ReadyRequest.prototype.rank = 0;
+
+        /**
+         * Creates a new ReadyRequest instance using the specified properties.
+         * @function create
+         * @memberof syncgrad.ReadyRequest
+         * @static
+         * @param {syncgrad.ReadyRequest.$Properties=} [properties] Properties to set
+         * @returns {syncgrad.ReadyRequest} ReadyRequest instance
+         * @type {{
+         *   (properties: syncgrad.ReadyRequest.$Shape): syncgrad.ReadyRequest & syncgrad.ReadyRequest.$Shape;
+         *   (properties?: syncgrad.ReadyRequest.$Properties): syncgrad.ReadyRequest;
+         * }}
+         */
+        ReadyRequest.create = function(properties) {
+            return new ReadyRequest(properties);
+        };
+
+        /**
+         * Encodes the specified ReadyRequest message. Does not implicitly {@link syncgrad.ReadyRequest.verify|verify} messages.
+         * @function encode
+         * @memberof syncgrad.ReadyRequest
+         * @static
+         * @param {syncgrad.ReadyRequest.$Properties} message ReadyRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ReadyRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.job != null && $Object.hasOwnProperty.call(message, "job") && message.job !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.job);
+            if (message.workerId != null && $Object.hasOwnProperty.call(message, "workerId") && message.workerId !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.workerId);
+            if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.rank);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ReadyRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof syncgrad.ReadyRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {syncgrad.ReadyRequest & syncgrad.ReadyRequest.$Shape} ReadyRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ReadyRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.syncgrad.ReadyRequest();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.job = value;
+                        else
+                            delete message.job;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.workerId = value;
+                        else
+                            delete message.workerId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.rank = value;
+                        else
+                            delete message.rank;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ReadyRequest
+         * @function getTypeUrl
+         * @memberof syncgrad.ReadyRequest
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ReadyRequest.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/syncgrad.ReadyRequest";
+        };
+
+        return ReadyRequest;
+    })();
+
+    syncgrad.ReadyReply = (function() {
+
+        /**
+         * Properties of a ReadyReply.
+         * @typedef {Object} syncgrad.ReadyReply.$Properties
+         * @property {boolean|null} [accepted] ReadyReply accepted
+         * @property {string|null} [reason] ReadyReply reason
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ReadyReply.
+         * @memberof syncgrad
+         * @interface IReadyReply
+         * @augments syncgrad.ReadyReply.$Properties
+         * @deprecated Use syncgrad.ReadyReply.$Properties instead.
+         */
+
+        /**
+         * Shape of a ReadyReply.
+         * @typedef {syncgrad.ReadyReply.$Properties} syncgrad.ReadyReply.$Shape
+         */
+
+        /**
+         * Constructs a new ReadyReply.
+         * @memberof syncgrad
+         * @classdesc Represents a ReadyReply.
+         * @constructor
+         * @param {syncgrad.ReadyReply.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        const ReadyReply = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ReadyReply accepted.
+         * @member {boolean} accepted
+         * @memberof syncgrad.ReadyReply
+         * @instance
+         */
+        ReadyReply.prototype.accepted = false;
+
+        /**
+         * ReadyReply reason.
+         * @member {string} reason
+         * @memberof syncgrad.ReadyReply
+         * @instance
+         */
+        ReadyReply.prototype.reason = "";
+
+        /**
+         * Creates a new ReadyReply instance using the specified properties.
+         * @function create
+         * @memberof syncgrad.ReadyReply
+         * @static
+         * @param {syncgrad.ReadyReply.$Properties=} [properties] Properties to set
+         * @returns {syncgrad.ReadyReply} ReadyReply instance
+         * @type {{
+         *   (properties: syncgrad.ReadyReply.$Shape): syncgrad.ReadyReply & syncgrad.ReadyReply.$Shape;
+         *   (properties?: syncgrad.ReadyReply.$Properties): syncgrad.ReadyReply;
+         * }}
+         */
+        ReadyReply.create = function(properties) {
+            return new ReadyReply(properties);
+        };
+
+        /**
+         * Encodes the specified ReadyReply message. Does not implicitly {@link syncgrad.ReadyReply.verify|verify} messages.
+         * @function encode
+         * @memberof syncgrad.ReadyReply
+         * @static
+         * @param {syncgrad.ReadyReply.$Properties} message ReadyReply message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ReadyReply.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.accepted != null && $Object.hasOwnProperty.call(message, "accepted") && message.accepted !== false)
+                writer.uint32(/* id 1, wireType 0 =*/8).bool(message.accepted);
+            if (message.reason != null && $Object.hasOwnProperty.call(message, "reason") && message.reason !== "")
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.reason);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ReadyReply message from the specified reader or buffer.
+         * @function decode
+         * @memberof syncgrad.ReadyReply
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {syncgrad.ReadyReply & syncgrad.ReadyReply.$Shape} ReadyReply
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ReadyReply.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.syncgrad.ReadyReply();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.accepted = value;
+                        else
+                            delete message.accepted;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.reason = value;
+                        else
+                            delete message.reason;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        /**
+         * Gets the type url for ReadyReply
+         * @function getTypeUrl
+         * @memberof syncgrad.ReadyReply
+         * @static
+         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns {string} The type url
+         */
+        ReadyReply.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/syncgrad.ReadyReply";
+        };
+
+        return ReadyReply;
+    })();
+
     syncgrad.IndexRequest = (function() {
 
         /**

@@ -1,0 +1,35 @@
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, initBackend } from '../../backend/select.js';
+import { BackendError } from '../../errors.js';
+import { launchCluster } from '../../../coordinator/launcher.js';
+import type { CommandModule } from '../command.js';
+import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
+import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
+import { parseIntFlag } from '../parse.js';
+
+export const DEFAULT_LOCAL_WORKERS = 2;
+
+export const clusterCommand: CommandModule = (program, { io, exit }) => {
+  const cmd = new Command('cluster').description('local launcher (like torchrun): NATS + coordinator + N worker processes on this machine');
+  addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
+    .option('--workers <n>', `worker processes (default ${DEFAULT_LOCAL_WORKERS})`)
+    .addOption(new Option('--worker-backend <name>', 'backend for the workers (default: --backend)').choices(BACKEND_CHOICES))
+    .action(async (flags: Record<string, unknown>) => {
+      const train = trainOptionsFromFlags(flags);
+      const backend = await initBackend(train.backend);
+      const report = await launchCluster(
+        {
+          workers: flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(String(flags.workers), '--workers'),
+          train,
+          cluster: clusterOptionsFromFlags(flags),
+          workerBackend: String(flags.workerBackend ?? train.backend),
+          allowInstall: true,
+        },
+        io,
+        backend.kind,
+      );
+      if (!report) throw new BackendError('no NATS server: set NATS_URL, put nats-server on PATH (apt-get install nats-server), or run Docker');
+      exit(0);
+    });
+  program.addCommand(cmd);
+};

@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { initBackend } from '../../backend/select.js';
+import { Coordinator } from '../../../coordinator/coordinator.js';
+import type { CommandModule } from '../command.js';
+import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
+import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
+import { parseIntFlag } from '../parse.js';
+
+export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
+  const cmd = new Command('coordinator').description('run a job\'s coordinator: shard batches to workers, reduce gradients, apply Adam');
+  addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
+    .option('--workers <n>', 'workers to wait for before the first step (default 1)')
+    .action(async (flags: Record<string, unknown>) => {
+      const train = trainOptionsFromFlags(flags);
+      const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
+      const backend = await initBackend(train.backend === 'auto' ? 'auto' : train.backend);
+      await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
+      await c.run();
+      exit(0);
+    });
+  program.addCommand(cmd);
+};

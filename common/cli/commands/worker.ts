@@ -1,0 +1,36 @@
+import { Option } from 'commander';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
+import { Worker } from '../../../worker/worker.js';
+import { parseWorkerOptions } from '../../../worker/options.js';
+import type { CommandModule } from '../command.js';
+import { parseIntFlag } from '../parse.js';
+
+export const workerCommand: CommandModule = (program, { io, exit }) => {
+  program
+    .command('worker')
+    .description('join a job as a worker: compute gradients on this machine\'s backend')
+    .option('--nats <url>', 'NATS server URL (default $NATS_URL or nats://127.0.0.1:4222)')
+    .option('--job <name>', 'job to join (default "default")')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--data-root <dir>', 'where this machine mounts the dataset, if not at the coordinator\'s path')
+    .option('--join-timeout <seconds>', 'give up if no coordinator answers (default 300)')
+    .option('--name <id>', 'worker identity in logs (default host:pid)')
+    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string }) => {
+      const o = parseWorkerOptions({
+        nats: flags.nats,
+        job: flags.job,
+        dataRoot: flags.dataRoot,
+        name: flags.name,
+        joinTimeoutMs: flags.joinTimeout === undefined ? undefined : parseIntFlag(flags.joinTimeout, '--join-timeout') * 1000,
+      });
+      const backend = await initBackend(flags.backend);
+      const worker = await Worker.start(o, io, backend.kind);
+      const stop = () => void worker.close('interrupted');
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const reason = await worker.done;
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      exit(reason.startsWith('failed') ? 1 : 0);
+    });
+};
