@@ -171,6 +171,7 @@ test('cluster - a worker sending NaN gradients is rejected and evicted, and its 
     nc.subscribe(s.grad(joined.rank), { callback: (_e, m) => m.respond(source!.chunk(pb.ChunkRequest.decode(m.data).index)) });
     nc.subscribe(s.ping(joined.rank), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: 'rogue' })) });
     await nc.flush();
+    await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId: 'rogue', rank: joined.rank }), { timeout: 5000 });
     await c.run();
     assert.ok((c.rejects.get('non-finite') ?? 0) >= 1);
     assert.ok(io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)), io.errors.join('\n'));
