@@ -132,18 +132,34 @@ export class ClusterEngine implements TrainEngine {
     return registry.live();
   }
 
-  /** A request that fails fast when its worker disappears, by probing it while waiting. */
-  private async request(w: WorkerInfo, subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+  /**
+   * A request that fails fast when its worker disappears, and survives a lost message. While it
+   * waits it pings the worker: "no responders" three times running means the worker is gone; an
+   * idle worker that never started `seq`, or already answered it, means the command or the reply
+   * was lost (a server restart), so the request is sent again (workers answer a repeated seq from
+   * cache).
+   */
+  private async request(w: WorkerInfo, subject: string, data: Uint8Array, seq: number, timeoutMs: number): Promise<Uint8Array> {
     const { nc, s } = this.o;
     let stopped = false;
+    const attempts: Promise<{ data: Uint8Array }>[] = [nc.request(subject, data, { timeout: timeoutMs })];
+    let resend: () => void = () => {};
     const watch = (async (): Promise<never> => {
       let misses = 0;
+      let lost = 0;
       for (;;) {
         await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
         if (stopped) return new Promise<never>(() => {});
         try {
-          await nc.request(s.ping(w.rank), encode(pb.Ping, { job: this.o.job.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS });
+          const pong = decode(pb.Pong, (await nc.request(s.ping(w.rank), encode(pb.Ping, { job: this.o.job.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS })).data, 'Pong');
           misses = 0;
+          // Two idle answers in a row rule out a reply that is merely in flight.
+          lost = pong.currentSeq !== seq && (pong.lastSeq === seq || pong.lastSeq < seq) ? lost + 1 : 0;
+          if (lost >= 2 && !stopped) {
+            lost = 0;
+            this.o.io.err(`coordinator: request ${seq} to rank ${w.rank} was lost in transit; sending it again`);
+            resend();
+          }
         } catch (e) {
           // A busy worker times out (its subscription exists); a gone one has no responders.
           if (isNoResponders(e) && ++misses >= DEAD_AFTER_MISSES) throw new WorkerLost(w, 'stopped answering (no responders)');
@@ -151,7 +167,21 @@ export class ClusterEngine implements TrainEngine {
       }
     })();
     try {
-      const msg = await Promise.race([nc.request(subject, data, { timeout: timeoutMs }), watch]);
+      const msg = await new Promise<{ data: Uint8Array }>((resolve, reject) => {
+        let failures = 0;
+        const track = (p: Promise<{ data: Uint8Array }>) =>
+          p.then(resolve, (e: unknown) => {
+            // The first attempt's failure only counts once every resend has failed too.
+            if (++failures >= attempts.length) reject(e);
+          });
+        resend = () => {
+          const p = nc.request(subject, data, { timeout: timeoutMs });
+          attempts.push(p);
+          track(p);
+        };
+        track(attempts[0]!);
+        watch.catch(reject);
+      });
       this.o.hooks.onBytes?.('in', msg.data.length);
       return msg.data;
     } catch (e) {
@@ -176,7 +206,7 @@ export class ClusterEngine implements TrainEngine {
     const seq = ++this.seq;
     const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed: (dropoutSeed + w.rank * 7919) >>> 0, rank: w.rank });
     this.o.hooks.onBytes?.('out', cmd.length);
-    const bytes = await this.request(w, s.step(w.rank), cmd, this.o.stepTimeoutMs);
+    const bytes = await this.request(w, s.step(w.rank), cmd, seq, this.o.stepTimeoutMs);
     let r: pb.StepResult;
     try {
       r = decode(pb.StepResult, bytes, 'StepResult');
@@ -327,9 +357,10 @@ export class ClusterEngine implements TrainEngine {
     let done = 0;
     const run = async (w: WorkerInfo): Promise<void> => {
       for (let piece = pieces.shift(); piece; piece = pieces.shift()) {
-        const cmd = encode(pb.EvalCommand, { job: this.o.job.job, paramsVersion: this.version, paramsChecksum: this.sum, split: splitOf(split), indices: piece.indices, batchSize: this.o.batchSize, fpsBatches: piece.k < fpsBatches ? 1 : 0 });
+        const seq = ++this.seq;
+        const cmd = encode(pb.EvalCommand, { job: this.o.job.job, paramsVersion: this.version, paramsChecksum: this.sum, split: splitOf(split), indices: piece.indices, batchSize: this.o.batchSize, fpsBatches: piece.k < fpsBatches ? 1 : 0, seq });
         try {
-          const r = decode(pb.EvalResult, await this.request(w, this.o.s.eval(w.rank), cmd, this.o.stepTimeoutMs), 'EvalResult');
+          const r = decode(pb.EvalResult, await this.request(w, this.o.s.eval(w.rank), cmd, seq, this.o.stepTimeoutMs), 'EvalResult');
           if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
           stats.correct += r.correct;
           stats.count += r.count;

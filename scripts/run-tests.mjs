@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setupTestEnv } from './setup-test-env.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,9 +38,22 @@ if (filter.length === 0) {
   }
 }
 
+// Real servers for the integration tests: nats-server / Docker (and Prometheus) installed and
+// started as needed. A failure here (CI without Docker) fails the run before any test.
+let setupEnv = {};
+try {
+  const { mode, notes, env } = await setupTestEnv();
+  for (const n of notes) console.error(`setup: ${n}`);
+  console.error(`setup: NATS integration tests run in ${mode} mode`);
+  setupEnv = env;
+} catch (e) {
+  console.error(`setup: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
+
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, SYNCGRAD_TEST: '1' },
+  env: { ...process.env, ...setupEnv, SYNCGRAD_TEST: '1' },
 });
 process.exit(run.status ?? 1);

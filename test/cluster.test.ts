@@ -183,6 +183,33 @@ test('cluster - a worker sending NaN gradients is rejected and evicted, and its 
   }
 });
 
+test('cluster - a NATS server restart mid-run costs time, not correctness', async () => {
+  const job = `t${process.pid}-restart`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'restart');
+  const o = parseTrainOptions({ ...BASE, data, out });
+  let workerSteps = 0;
+  let restarted: Promise<void> | undefined;
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000 }) }, io, 'wasm', {
+    onWorkerStep: () => {
+      // Take the server down between step 3 and 4, with requests in flight.
+      if (++workerSteps === 6) restarted = nats.restart();
+    },
+  });
+  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+  try {
+    await c.run();
+    await restarted;
+    assert.ok(restarted, 'the server was restarted during the run');
+    const ck = await loadCheckpoint(out);
+    assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
+    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+  } finally {
+    await c.close();
+    await Promise.all(ws.map((w) => w.close()));
+  }
+});
+
 test('cluster - malformed, unknown-job and stale messages are rejected and counted, weights untouched', async () => {
   const job = `t${process.pid}-bad`;
   const io = memoryIo();

@@ -48,6 +48,8 @@ export class Worker implements AsyncDisposable {
   private subs: Subscription[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private currentSeq = 0;
+  private lastSeq = 0;
   private resolveDone!: (reason: string) => void;
   /** Resolves with the reason when the job ends or the worker is closed. */
   readonly done: Promise<string>;
@@ -133,7 +135,7 @@ export class Worker implements AsyncDisposable {
       this.nc.subscribe(this.s.step(r), { callback: (_e, m) => this.serial(() => this.onStep(m.data)).then((b) => m.respond(b)) }),
       this.nc.subscribe(this.s.eval(r), { callback: (_e, m) => this.serial(() => this.onEval(m.data)).then((b) => m.respond(b)) }),
       this.nc.subscribe(this.s.grad(r), { callback: (_e, m) => m.respond(this.onGradChunk(m.data)) }),
-      this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version) })) }),
+      this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version), currentSeq: this.currentSeq, lastSeq: this.lastSeq })) }),
     ];
   }
 
@@ -217,6 +219,7 @@ export class Worker implements AsyncDisposable {
     }
     // A retried command for a step already computed gets the same answer, not a second computation.
     if (this.lastResult && this.lastResult.step === cmd.step) return this.lastResult.bytes;
+    this.currentSeq = cmd.step;
     try {
       await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
       const t0 = performance.now();
@@ -263,6 +266,9 @@ export class Worker implements AsyncDisposable {
       this.io.err(`worker ${this.rank}: step ${cmd.step} failed: ${message}`);
       if (!isSyncgradError(e)) this.io.err(e instanceof Error ? (e.stack ?? '') : '');
       return encode(pb.StepResult, { job: this.job.job, step: cmd.step, rank: this.rank, error: message });
+    } finally {
+      this.currentSeq = 0;
+      this.lastSeq = cmd.step;
     }
   }
 
@@ -296,6 +302,7 @@ export class Worker implements AsyncDisposable {
       this.reject('malformed', (e as Error).message);
       return encode(pb.EvalResult, { error: 'malformed EvalCommand' });
     }
+    this.currentSeq = cmd.seq;
     try {
       if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `eval for job ${cmd.job}`);
       await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
@@ -331,6 +338,9 @@ export class Worker implements AsyncDisposable {
       const message = e instanceof Error ? e.message : String(e);
       this.io.err(`worker ${this.rank}: eval failed: ${message}`);
       return encode(pb.EvalResult, { job: cmd.job, rank: this.rank, error: message });
+    } finally {
+      this.currentSeq = 0;
+      this.lastSeq = cmd.seq;
     }
   }
 

@@ -1298,6 +1298,9 @@ export namespace syncgrad {
         /** EvalCommand fpsBatches. */
         fpsBatches: number;
 
+        /** EvalCommand seq. */
+        seq: number;
+
         /**
          * Creates a new EvalCommand instance using the specified properties.
          * @param [properties] Properties to set
@@ -1357,6 +1360,9 @@ export namespace syncgrad {
 
             /** EvalCommand fpsBatches */
             fpsBatches?: (number|null);
+
+            /** EvalCommand seq */
+            seq?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1772,6 +1778,12 @@ export namespace syncgrad {
         /** Pong paramsVersion. */
         paramsVersion: number;
 
+        /** Pong currentSeq. */
+        currentSeq: number;
+
+        /** Pong lastSeq. */
+        lastSeq: number;
+
         /**
          * Creates a new Pong instance using the specified properties.
          * @param [properties] Properties to set
@@ -1819,6 +1831,12 @@ export namespace syncgrad {
 
             /** Pong paramsVersion */
             paramsVersion?: (number|null);
+
+            /** Pong currentSeq */
+            currentSeq?: (number|null);
+
+            /** Pong lastSeq */
+            lastSeq?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

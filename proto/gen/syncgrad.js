@@ -3256,6 +3256,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {Array.<number>|null} [indices] EvalCommand indices
          * @property {number|null} [batchSize] EvalCommand batchSize
          * @property {number|null} [fpsBatches] EvalCommand fpsBatches
+         * @property {number|null} [seq] EvalCommand seq
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3345,6 +3346,14 @@ export const syncgrad = $root.syncgrad = (() => {
         EvalCommand.prototype.fpsBatches = 0;
 
         /**
+         * EvalCommand seq.
+         * @member {number} seq
+         * @memberof syncgrad.EvalCommand
+         * @instance
+         */
+        EvalCommand.prototype.seq = 0;
+
+        /**
          * Creates a new EvalCommand instance using the specified properties.
          * @function create
          * @memberof syncgrad.EvalCommand
@@ -3390,6 +3399,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.batchSize);
             if (message.fpsBatches != null && $Object.hasOwnProperty.call(message, "fpsBatches") && message.fpsBatches !== 0)
                 writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.fpsBatches);
+            if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
+                writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.seq);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3500,6 +3511,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.fpsBatches = value;
                         else
                             delete message.fpsBatches;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.seq = value;
+                        else
+                            delete message.seq;
                         continue;
                     }
                 }
@@ -4520,6 +4540,8 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {string|null} [workerId] Pong workerId
          * @property {number|null} [rank] Pong rank
          * @property {number|null} [paramsVersion] Pong paramsVersion
+         * @property {number|null} [currentSeq] Pong currentSeq
+         * @property {number|null} [lastSeq] Pong lastSeq
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -4576,6 +4598,22 @@ export const syncgrad = $root.syncgrad = (() => {
         Pong.prototype.paramsVersion = 0;
 
         /**
+         * Pong currentSeq.
+         * @member {number} currentSeq
+         * @memberof syncgrad.Pong
+         * @instance
+         */
+        Pong.prototype.currentSeq = 0;
+
+        /**
+         * Pong lastSeq.
+         * @member {number} lastSeq
+         * @memberof syncgrad.Pong
+         * @instance
+         */
+        Pong.prototype.lastSeq = 0;
+
+        /**
          * Creates a new Pong instance using the specified properties.
          * @function create
          * @memberof syncgrad.Pong
@@ -4613,6 +4651,10 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.rank);
             if (message.paramsVersion != null && $Object.hasOwnProperty.call(message, "paramsVersion") && message.paramsVersion !== 0)
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.paramsVersion);
+            if (message.currentSeq != null && $Object.hasOwnProperty.call(message, "currentSeq") && message.currentSeq !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.currentSeq);
+            if (message.lastSeq != null && $Object.hasOwnProperty.call(message, "lastSeq") && message.lastSeq !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.lastSeq);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -4682,6 +4724,24 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.paramsVersion = value;
                         else
                             delete message.paramsVersion;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.currentSeq = value;
+                        else
+                            delete message.currentSeq;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.lastSeq = value;
+                        else
+                            delete message.lastSeq;
                         continue;
                     }
                 }
