@@ -17,6 +17,8 @@ import { indexHash } from '../common/wire/index-hash.js';
 import { DataMode, encode, pb } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
+import { TrainingMetrics } from '../common/metrics/training.js';
+import { MetricsServer } from '../common/metrics/server.js';
 import type { CoordinatorOptions } from './options.js';
 import { Registry } from './registry.js';
 import { CoordinatorServer, relativeLists } from './server.js';
@@ -36,6 +38,9 @@ export class Coordinator implements AsyncDisposable {
   private index!: DatasetIndex;
   private job!: pb.JobSpec;
   private closed = false;
+  /** Present when --metrics-port is set. */
+  metrics?: TrainingMetrics;
+  private metricsServer?: MetricsServer;
   /** Dropout seeds; shared by the engine and the checkpoint. */
   private rng!: Rng;
 
@@ -58,14 +63,24 @@ export class Coordinator implements AsyncDisposable {
     return c;
   }
 
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
   private reject(reason: string, detail: string): void {
     this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + 1);
+    this.metrics?.rejected.inc({ reason });
     this.io.err(`coordinator: rejected message (${reason}): ${detail}`);
     this.hooks.onReject?.(reason, detail);
   }
 
   private async init(nc?: NatsConnection): Promise<void> {
     const { train: o, cluster: k } = this.options;
+    if (k.metricsPort !== undefined) {
+      this.metrics = new TrainingMetrics({ run: k.job, processMetrics: true });
+      this.metricsServer = await MetricsServer.start(this.metrics.registry, k.metricsPort);
+      this.io.err(`coordinator: metrics on http://0.0.0.0:${this.metricsServer.port}/metrics`);
+    }
     this.index = await loadIndex(o);
     this.io.err(`data: ${this.index.root}: ${describeSplit(this.index)}`);
     if (o.audit) await auditAndWarn(this.index, this.io);
@@ -102,10 +117,11 @@ export class Coordinator implements AsyncDisposable {
     this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
       onReject: (r, d) => this.reject(r, d),
       onJoin: (w) => {
+        this.metrics?.workers.set(this.registry.size);
         this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
         this.hooks.onJoin?.(w);
       },
-      onBytesOut: (b) => this.hooks.onBytes?.('out', b),
+      onBytesOut: (b) => this.bytes('out', b),
     });
     this.engine = await ClusterEngine.create({
       nc: this.nc,
@@ -124,16 +140,26 @@ export class Coordinator implements AsyncDisposable {
       hooks: {
         onReject: (r, d) => this.reject(r, d),
         onWorkerLost: (w, why) => {
+          this.metrics?.workers.set(this.registry.size);
           this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}; ${this.registry.size} live`);
           this.hooks.onWorkerLost?.(w, why);
         },
-        ...(this.hooks.onWorkerStep ? { onWorkerStep: this.hooks.onWorkerStep } : {}),
-        ...(this.hooks.onBytes ? { onBytes: this.hooks.onBytes } : {}),
+        onWorkerStep: (st) => {
+          this.metrics?.samples.inc({ worker: String(st.rank) }, st.count);
+          this.metrics?.computeDuration.observe({ worker: String(st.rank) }, st.computeSeconds);
+          this.hooks.onWorkerStep?.(st);
+        },
+        onBytes: (d, b) => this.bytes(d, b),
       },
     });
     this.server.start();
     await this.nc.flush();
     this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${master.paramCount.toLocaleString('en-US')} params, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+  }
+
+  private bytes(direction: 'in' | 'out', n: number): void {
+    this.metrics?.exchangeBytes.inc({ direction }, n);
+    this.hooks.onBytes?.(direction, n);
   }
 
   /** Waits for the minimum number of workers, trains, writes the report and tells workers to stop. */
@@ -151,6 +177,7 @@ export class Coordinator implements AsyncDisposable {
       rng: this.rng,
       skippedImages: () => 0,
       recordStepTimings: true,
+      ...(this.metrics ? metricHooks(this.metrics) : {}),
     });
     report.workers = engine.maxWorkers;
     report.backend = engine.backend;
@@ -170,6 +197,7 @@ export class Coordinator implements AsyncDisposable {
     }
     this.server?.close();
     await this.engine?.close();
+    await this.metricsServer?.close();
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => {});
   }
 
@@ -178,3 +206,27 @@ export class Coordinator implements AsyncDisposable {
   }
 }
 
+
+/** The loop's callbacks that keep the training series current. */
+function metricHooks(m: TrainingMetrics) {
+  return {
+    onStep: (s: { epoch: number; step: number; loss: number; computeSeconds: number; exchangeSeconds: number }) => {
+      m.epoch.set(s.epoch);
+      m.step.set(s.step);
+      m.stepLoss.set(s.loss);
+      m.stepDuration.observe(s.computeSeconds + s.exchangeSeconds);
+      m.exchangeDuration.observe(s.exchangeSeconds);
+    },
+    onEpoch: (e: { trainLoss: number; trainAccuracy: number; imagesPerSecond: number }) => {
+      m.loss.set({ split: 'train' }, e.trainLoss);
+      m.accuracy.set({ split: 'train' }, e.trainAccuracy);
+      m.imagesPerSecond.set(e.imagesPerSecond);
+    },
+    onEvaluated: (split: 'train' | 'val' | 'test', r: { accuracy: number; loss: number; fps: number }) => {
+      m.loss.set({ split }, r.loss);
+      m.accuracy.set({ split }, r.accuracy);
+      if (split === 'test') m.inferenceFps.set(r.fps);
+    },
+    onCheckpoint: (seconds: number) => m.checkpointDuration.observe(seconds),
+  };
+}

@@ -24,6 +24,9 @@ export interface LoopContext {
   onEpoch?: (e: EpochReport) => void;
   /** Called after each step (metrics). */
   onStep?: (s: { epoch: number; step: number; loss: number; correct: number; count: number; computeSeconds: number; exchangeSeconds: number }) => void;
+  /** Called after each evaluation pass (val every epoch, test at the end). */
+  onEvaluated?: (split: SplitName, r: { accuracy: number; loss: number; fps: number }) => void;
+  onCheckpoint?: (seconds: number) => void;
   skippedImages: () => number;
   recordStepTimings?: boolean;
 }
@@ -91,6 +94,8 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
       `Epoch ${epoch}/${o.epochs}: train loss ${e.trainLoss.toFixed(4)}, train acc ${pct(e.trainAccuracy)}, ` +
         `val loss ${e.valLoss.toFixed(4)}, val acc ${pct(e.valAccuracy)}, ${e.imagesPerSecond.toFixed(1)} img/s (${seconds.toFixed(1)} s)`,
     );
+    if (val && val.count > 0) ctx.onEvaluated?.('val', { accuracy: e.valAccuracy, loss: e.valLoss, fps: 0 });
+    const tCheckpoint = performance.now();
     const snap = await engine.snapshot();
     await saveCheckpoint(o.out, {
       meta: {
@@ -106,12 +111,14 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
       },
       ...snap,
     });
+    ctx.onCheckpoint?.((performance.now() - tCheckpoint) / 1000);
     ctx.onEpoch?.(e);
   }
 
   const test = index.test.length > 0 ? await evaluate('test', 'Test', o.fpsBatches) : undefined;
   const testAccuracy = test && test.count > 0 ? test.correct / test.count : 0;
   const fps = test && test.fpsSeconds > 0 ? test.fpsImages / test.fpsSeconds : 0;
+  if (test && test.count > 0) ctx.onEvaluated?.('test', { accuracy: testAccuracy, loss: test.lossSum / test.count, fps });
   io.out(`Test accuracy: ${pct(testAccuracy)} (${test?.count ?? 0} images)`);
   io.out(`Inference FPS: ${fps.toFixed(1)} (forward time of ${Math.min(o.fpsBatches, Math.ceil(index.test.length / o.batchSize))} batches of ${o.batchSize})`);
 
