@@ -122,22 +122,32 @@ async function startDockerd(docker, notes) {
     notes.push('docker CLI found but no dockerd to start');
     return false;
   }
+  const host = process.env.DOCKER_HOST;
+  if (host && host !== 'unix:///var/run/docker.sock') {
+    notes.push(`DOCKER_HOST=${host} does not answer; not starting a local dockerd, which would listen on /var/run/docker.sock`);
+    return false;
+  }
   const started = Date.now();
   mkdirSync('/var/run/syncgrad-docker', { recursive: true });
   const log = openSync(DOCKERD_LOG, 'a');
   // detached: its own session and process group, so it outlives this process and gets no terminal signals.
   const child = spawn(dockerd, DOCKERD_ARGS, { detached: true, stdio: ['ignore', log, log] });
-  child.on('error', () => {});
-  child.unref();
   closeSync(log);
-  while (Date.now() - started < DOCKERD_TIMEOUT_MS) {
+  /** @type {string | null} */
+  let exited = null;
+  child.on('error', (e) => (exited = e.message));
+  child.on('exit', (code, signal) => (exited = `exit ${signal ?? code}`));
+  child.unref();
+  while (Date.now() - started < DOCKERD_TIMEOUT_MS && exited === null) {
     if (dockerEngineUp(docker)) {
       notes.push(`started dockerd (pid ${child.pid}, log ${DOCKERD_LOG}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return true;
     }
     await sleep(250);
   }
-  notes.push(`dockerd did not answer within ${DOCKERD_TIMEOUT_MS / 1000} s; last lines of ${DOCKERD_LOG}:\n${tail(DOCKERD_LOG)}`);
+  if (exited === null) child.kill('SIGTERM'); // a dockerd that never answered would only hold the pidfile
+  const why = exited !== null ? `dockerd stopped (${exited})` : `dockerd did not answer within ${DOCKERD_TIMEOUT_MS / 1000} s`;
+  notes.push(`${why}; last lines of ${DOCKERD_LOG}:\n${tail(DOCKERD_LOG, 8)}`);
   return false;
 }
 
@@ -275,7 +285,10 @@ export async function setupTestEnv() {
   // 2. docker engine
   if (wantDocker && docker && !engine) {
     if (asRoot) engine = await startDockerd(docker, notes);
-    else notes.push('the docker engine does not answer (`docker info` failed); start it, or run this as root to let it start one');
+    else {
+      const err = run(docker, ['info', '--format', '{{.ServerVersion}}'], { timeout: 15_000 }).stderr.trim().split('\n').pop() ?? '';
+      notes.push(`the docker engine does not answer (\`docker info\`: ${err}); start it, or run this as root to let it start one`);
+    }
   }
 
   // 3. image

@@ -227,6 +227,12 @@ async function startDocker(options: NatsServerOptions, port: number): Promise<St
   const started: StartedTestContainer = await container.start();
   const id = started.getId();
   const url = `nats://${started.getHost()}:${started.getMappedPort(4222)}`;
+  try {
+    await waitForNats(port); // through docker's port forwarding, as clients will connect
+  } catch (e) {
+    await started.stop({ remove: true, removeVolumes: true, timeout: 0 }).catch(() => {});
+    throw e;
+  }
 
   const entry = {
     killNow(): void {
@@ -256,9 +262,16 @@ async function startDocker(options: NatsServerOptions, port: number): Promise<St
     mode: 'docker',
     async restart() {
       if (closed) throw new Error('NATS container already closed');
-      await started.restart({ timeout: 2000 });
-      const now = `nats://${started.getHost()}:${started.getMappedPort(4222)}`;
-      if (now !== url) throw new Error(`restarted NATS container moved from ${url} to ${now}`);
+      // Not started.restart(): its log wait only reads lines logged after the container's StartedAt, and
+      // nats-server can print "Server is ready" before docker records that time (seen after a stop()),
+      // which leaves it waiting the full 120 s. Readiness here is the server's INFO line on the host port.
+      const client = await getContainerRuntimeClient();
+      const handle = client.container.getById(id);
+      await client.container.restart(handle, { timeout: 2000 });
+      const inspect = await client.container.inspect(handle);
+      const hostPort = inspect.NetworkSettings.Ports['4222/tcp']?.[0]?.HostPort;
+      if (Number(hostPort) !== port) throw new Error(`restarted NATS container moved from port ${port} to ${hostPort}`);
+      await waitForNats(port);
     },
     stop,
     close,
@@ -329,7 +342,7 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
       proc.once('exit', onExit);
       proc.once('error', fail);
     });
-    await waitForPort(port);
+    await waitForNats(port);
   };
 
   const halt = async (): Promise<void> => {
@@ -380,19 +393,36 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
   };
 }
 
-function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+/**
+ * Resolves once a NATS server greets a new connection on 127.0.0.1:port with its INFO line. A bare TCP
+ * accept is not enough: docker's userland proxy accepts on the host port before the server listens.
+ */
+function waitForNats(port: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
-      const sock = tcpConnect({ host: '127.0.0.1', port }, () => {
+      let buf = '';
+      let settled = false;
+      const sock = tcpConnect({ host: '127.0.0.1', port });
+      sock.setTimeout(2000);
+      const retry = (): void => {
+        if (settled) return;
+        settled = true;
         sock.destroy();
-        resolve();
-      });
-      sock.on('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing accepts connections on 127.0.0.1:${port}`));
+        if (Date.now() > deadline) reject(new Error(`no NATS server answers on 127.0.0.1:${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
+      };
+      sock.on('data', (chunk) => {
+        buf += chunk.toString('latin1');
+        if (!buf.includes('\r\n')) return;
+        settled = true;
+        sock.destroy();
+        if (buf.startsWith('INFO ')) resolve();
+        else reject(new Error(`unexpected greeting on 127.0.0.1:${port}: ${buf.slice(0, 80)}`));
       });
+      sock.on('timeout', retry);
+      sock.on('error', retry);
+      sock.on('close', retry);
     };
     attempt();
   });
