@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetIndex, Sample } from '../data/dataset.js';
 import { loadBatches, type Batch, type LoaderOptions, type SkipLog } from '../data/loader.js';
+import { normalizePixels } from '../data/normalize.js';
 import type { Cnn } from '../model/cnn.js';
 import { Rng } from '../rng.js';
 import { emptyConfusion, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from './engine.js';
@@ -20,9 +21,10 @@ export interface LocalEngineOptions {
   maxStepsPerEpoch?: number;
 }
 
+/** A decoded batch as model input: normalised pixels [N, H, W, C] and int32 labels. */
 export function batchTensors(batch: Batch, imageSize: number, channels: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   return {
-    x: tf.tensor4d(batch.x, [batch.size, imageSize, imageSize, channels]),
+    x: tf.tensor4d(normalizePixels(batch.x), [batch.size, imageSize, imageSize, channels]),
     y: tf.tensor1d(batch.y, 'int32'),
   };
 }

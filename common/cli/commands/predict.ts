@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
 import { decodeImage } from '../../data/decode.js';
+import { normalizePixels } from '../../data/normalize.js';
 import { ImageDecodeError } from '../../errors.js';
 import { loadTrainedModel } from '../../train/restore.js';
 import type { CommandModule } from '../command.js';
@@ -23,7 +24,7 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
         for (const path of images) {
           let pixels: Float32Array;
           try {
-            pixels = await decodeImage(path, imageSize, channels);
+            pixels = normalizePixels(await decodeImage(path, imageSize, channels));
           } catch (e) {
             if (!(e instanceof ImageDecodeError)) throw e;
             io.err(`syncgrad: ${e.message}`);
