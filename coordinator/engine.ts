@@ -8,7 +8,7 @@ import { ProtocolError, TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { Cnn } from '../common/model/cnn.js';
 import type { Rng } from '../common/rng.js';
-import { emptyConfusion, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
+import { emptyConfusion, snapshotOf, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
 import type { Adam } from '../common/train/optimizer.js';
 import { isNoResponders, pullTensor } from '../common/wire/chunks.js';
 import { checksum, flatten, unflatten } from '../common/wire/flat.js';
@@ -362,12 +362,11 @@ export class ClusterEngine implements TrainEngine {
         try {
           const r = decode(pb.EvalResult, await this.request(w, this.o.s.eval(w.rank), cmd, seq, this.o.stepTimeoutMs), 'EvalResult');
           if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
-          stats.correct += r.correct;
-          stats.count += r.count;
+          if (r.labels.length !== r.count || r.predictions.length !== r.count) throw new ProtocolError('wrong-length', `rank ${w.rank} eval result lists ${r.labels.length} labels for ${r.count} samples`);
+          tally(stats, r.labels, r.predictions);
           stats.lossSum += r.lossSum;
           stats.fpsSeconds += r.fpsSeconds;
           stats.fpsImages += r.fpsImages;
-          r.labels.forEach((l, i) => (stats.confusion[l]![r.predictions[i]!] += 1));
           onBatch(++done);
         } catch (e) {
           if (++piece.tries >= MAX_SHARD_ATTEMPTS && !(e instanceof WorkerLost)) throw e;
@@ -383,8 +382,8 @@ export class ClusterEngine implements TrainEngine {
     return stats;
   }
 
-  async snapshot(): Promise<EngineSnapshot> {
-    return { weights: await this.o.model.getWeights(), optimizer: await this.o.optimizer.exportState() };
+  snapshot(): Promise<EngineSnapshot> {
+    return snapshotOf(this.o.model, this.o.optimizer);
   }
 
   async close(): Promise<void> {

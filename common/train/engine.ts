@@ -44,6 +44,22 @@ export interface TrainEngine {
   close(): Promise<void>;
 }
 
+/** Adds one batch's true and predicted classes to `stats` (count, correct, confusion). */
+export function tally(stats: Pick<EvalStats, 'correct' | 'count' | 'confusion'>, labels: ArrayLike<number>, predictions: ArrayLike<number>): void {
+  for (let i = 0; i < labels.length; i++) {
+    const t = labels[i]!;
+    const p = predictions[i]!;
+    stats.confusion[t]![p] += 1;
+    if (t === p) stats.correct += 1;
+  }
+  stats.count += labels.length;
+}
+
+/** Weights and Adam state, the part of a checkpoint an engine supplies. */
+export async function snapshotOf(model: { getWeights(): Promise<Float32Array[]> }, optimizer: { exportState(): Promise<AdamState> }): Promise<EngineSnapshot> {
+  return { weights: await model.getWeights(), optimizer: await optimizer.exportState() };
+}
+
 export function emptyConfusion(classes: number): number[][] {
   return Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
 }

@@ -5,7 +5,7 @@ import { loadBatches, type Batch, type LoaderOptions, type SkipLog } from '../da
 import { normalizePixels } from '../data/normalize.js';
 import type { Cnn } from '../model/cnn.js';
 import { Rng } from '../rng.js';
-import { emptyConfusion, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from './engine.js';
+import { emptyConfusion, snapshotOf, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from './engine.js';
 import type { Adam } from './optimizer.js';
 import { crossEntropy, trainStep } from './step.js';
 
@@ -91,20 +91,14 @@ export class LocalEngine implements TrainEngine {
         stats.fpsImages += batch.size;
       }
       stats.lossSum += lossSum;
-      stats.count += batch.size;
-      for (let i = 0; i < batch.size; i++) {
-        const t = batch.y[i]!;
-        const p = predictions[i]!;
-        stats.confusion[t]![p] += 1;
-        if (t === p) stats.correct += 1;
-      }
+      tally(stats, batch.y, predictions);
       onBatch(++batches);
     }
     return stats;
   }
 
-  async snapshot(): Promise<EngineSnapshot> {
-    return { weights: await this.o.model.getWeights(), optimizer: await this.o.optimizer.exportState() };
+  snapshot(): Promise<EngineSnapshot> {
+    return snapshotOf(this.o.model, this.o.optimizer);
   }
 
   async close(): Promise<void> {

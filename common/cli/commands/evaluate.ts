@@ -5,6 +5,7 @@ import { indexDataset, type DatasetIndex, type Sample } from '../../data/dataset
 import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../data/loader.js';
 import { DataError } from '../../errors.js';
 import { batchTensors, evalBatch } from '../../train/local-engine.js';
+import { emptyConfusion, tally } from '../../train/engine.js';
 import { loadTrainedModel } from '../../train/restore.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
@@ -32,12 +33,9 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
           throw new DataError(index.root, `classes differ from the model's (${meta.classes.join(', ')})`);
         }
         const samples: Sample[] = flags.split === 'all' ? [...index.train, ...index.val, ...index.test] : index[flags.split];
-        const k = meta.classes.length;
-        const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+        const stats = { correct: 0, count: 0, confusion: emptyConfusion(meta.classes.length) };
         const skip = new SkipLog();
         const { imageSize, channels } = meta.model;
-        let correct = 0;
-        let count = 0;
         let lossSum = 0;
         const loader = { imageSize, channels, batchSize, prefetch: 2, concurrency: DEFAULT_DECODE_CONCURRENCY };
         for await (const batch of loadBatches(samples, samples.map((_, i) => i), loader, skip)) {
@@ -45,12 +43,9 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
           const r = evalBatch(model, x, y);
           tf.dispose([x, y]);
           lossSum += r.lossSum;
-          for (let i = 0; i < batch.size; i++) {
-            confusion[batch.y[i]!]![r.predictions[i]!] += 1;
-            if (batch.y[i] === r.predictions[i]) correct += 1;
-          }
-          count += batch.size;
+          tally(stats, batch.y, r.predictions);
         }
+        const { correct, count, confusion } = stats;
         const accuracy = count > 0 ? correct / count : 0;
         if (skip.summary()) io.err(`warning: ${skip.summary()}`);
         if (flags.json) {
