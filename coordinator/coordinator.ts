@@ -1,6 +1,5 @@
 // The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
 // drives the shared training loop through the ClusterEngine; writes the same report as `train`.
-import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
@@ -8,7 +7,7 @@ import { Cnn } from '../common/model/cnn.js';
 import { Rng } from '../common/rng.js';
 import { runTrainingLoop } from '../common/train/loop.js';
 import { Adam } from '../common/train/optimizer.js';
-import { writeReport, type TrainReport } from '../common/train/report.js';
+import { writeRunReport, type TrainReport } from '../common/train/report.js';
 import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../common/train/run.js';
 import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
@@ -182,8 +181,7 @@ export class Coordinator implements AsyncDisposable {
     report.workers = engine.maxWorkers;
     report.backend = engine.backend;
     report.config = { ...report.config, cluster: { ...k } };
-    await writeReport(join(o.out, 'report.json'), report);
-    if (o.report) await writeReport(o.report, report);
+    await writeRunReport(o.out, report, o.report);
     return report;
   }
 

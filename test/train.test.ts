@@ -11,6 +11,7 @@ import { computeGradients, applyGradients, trainStep } from '../common/train/ste
 import { loadCheckpoint, saveCheckpoint } from '../common/train/checkpoint.js';
 import { CheckpointError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
+import sharp from 'sharp';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
 
 const CFG = { imageSize: 16, channels: 3 as const, classes: 6, dropout: 0.2 };
@@ -175,6 +176,17 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   assert.equal(j.backend, 'wasm');
   assert.equal(j.dataset.train + j.dataset.val + j.dataset.test, 30);
   assert.ok((await stat(join(out, 'checkpoint.sgck'))).size > 0);
+  // report.png: a real image with ink in the loss chart, the accuracy chart and the matrix.
+  const png = sharp(join(out, 'report.png'));
+  const meta = await png.metadata();
+  assert.equal(meta.format, 'png');
+  const { data: px, info } = await png.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const inkIn = (x0: number, x1: number) => {
+    let ink = 0;
+    for (let y = 90; y < 370; y++) for (let x = x0; x < x1; x++) if (px[(y * info.width + x) * 3]! < 200) ink++;
+    return ink;
+  };
+  for (const [x0, x1] of [[70, 400], [460, 790], [860, 1180]] as const) assert.ok(inkIn(x0, x1) > 500, `drawing in x ${x0}..${x1}`);
 
   const ev = await cli('evaluate', '--model', out, '--data', data, '--json', '--backend', 'wasm');
   assert.equal(ev.code, 0, ev.err.join('\n'));

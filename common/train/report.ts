@@ -1,6 +1,6 @@
 // The run report (`--report FILE`): the same shape from `train` and from a cluster run.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface EpochReport {
   epoch: number;
@@ -38,6 +38,14 @@ export interface TrainReport {
   /** Cluster runs add these. */
   workers?: number;
   steps?: StepTiming[];
+}
+
+/** The run directory's report.json and report.png. */
+export async function writeRunReport(out: string, report: TrainReport, extra?: string): Promise<void> {
+  const { writeReportImage } = await import('./report-image.js');
+  await writeReport(join(out, 'report.json'), report);
+  await writeReportImage(join(out, 'report.png'), report);
+  if (extra) await writeReport(extra, report);
 }
 
 /** Written atomically like checkpoints, so a reader never sees half a report. */

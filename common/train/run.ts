@@ -7,12 +7,11 @@ import type { Io } from '../io.js';
 import { Cnn } from '../model/cnn.js';
 import type { ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
-import { join } from 'node:path';
 import { LocalEngine } from './local-engine.js';
 import { runTrainingLoop } from './loop.js';
 import { Adam } from './optimizer.js';
 import type { TrainOptions } from './options.js';
-import { writeReport, type TrainReport } from './report.js';
+import { writeRunReport, type TrainReport } from './report.js';
 import { DEFAULT_DROPOUT } from '../model/spec.js';
 
 /** How many duplicate groups the warning names before summarising. */
@@ -68,8 +67,7 @@ export async function runTrain(o: TrainOptions, io: Io): Promise<TrainReport> {
     if (audit) report.audit = audit;
     const skipped = skipLog.summary();
     if (skipped) io.err(`warning: ${skipped}`);
-    await writeReport(join(o.out, 'report.json'), report);
-    if (o.report) await writeReport(o.report, report);
+    await writeRunReport(o.out, report, o.report);
     return report;
   } finally {
     await engine.close();
