@@ -26,6 +26,8 @@ const VERSION = '0.1.0';
 export interface WorkerHooks {
   /** Called for each message the worker refuses. */
   onReject?: (reason: string, detail: string) => void;
+  /** Called after each computed shard. */
+  onStep?: (s: { rank: number; count: number; computeSeconds: number }) => void;
 }
 
 export class Worker implements AsyncDisposable {
@@ -260,6 +262,7 @@ export class Worker implements AsyncDisposable {
         skippedPaths: skip.first,
       });
       this.lastResult = { step: cmd.step, bytes };
+      this.hooks.onStep?.({ rank: this.rank, count, computeSeconds: (performance.now() - t0) / 1000 });
       return bytes;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

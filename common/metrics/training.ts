@@ -18,8 +18,44 @@ export interface MetricsOptions {
   processMetrics: boolean;
 }
 
+type Registers = Registry[];
+
+/** Series a worker exports too, with the same names and help as the coordinator's. */
+export const sharedSeries = {
+  samples: (registers: Registers) => new Counter({ name: 'syncgrad_samples_processed_total', help: 'Training samples whose gradients a worker computed.', labelNames: ['worker'], registers }),
+  compute: (registers: Registers) =>
+    new Histogram({ name: 'syncgrad_compute_duration_seconds', help: 'Time a worker spent computing one shard\'s gradients.', labelNames: ['worker'], buckets: DURATION_BUCKETS, registers }),
+  rejected: (registers: Registers) => new Counter({ name: 'syncgrad_rejected_messages_total', help: 'Messages rejected, by reason.', labelNames: ['reason'], registers }),
+};
+
+function newRegistry(o: MetricsOptions): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ run: o.run });
+  if (o.processMetrics) {
+    collectDefaultMetrics({ register: registry });
+    // Dropped on purpose: they are gauges named like counters, which `promtool check metrics` fails.
+    for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return registry;
+}
+
+/** A worker's own series: what it computed and what it refused. */
+export class WorkerMetrics {
+  readonly registry: Registry;
+  readonly samples: Counter<'worker'>;
+  readonly computeDuration: Histogram<'worker'>;
+  readonly rejected: Counter<'reason'>;
+
+  constructor(o: MetricsOptions) {
+    this.registry = newRegistry(o);
+    this.samples = sharedSeries.samples([this.registry]);
+    this.computeDuration = sharedSeries.compute([this.registry]);
+    this.rejected = sharedSeries.rejected([this.registry]);
+  }
+}
+
 export class TrainingMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly loss: Gauge<'split'>;
   readonly stepLoss: Gauge;
   readonly accuracy: Gauge<'split'>;
@@ -37,27 +73,22 @@ export class TrainingMetrics {
   readonly checkpointDuration: Histogram;
 
   constructor(o: MetricsOptions) {
+    this.registry = newRegistry(o);
     const registers = [this.registry];
-    this.registry.setDefaultLabels({ run: o.run });
-    if (o.processMetrics) {
-      collectDefaultMetrics({ register: this.registry });
-      // Dropped on purpose: they are gauges named like counters, which `promtool check metrics` fails.
-      for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
-    }
     this.loss = new Gauge({ name: 'syncgrad_loss', help: 'Mean cross-entropy loss of the last epoch (train) or evaluation (val, test).', labelNames: ['split'], registers });
     this.stepLoss = new Gauge({ name: 'syncgrad_step_loss', help: 'Mean training loss of the last step.', registers });
     this.accuracy = new Gauge({ name: 'syncgrad_accuracy_ratio', help: 'Top-1 accuracy (0..1) of the last epoch (train) or evaluation (val, test).', labelNames: ['split'], registers });
-    this.samples = new Counter({ name: 'syncgrad_samples_processed_total', help: 'Training samples whose gradients a worker computed.', labelNames: ['worker'], registers });
+    this.samples = sharedSeries.samples(registers);
     this.imagesPerSecond = new Gauge({ name: 'syncgrad_images_per_second', help: 'Training throughput of the last epoch, images per second.', registers });
     this.inferenceFps = new Gauge({ name: 'syncgrad_inference_fps', help: 'Inference images per second of forward time on the test split.', registers });
     this.stepDuration = new Histogram({ name: 'syncgrad_step_duration_seconds', help: 'Wall time of one synchronous training step.', buckets: DURATION_BUCKETS, registers });
-    this.computeDuration = new Histogram({ name: 'syncgrad_compute_duration_seconds', help: 'Time a worker spent computing one shard\'s gradients.', labelNames: ['worker'], buckets: DURATION_BUCKETS, registers });
+    this.computeDuration = sharedSeries.compute(registers);
     this.exchangeDuration = new Histogram({ name: 'syncgrad_exchange_duration_seconds', help: 'Time of one step spent moving weights and gradients.', buckets: DURATION_BUCKETS, registers });
     this.exchangeBytes = new Counter({ name: 'syncgrad_exchange_bytes_total', help: 'Bytes the coordinator received (in) and sent (out).', labelNames: ['direction'], registers });
     this.workers = new Gauge({ name: 'syncgrad_workers_connected', help: 'Workers ready to take steps.', registers });
     this.epoch = new Gauge({ name: 'syncgrad_epoch', help: 'Current epoch (1-based).', registers });
     this.step = new Gauge({ name: 'syncgrad_step', help: 'Optimizer steps applied.', registers });
-    this.rejected = new Counter({ name: 'syncgrad_rejected_messages_total', help: 'Messages rejected, by reason.', labelNames: ['reason'], registers });
+    this.rejected = sharedSeries.rejected(registers);
     this.checkpointDuration = new Histogram({ name: 'syncgrad_checkpoint_duration_seconds', help: 'Time to write one checkpoint.', buckets: DURATION_BUCKETS, registers });
     // Series that exist from the start, so dashboards show 0 rather than "no data".
     this.workers.set(0);

@@ -2,6 +2,8 @@ import { Option } from 'commander';
 import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
 import { Worker } from '../../../worker/worker.js';
 import { parseWorkerOptions } from '../../../worker/options.js';
+import { MetricsServer } from '../../metrics/server.js';
+import { WorkerMetrics } from '../../metrics/training.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -15,7 +17,8 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
     .option('--data-root <dir>', 'where this machine mounts the dataset, if not at the coordinator\'s path')
     .option('--join-timeout <seconds>', 'give up if no coordinator answers (default 300)')
     .option('--name <id>', 'worker identity in logs (default host:pid)')
-    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string }) => {
+    .option('--metrics-port <port>', 'serve this worker\'s Prometheus /metrics on this port')
+    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string }) => {
       const o = parseWorkerOptions({
         nats: flags.nats,
         job: flags.job,
@@ -24,7 +27,17 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
         joinTimeoutMs: flags.joinTimeout === undefined ? undefined : parseIntFlag(flags.joinTimeout, '--join-timeout') * 1000,
       });
       const backend = await initBackend(flags.backend);
-      const worker = await Worker.start(o, io, backend.kind);
+      // A worker's own series: what it computed and refused, labelled with its rank.
+      const metrics = flags.metricsPort === undefined ? undefined : new WorkerMetrics({ run: o.job, processMetrics: true });
+      await using server = metrics ? await MetricsServer.start(metrics.registry, parseIntFlag(flags.metricsPort, '--metrics-port', 0)) : undefined;
+      const worker = await Worker.start(o, io, backend.kind, {
+        onReject: (reason) => metrics?.rejected.inc({ reason }),
+        onStep: (s) => {
+          metrics?.samples.inc({ worker: String(s.rank) }, s.count);
+          metrics?.computeDuration.observe({ worker: String(s.rank) }, s.computeSeconds);
+        },
+      });
+      if (server) io.err(`worker: metrics on http://0.0.0.0:${server.port}/metrics`);
       const stop = () => void worker.close('interrupted');
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
