@@ -1,0 +1,131 @@
+// The wire layer against a real NATS server: codecs, chunk plans that fit max_payload, and the
+// pull transfer's handling of bad replies (malformed, wrong length, stale) and lost ones.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type NatsConnection } from 'nats';
+import { ProtocolError, TimeoutError } from '../common/errors.js';
+import { Rng } from '../common/rng.js';
+import { ChunkSource, chunkBytesFor, planChunks, pullTensor } from '../common/wire/chunks.js';
+import { CODECS } from '../common/wire/codec.js';
+import { checksum, firstNonFinite, flatten, unflatten } from '../common/wire/flat.js';
+import { Codec, decode, encode, pb } from '../common/wire/messages.js';
+import { startNats, type StartedNats } from './helpers/nats-server.js';
+
+/** A small max_payload so a modest tensor needs many chunks. */
+const MAX_PAYLOAD = 64 * 1024;
+let nats: StartedNats;
+let nc: NatsConnection;
+
+before(async () => {
+  nats = await startNats({ maxPayload: MAX_PAYLOAD });
+  nc = await connect({ servers: nats.url });
+});
+after(async () => {
+  await nc?.drain();
+  await nats?.close();
+});
+
+function randomTensor(n: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+test('wire - fp32 is exact, fp16 and bf16 round within their precision', () => {
+  const x = randomTensor(10_000, 1);
+  x[0] = 0;
+  x[1] = -0;
+  x[2] = 65504;
+  x[3] = 1e-6;
+  for (const [name, tol] of [['fp32', 0], ['fp16', 2 ** -11], ['bf16', 2 ** -8]] as const) {
+    const c = CODECS[name]!;
+    const out = new Float32Array(x.length);
+    c.decode(c.encode(x, 0, x.length), out, 0);
+    for (let i = 0; i < x.length; i++) {
+      const err = Math.abs(out[i]! - x[i]!);
+      // fp16 subnormals below 6e-5 keep an absolute error of 2^-25.
+      assert.ok(err <= tol * Math.abs(x[i]!) + (name === 'fp16' ? 2 ** -25 : 0), `${name}[${i}]: ${x[i]} → ${out[i]}`);
+    }
+  }
+  assert.ok(Number.isNaN((() => { const o = new Float32Array(1); CODECS.fp16!.decode(CODECS.fp16!.encode(Float32Array.of(Number.NaN), 0, 1), o, 0); return o[0]!; })()));
+});
+
+test('wire - flatten, unflatten, checksum and the non-finite scan', () => {
+  const parts = [randomTensor(5, 2), randomTensor(7, 3)];
+  const flat = flatten(parts);
+  assert.deepEqual(unflatten(flat, [5, 7]), parts);
+  const before = checksum(flat);
+  flat[6] = Math.fround(flat[6]! + 1e-6);
+  assert.notEqual(checksum(flat), before, 'one ulp-scale change moves the checksum');
+  assert.equal(firstNonFinite(flat), -1);
+  flat[9] = Number.POSITIVE_INFINITY;
+  assert.equal(firstNonFinite(flat), 9);
+});
+
+test('wire - every chunk of a real transfer fits the server max_payload and the tensor arrives intact', async () => {
+  assert.equal(nc.info!.max_payload, MAX_PAYLOAD);
+  const chunkBytes = chunkBytesFor(nc.info!.max_payload);
+  const x = randomTensor(100_000, 4);
+  const src = new ChunkSource('j', 3, x, CODECS.fp32!, chunkBytes);
+  assert.ok(src.plan.count > 5);
+  let largest = 0;
+  const sub = nc.subscribe('t.fetch', {
+    callback: (_e, m) => {
+      const bytes = src.chunk(decode(pb.ChunkRequest, m.data, 'ChunkRequest').index);
+      largest = Math.max(largest, bytes.length);
+      m.respond(bytes);
+    },
+  });
+  const got = await pullTensor({ nc, subject: 't.fetch', job: 'j', version: 3, rank: 0, total: x.length, codec: Codec.FP32, chunkBytes });
+  sub.unsubscribe();
+  assert.deepEqual(got, x);
+  assert.ok(largest <= MAX_PAYLOAD, `largest reply ${largest} bytes`);
+});
+
+test('wire - malformed and wrong-length replies are rejected, counted and asked again', async () => {
+  const chunkBytes = chunkBytesFor(MAX_PAYLOAD);
+  const x = randomTensor(100_000, 5);
+  const src = new ChunkSource('j', 1, x, CODECS.fp32!, chunkBytes);
+  const served = new Map<number, number>();
+  const sub = nc.subscribe('t.flaky', {
+    callback: (_e, m) => {
+      const i = decode(pb.ChunkRequest, m.data, 'ChunkRequest').index;
+      const n = (served.get(i) ?? 0) + 1;
+      served.set(i, n);
+      if (i === 0 && n === 1) m.respond(new Uint8Array([0xff, 0xff, 0xff]));
+      else if (i === 1 && n === 1) {
+        const c = pb.TensorChunk.decode(src.chunk(1));
+        c.data = c.data.subarray(0, 16);
+        m.respond(encode(pb.TensorChunk, c));
+      } else if (i === 2 && n === 1) {
+        // Dropped: no reply at all, as in a server restart.
+      } else m.respond(src.chunk(i));
+    },
+  });
+  const rejects: string[] = [];
+  const got = await pullTensor({ nc, subject: 't.flaky', job: 'j', version: 1, rank: 0, total: x.length, codec: Codec.FP32, chunkBytes, timeoutMs: 300, onReject: (r) => rejects.push(r) });
+  sub.unsubscribe();
+  assert.deepEqual(got, x);
+  assert.deepEqual(rejects.sort(), ['malformed', 'wrong-length']);
+  assert.equal(served.get(2), 2, 'the lost chunk was requested again');
+});
+
+test('wire - a stale version and an absent peer end the transfer with a typed error', async () => {
+  const sub = nc.subscribe('t.stale', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })) });
+  await assert.rejects(
+    pullTensor({ nc, subject: 't.stale', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096 }),
+    (e: unknown) => e instanceof ProtocolError && e.reason === 'stale',
+  );
+  sub.unsubscribe();
+  await assert.rejects(
+    pullTensor({ nc, subject: 't.nobody', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096 }),
+    (e: unknown) => e instanceof TimeoutError && /no one answers/.test(e.message),
+  );
+});
+
+test('wire - the chunk plan is the same on both ends for every codec', () => {
+  for (const c of Object.values(CODECS)) {
+    const p = planChunks(16_154_950, c, chunkBytesFor(1024 * 1024));
+    assert.ok(p.perChunk * c.bytesPerElement <= chunkBytesFor(1024 * 1024));
+    assert.ok(p.count * p.perChunk >= p.total && (p.count - 1) * p.perChunk < p.total);
+  }
+});
