@@ -54,7 +54,8 @@ export function withRoot(lists: SplitLists, root: string): SplitLists {
 
 /** Image bytes fetched from the coordinator, cached on disk for later epochs. */
 export class RemoteImages implements AsyncDisposable {
-  private cacheDir?: string;
+  // A promise, so concurrent first fetches share one directory.
+  private cacheDir?: Promise<string>;
   private closed = false;
 
   constructor(
@@ -64,7 +65,8 @@ export class RemoteImages implements AsyncDisposable {
   ) {}
 
   private async dir(): Promise<string> {
-    this.cacheDir ??= await mkdtemp(join(tmpdir(), 'syncgrad-cache-'));
+    if (this.closed) throw new ImageDecodeError('<image cache>', { cause: new Error('worker is closing') });
+    this.cacheDir ??= mkdtemp(join(tmpdir(), 'syncgrad-cache-'));
     return this.cacheDir;
   }
 
@@ -108,7 +110,7 @@ export class RemoteImages implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.cacheDir) await rm(this.cacheDir, { recursive: true, force: true });
+    if (this.cacheDir) await rm(await this.cacheDir, { recursive: true, force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

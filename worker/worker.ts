@@ -108,6 +108,8 @@ export class Worker implements AsyncDisposable {
     this.job = reply.job as pb.JobSpec;
     this.rank = reply.rank;
     const lists = await fetchIndex(this.nc, this.s, this.job);
+    await this.remote?.close();
+    this.remote = undefined;
     if (this.job.dataMode === DataMode.OVER_NATS) {
       this.remote = new RemoteImages(this.nc, this.s.data, this.job.job);
       this.lists = lists;
