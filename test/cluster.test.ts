@@ -4,6 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { connect } from 'nats';
 import { memoryIo, type Io } from '../common/io.js';
 import { parseTrainOptions, type TrainOptions } from '../common/train/options.js';
@@ -112,8 +114,11 @@ test('cluster - images over NATS train the same weights as a shared path', async
   const shared = join(tmp.path, 'mode-shared');
   const remote = join(tmp.path, 'mode-nats');
   await runCluster(2, { out: shared, maxStepsPerEpoch: 3 });
+  const caches = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('syncgrad-cache-')).length;
+  const before = await caches();
   await runCluster(2, { out: remote, maxStepsPerEpoch: 3 }, { dataMode: 'nats' });
   assert.equal(await maxAbsDiff(shared, remote), 0);
+  assert.equal(await caches(), before, 'workers removed their image caches');
 });
 
 test('cluster - a worker that dies mid-run loses its shard to the survivors and the weights stay exact', async () => {
