@@ -13,7 +13,7 @@ export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: Record<string, unknown>) => {
       const train = trainOptionsFromFlags(flags);
       const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
-      const backend = await initBackend(train.backend === 'auto' ? 'auto' : train.backend);
+      const backend = await initBackend(train.backend);
       await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
       await c.run();
       exit(0);
