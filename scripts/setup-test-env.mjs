@@ -3,7 +3,7 @@
 //   docker — a container started by testcontainers (required when CI=true or SYNCGRAD_REQUIRE_DOCKER=1)
 //   binary — a `nats-server` process spawned by the test fixture
 //
-// As root on Debian it installs what is missing (nats-server, docker.io, prometheus) with one apt call,
+// As root on Debian it installs what is missing (nats-server, docker.io, prometheus, docker-compose) with one apt call,
 // starts a private dockerd when the docker CLI is there but no engine answers, and builds the local
 // NATS image (test/nats/Dockerfile names it) from Debian's nats-server binary with `docker import`, so
 // nothing is pulled from a registry. Everything is skipped when already in place, so a second run is fast.
@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
-export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus'];
+// docker-compose (1.29) validates deploy/docker-compose.yml offline; it needs no engine.
+export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose'];
 export const DOCKERD_LOG = '/tmp/syncgrad-dockerd.log';
 export const DOCKERD_ARGS = [
   '--iptables=false',
@@ -272,6 +273,7 @@ export async function setupTestEnv() {
   if (!which('nats-server')) missing.push('nats-server');
   if (wantDocker && !engine && !which('dockerd')) missing.push('docker.io');
   if (!which('prometheus')) missing.push('prometheus');
+  if (!which('docker-compose')) missing.push('docker-compose');
   if (missing.length > 0) {
     const cmd = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
     if (asRoot && debian) {

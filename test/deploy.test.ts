@@ -1,0 +1,311 @@
+// The deployment files under deploy/: the compose file passes `docker-compose config` (Debian's 1.29),
+// every Kubernetes manifest validates against the API schemas (kubernetes-models), both Prometheus
+// configurations pass `promtool check config`, and the Grafana dashboard is wired to the provisioned
+// datasource and only asks for series the exporter has (common/metrics/training.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseAllDocuments } from 'yaml';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Service } from 'kubernetes-models/v1/Service';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const deploy = join(root, 'deploy');
+const COMPOSE = join(deploy, 'docker-compose.yml');
+const PROMETHEUS = join(deploy, 'prometheus/prometheus.yml');
+const DASHBOARD = join(deploy, 'grafana/dashboards/syncgrad.json');
+const DATASOURCE = join(deploy, 'grafana/provisioning/datasources/prometheus.yaml');
+const PROVIDER = join(deploy, 'grafana/provisioning/dashboards/syncgrad.yaml');
+const K8S = join(deploy, 'k8s');
+/** Helm values, not a manifest. */
+const NATS_VALUES = 'nats-values.yaml';
+
+/** What the coordinator and workers export (common/metrics/training.ts), by type. */
+const GAUGES = ['syncgrad_loss', 'syncgrad_step_loss', 'syncgrad_accuracy_ratio', 'syncgrad_images_per_second', 'syncgrad_inference_fps', 'syncgrad_workers_connected', 'syncgrad_epoch', 'syncgrad_step'];
+const COUNTERS = ['syncgrad_samples_processed_total', 'syncgrad_exchange_bytes_total', 'syncgrad_rejected_messages_total'];
+const HISTOGRAMS = ['syncgrad_step_duration_seconds', 'syncgrad_exchange_duration_seconds', 'syncgrad_checkpoint_duration_seconds', 'syncgrad_compute_duration_seconds'];
+const EXPORTED = new Set([...GAUGES, ...COUNTERS, ...HISTOGRAMS.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s))]);
+
+/** PromQL words that are not metric names. */
+const PROMQL_WORDS = new Set([
+  ...['sum', 'min', 'max', 'avg', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'group'],
+  ...['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'inf', 'nan'],
+  ...['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'histogram_quantile', 'abs', 'clamp_min', 'clamp_max', 'round', 'vector', 'scalar', 'time'],
+  ...['avg_over_time', 'max_over_time', 'min_over_time', 'sum_over_time', 'last_over_time', 'label_replace', 'absent', 'changes', 'resets'],
+]);
+
+interface Target {
+  refId?: string;
+  expr?: string;
+  datasource?: { type?: string; uid?: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+}
+interface Dashboard {
+  uid: string;
+  schemaVersion: number;
+  title: string;
+  panels: Panel[];
+  templating: { list: { name: string; type: string; definition?: string; query?: unknown; datasource?: { uid?: string } }[] };
+}
+
+const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
+const allPanels = (ps: Panel[]): Panel[] => ps.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+
+/** Metric names an expression selects: what is left once labels, ranges, strings, grouping and functions are removed. */
+function metricNames(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  return [...bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)].map((m) => m[0]).filter((w) => !PROMQL_WORDS.has(w.toLowerCase()));
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; out: string; missing: boolean } {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env });
+  const missing = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  if (r.error && !missing) throw r.error;
+  return { status: r.status, stdout: r.stdout ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}`, missing };
+}
+
+/** The environment without the compose file's own variables, so its defaults are what is checked. */
+function composeEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SYNCGRAD_') && k !== 'GRAFANA_ADMIN_PASSWORD'));
+}
+
+function promtoolCheckConfig(file: string): { status: number | null; out: string } {
+  const r = run('promtool', ['check', 'config', file]);
+  if (r.missing) throw new Error('promtool is required (apt-get install prometheus)');
+  return r;
+}
+
+test('deploy - docker-compose config accepts the compose file, with and without the cpu profile', (t) => {
+  const r = run('docker-compose', ['-f', COMPOSE, 'config'], composeEnv());
+  if (r.missing) {
+    if (process.env.CI === 'true') assert.fail('docker-compose is required in CI (apt-get install docker-compose)');
+    t.skip('docker-compose not installed (apt-get install docker-compose); compose file not validated');
+    return;
+  }
+  assert.equal(r.status, 0, r.out);
+  const cfg = parse(r.stdout) as { services: Record<string, Record<string, unknown>> };
+  assert.deepEqual(Object.keys(cfg.services).sort(), ['coordinator', 'grafana', 'nats', 'prometheus', 'worker-cpu', 'worker-gpu']);
+  const coordinator = cfg.services.coordinator!.command as string[];
+  assert.equal(coordinator[0], 'coordinator');
+  assert.equal(coordinator[coordinator.indexOf('--metrics-port') + 1], '9464');
+  assert.equal(coordinator[coordinator.indexOf('--nats') + 1], 'nats://nats:4222');
+  assert.ok((cfg.services.nats!.command as string[]).includes('-js'));
+  const gpu = cfg.services['worker-gpu'] as { deploy: { resources: { reservations: { devices: { driver: string; count: number; capabilities: string[] }[] } } }; build: { dockerfile: string } };
+  assert.deepEqual(gpu.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
+  assert.equal(gpu.build.dockerfile, 'deploy/docker/Dockerfile.gpu');
+  assert.deepEqual(cfg.services['worker-cpu']!.profiles, ['cpu']);
+  const grafana = (cfg.services.grafana!.environment ?? {}) as Record<string, string>;
+  assert.equal(grafana.GF_AUTH_ANONYMOUS_ENABLED, 'true');
+  assert.equal(grafana.GF_AUTH_ANONYMOUS_ORG_ROLE, 'Viewer');
+  const withCpu = run('docker-compose', ['-f', COMPOSE, '--profile', 'cpu', 'config', '-q'], composeEnv());
+  assert.equal(withCpu.status, 0, withCpu.out);
+
+  // Every file and folder the services bind-mount from the repository exists (compose does not
+  // check); the dataset is the user's to provide.
+  for (const [name, svc] of Object.entries(cfg.services)) {
+    for (const v of (svc.volumes ?? []) as string[]) {
+      const source = v.split(':')[0]!;
+      if (!source.startsWith('/') || source.startsWith(join(root, 'data'))) continue;
+      assert.ok(existsSync(source), `${name}: bind mount ${source} does not exist`);
+    }
+    const build = svc.build as { context: string; dockerfile: string } | undefined;
+    if (build) assert.ok(existsSync(join(build.context, build.dockerfile)), `${name}: ${build.dockerfile}`);
+  }
+
+  // And the validator bites: a misspelt key is an error.
+  const dir = mkdtempSync(join(tmpdir(), 'syncgrad-compose-'));
+  try {
+    const bad = join(dir, 'docker-compose.yml');
+    writeFileSync(bad, 'version: "3.8"\nservices:\n  nats:\n    image: nats\n    comand: ["-js"]\n');
+    const b = run('docker-compose', ['-f', bad, 'config', '-q'], composeEnv());
+    assert.notEqual(b.status, 0, b.out);
+    assert.match(b.out, /comand/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('deploy - the Dockerfiles: base images, GPU settings, and sources that the build context holds', () => {
+  const ignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  for (const p of ['node_modules', 'runs', 'data', '.scratch']) assert.ok(ignore.includes(p), `.dockerignore lacks ${p}`);
+
+  const files = { cpu: join(deploy, 'docker/Dockerfile.cpu'), gpu: join(deploy, 'docker/Dockerfile.gpu') };
+  const text = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, readFileSync(f, 'utf8')])) as Record<keyof typeof files, string>;
+  assert.match(text.cpu, /^FROM node:20-bookworm-slim$/m);
+  assert.match(text.gpu, /^FROM nvidia\/cuda:11\.2\.2-cudnn8-runtime-ubuntu20\.04$/m);
+  assert.match(text.gpu, /node_\$\{NODE_MAJOR\}\.x|node_20\.x/);
+  assert.match(text.gpu, /npm rebuild @tensorflow\/tfjs-node-gpu/);
+  assert.match(text.gpu, /^ENV TF_FORCE_GPU_ALLOW_GROWTH=true$/m);
+  assert.match(text.gpu, /^ENV CUDA_CACHE_PATH=\/cache\/cuda$/m);
+  assert.match(text.gpu, /^ENV CUDA_CACHE_MAXSIZE=4294967296$/m);
+  assert.match(text.gpu, /^VOLUME \[.*"\/cache\/cuda".*\]$/m);
+  for (const [kind, t] of Object.entries(text)) {
+    let copies = 0;
+    assert.match(t, /^ENTRYPOINT \["node", "bin\/syncgrad\.mjs"\]$/m, kind);
+    assert.match(t, /^RUN npm ci\b/m, kind);
+    for (const m of t.matchAll(/^COPY\s+(?!--from)(.+)\s+\S+$/gm)) {
+      for (const src of m[1]!.trim().split(/\s+/)) {
+        assert.ok(existsSync(join(root, src)), `${kind}: COPY ${src} does not exist`);
+        assert.ok(!ignore.includes(src), `${kind}: COPY ${src} is excluded by .dockerignore`);
+        copies++;
+      }
+    }
+    assert.ok(copies >= 7, `${kind}: ${copies} COPY sources`);
+  }
+});
+
+test('deploy - every Kubernetes manifest validates against the API schema', () => {
+  const classes: Record<string, { new (data: never): { validate(): void } }> = {
+    'v1/PersistentVolumeClaim': PersistentVolumeClaim,
+    'v1/Service': Service,
+    'v1/ConfigMap': ConfigMap,
+    'batch/v1/Job': Job,
+    'apps/v1/Deployment': Deployment,
+  };
+  const seen: Record<string, Record<string, unknown>> = {};
+  const files = readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f) && f !== NATS_VALUES);
+  assert.ok(files.length >= 4, files.join(', '));
+  for (const file of files) {
+    for (const doc of parseAllDocuments(readFileSync(join(K8S, file), 'utf8'))) {
+      assert.deepEqual(doc.errors, [], file);
+      const m = doc.toJS() as { apiVersion: string; kind: string; metadata: { name: string } } | null;
+      if (m === null) continue;
+      const Cls = classes[`${m.apiVersion}/${m.kind}`];
+      assert.ok(Cls, `${file}: no validator for ${m.apiVersion} ${m.kind}`);
+      assert.doesNotThrow(() => new Cls(m as never).validate(), `${file}: ${m.kind} ${m.metadata?.name}`);
+      seen[`${m.kind}/${m.metadata.name}`] = m as unknown as Record<string, unknown>;
+    }
+  }
+  assert.deepEqual(Object.keys(seen).sort(), [
+    'ConfigMap/syncgrad-prometheus',
+    'Deployment/syncgrad-worker',
+    'Job/syncgrad-coordinator',
+    'PersistentVolumeClaim/syncgrad-data',
+    'PersistentVolumeClaim/syncgrad-runs',
+    'Service/syncgrad-coordinator',
+  ]);
+  // The validator bites: a wrong type is an error.
+  const broken = structuredClone(seen['Deployment/syncgrad-worker']!) as { spec: { replicas: unknown } };
+  broken.spec.replicas = 'four';
+  assert.throws(() => new Deployment(broken as never).validate(), /replicas/);
+
+  type PodSpec = { containers: { args: string[]; resources: { limits: Record<string, unknown> } }[]; volumes: { persistentVolumeClaim?: { claimName: string } }[] };
+  const job = seen['Job/syncgrad-coordinator'] as { spec: { template: { spec: PodSpec } } };
+  const workers = seen['Deployment/syncgrad-worker'] as { spec: { template: { metadata: { annotations: Record<string, string> }; spec: PodSpec } } };
+  const service = seen['Service/syncgrad-coordinator'] as { metadata: { annotations: Record<string, string> }; spec: { ports: { port: number }[] } };
+  const args = job.spec.template.spec.containers[0]!.args;
+  assert.equal(args[args.indexOf('--metrics-port') + 1], '9464');
+  assert.equal(service.spec.ports[0]!.port, 9464);
+  assert.equal(service.metadata.annotations['prometheus.io/scrape'], 'true');
+  assert.equal(service.metadata.annotations['prometheus.io/port'], '9464');
+  assert.equal(workers.spec.template.spec.containers[0]!.resources.limits['nvidia.com/gpu'], 1);
+  const wargs = workers.spec.template.spec.containers[0]!.args;
+  assert.equal(workers.spec.template.metadata.annotations['prometheus.io/port'], wargs[wargs.indexOf('--metrics-port') + 1]);
+  assert.equal(wargs[wargs.indexOf('--job') + 1], args[args.indexOf('--job') + 1], 'workers join the coordinator\'s job');
+  for (const spec of [job.spec.template.spec, workers.spec.template.spec]) {
+    for (const v of spec.volumes) if (v.persistentVolumeClaim) assert.ok(seen[`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`], v.persistentVolumeClaim.claimName);
+  }
+});
+
+test('deploy - the NATS Helm values cluster three servers with JetStream on a file store', () => {
+  const v = parse(readFileSync(join(K8S, NATS_VALUES), 'utf8')) as { config: { cluster: { enabled: boolean; replicas: number }; jetstream: { enabled: boolean; fileStore: { enabled: boolean; pvc: { enabled: boolean } } } } };
+  assert.equal(v.config.cluster.enabled, true);
+  assert.equal(v.config.cluster.replicas, 3);
+  assert.equal(v.config.jetstream.enabled, true);
+  assert.equal(v.config.jetstream.fileStore.enabled, true);
+  assert.equal(v.config.jetstream.fileStore.pvc.enabled, true);
+});
+
+test('deploy - promtool check config passes on both Prometheus configurations', () => {
+  const r = promtoolCheckConfig(PROMETHEUS);
+  assert.equal(r.status, 0, r.out);
+  const cfg = parse(readFileSync(PROMETHEUS, 'utf8')) as { global: { scrape_interval: string }; scrape_configs: { static_configs?: { targets: string[] }[] }[] };
+  assert.equal(cfg.global.scrape_interval, '5s');
+  assert.ok(cfg.scrape_configs.some((s) => s.static_configs?.some((c) => c.targets.includes('coordinator:9464'))));
+
+  // The Kubernetes one: Debian's Prometheus is built without Kubernetes service discovery, so its
+  // kubernetes_sd_configs are swapped for a static target; everything else (relabel regexes
+  // included) is checked as written.
+  const cm = parse(readFileSync(join(K8S, 'prometheus-scrape.yaml'), 'utf8')) as { data: Record<string, string> };
+  const k8s = parse(cm.data['prometheus.yml']!) as { global: { scrape_interval: string }; scrape_configs: Record<string, unknown>[] };
+  assert.equal(k8s.global.scrape_interval, '5s');
+  assert.deepEqual(k8s.scrape_configs.map((s) => s.job_name), ['kubernetes-service-endpoints', 'kubernetes-pods']);
+  for (const s of k8s.scrape_configs) {
+    assert.ok(s.kubernetes_sd_configs, String(s.job_name));
+    delete s.kubernetes_sd_configs;
+    s.static_configs = [{ targets: ['127.0.0.1:9464'] }];
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'syncgrad-promtool-'));
+  try {
+    const file = join(dir, 'prometheus.yml');
+    writeFileSync(file, JSON.stringify(k8s));
+    const k = promtoolCheckConfig(file);
+    assert.equal(k.status, 0, k.out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('deploy - Grafana provisioning: the dashboard uses the provisioned datasource and a run variable', () => {
+  const ds = parse(readFileSync(DATASOURCE, 'utf8')) as { datasources: { uid: string; type: string; url: string }[] };
+  assert.deepEqual(ds.datasources.map((d) => [d.uid, d.type, d.url]), [['syncgrad-prometheus', 'prometheus', 'http://prometheus:9090']]);
+  const provider = parse(readFileSync(PROVIDER, 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+  assert.equal(provider.providers[0]!.options.path, '/var/lib/grafana/dashboards');
+
+  assert.equal(dashboard.uid, 'syncgrad');
+  assert.ok(dashboard.schemaVersion >= 36, `schemaVersion ${dashboard.schemaVersion}`);
+  const v = dashboard.templating.list.find((x) => x.name === 'run');
+  assert.ok(v, 'template variable run');
+  assert.equal(v.type, 'query');
+  assert.equal(v.definition, 'label_values(syncgrad_step, run)');
+  assert.equal(v.datasource?.uid, 'syncgrad-prometheus');
+});
+
+test('deploy - every dashboard panel queries exported series through the provisioned datasource', () => {
+  const panels = allPanels(dashboard.panels).filter((p) => p.type !== 'row');
+  assert.ok(panels.length >= 15, `${panels.length} panels`);
+  assert.equal(new Set(panels.map((p) => p.id)).size, panels.length, 'panel ids are unique');
+  const used = new Set<string>();
+  for (const p of panels) {
+    assert.deepEqual(p.datasource, { type: 'prometheus', uid: 'syncgrad-prometheus' }, p.title);
+    assert.ok(p.targets && p.targets.length > 0, `${p.title}: no targets`);
+    assert.equal(new Set(p.targets.map((t) => t.refId)).size, p.targets.length, `${p.title}: refIds are unique`);
+    for (const t of p.targets) {
+      assert.ok(t.refId, `${p.title}: a target without refId`);
+      assert.ok(t.expr && t.expr.trim(), `${p.title} ${t.refId}: no expr`);
+      if (t.datasource) assert.equal(t.datasource.uid, 'syncgrad-prometheus', `${p.title} ${t.refId}`);
+      assert.match(t.expr, /run="\$run"/, `${p.title} ${t.refId}: not filtered by $run`);
+      const names = metricNames(t.expr);
+      assert.ok(names.length > 0, `${p.title} ${t.refId}: no metric in ${t.expr}`);
+      for (const n of names) {
+        assert.ok(EXPORTED.has(n), `${p.title} ${t.refId}: ${n} is not exported (${t.expr})`);
+        used.add(n.replace(/_(bucket|sum|count)$/, ''));
+      }
+    }
+  }
+  // The dashboard shows every series there is.
+  for (const m of [...GAUGES, ...COUNTERS, ...HISTOGRAMS]) assert.ok(used.has(m), `no panel shows ${m}`);
+  // And the name check itself works.
+  assert.deepEqual(metricNames('histogram_quantile(0.9, sum by (le, worker) (rate(syncgrad_x_bucket{run="$run", a=~"b|c"}[$__rate_interval])))'), ['syncgrad_x_bucket']);
+});
