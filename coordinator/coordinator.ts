@@ -1,6 +1,6 @@
 // The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
 // drives the shared training loop through the ClusterEngine; writes the same report as `train`.
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { Cnn } from '../common/model/cnn.js';
@@ -12,6 +12,7 @@ import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../commo
 import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
+import { connectNats } from '../common/wire/connect.js';
 import { indexHash } from '../common/wire/index-hash.js';
 import { DataMode, encode, pb } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
@@ -85,11 +86,7 @@ export class Coordinator implements AsyncDisposable {
     if (o.audit) await auditAndWarn(this.index, this.io);
     if (nc) this.nc = nc;
     else {
-      try {
-        this.nc = await connect({ servers: k.nats, name: `syncgrad-coordinator-${k.job}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-      } catch (e) {
-        throw new TimeoutError(`cannot connect to NATS at ${k.nats}: ${(e as Error).message}`, { cause: e });
-      }
+      this.nc = await connectNats(k.nats, `syncgrad-coordinator-${k.job}`);
       this.ownsConnection = true;
     }
     this.s = subjects(k.job);

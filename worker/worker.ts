@@ -4,10 +4,11 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
-import { connect, type NatsConnection, type Subscription } from 'nats';
+import type { NatsConnection, Subscription } from 'nats';
 import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY, type LoaderOptions, type Batch } from '../common/data/loader.js';
 import type { Sample } from '../common/data/dataset.js';
 import { ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
+import { connectNats } from '../common/wire/connect.js';
 import type { Io } from '../common/io.js';
 import { Cnn, initialWeights } from '../common/model/cnn.js';
 import type { ModelConfig } from '../common/model/spec.js';
@@ -72,7 +73,7 @@ export class Worker implements AsyncDisposable {
     try {
       if (nc) w.nc = nc;
       else {
-        w.nc = await connect({ servers: o.nats, name: `syncgrad-worker-${w.id}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+        w.nc = await connectNats(o.nats, `syncgrad-worker-${w.id}`);
         w.ownsConnection = true;
       }
       w.s = subjects(o.job);

@@ -7,7 +7,7 @@
 // used when the engine answers and has the image, else binary. With CI=true or SYNCGRAD_REQUIRE_DOCKER=1
 // docker is required and its absence is an error. The first server a process starts logs which mode ran.
 //
-// Both modes serve the same thing: no auth, a fixed URL for the server's life (restart() comes back on the
+// Both modes serve the same thing: no auth unless asked for, a fixed URL for the server's life (restart() comes back on the
 // same port), options set through a config file (nats-server 2.9 takes max_payload only from one).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** Fixed host port. Without it a free port is picked; either way restart() keeps the URL. */
   port?: number;
+  /** Require these credentials (an `authorization` block in the config); without it there is no auth. */
+  authorization?: { user: string; password: string } | { token: string };
 }
 
 export interface StartedNats extends AsyncDisposable {
@@ -165,6 +167,11 @@ function configText(options: NatsServerOptions, storeDir: string, extra: string[
     if (options.maxPayload > DEFAULT_MAX_PENDING) lines.push(`max_pending: ${options.maxPayload}`);
   }
   if (options.jetstream) lines.push(`jetstream {`, `  store_dir: ${JSON.stringify(storeDir)}`, `}`);
+  const auth = options.authorization;
+  if (auth) {
+    const body = 'token' in auth ? [`  token: ${JSON.stringify(auth.token)}`] : [`  user: ${JSON.stringify(auth.user)}`, `  password: ${JSON.stringify(auth.password)}`];
+    lines.push('authorization {', ...body, '}');
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -289,9 +296,9 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
   const dir = await mkdtemp(join(tmpdir(), 'syncgrad-nats-'));
   const args = ['-a', '127.0.0.1', '-p', String(port)];
   try {
-    if (options.maxPayload !== undefined) {
+    if (options.maxPayload !== undefined || options.authorization) {
       const conf = join(dir, 'nats.conf');
-      await writeFile(conf, configText({ maxPayload: options.maxPayload }, ''));
+      await writeFile(conf, configText({ maxPayload: options.maxPayload, authorization: options.authorization }, ''));
       args.push('-c', conf);
     }
     if (options.jetstream) args.push('-js', '-sd', join(dir, 'jetstream'));
