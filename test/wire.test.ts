@@ -109,6 +109,29 @@ test('wire - malformed and wrong-length replies are rejected, counted and asked 
   assert.equal(served.get(2), 2, 'the lost chunk was requested again');
 });
 
+test('wire - a chunk already received, sent again for another request, is rejected as a duplicate and asked again', async () => {
+  const chunkBytes = chunkBytesFor(MAX_PAYLOAD);
+  const x = randomTensor(100_000, 6);
+  const src = new ChunkSource('j', 1, x, CODECS.fp32!, chunkBytes);
+  assert.ok(src.plan.count >= 3, 'needs three chunks');
+  const served = new Map<number, number>();
+  const sub = nc.subscribe('t.dup', {
+    callback: (_e, m) => {
+      const i = decode(pb.ChunkRequest, m.data, 'ChunkRequest').index;
+      const n = (served.get(i) ?? 0) + 1;
+      served.set(i, n);
+      // The first request for chunk 2 is answered with chunk 1, which the puller already holds.
+      m.respond(src.chunk(i === 2 && n === 1 ? 1 : i));
+    },
+  });
+  const rejects: string[] = [];
+  const got = await pullTensor({ nc, subject: 't.dup', job: 'j', version: 1, rank: 0, total: x.length, codec: Codec.FP32, chunkBytes, window: 1, onReject: (r) => rejects.push(r) });
+  sub.unsubscribe();
+  assert.deepEqual(got, x);
+  assert.deepEqual(rejects, ['duplicate']);
+  assert.equal(served.get(2), 2, 'chunk 2 was asked for again');
+});
+
 test('wire - a stale version and an absent peer end the transfer with a typed error', async () => {
   const sub = nc.subscribe('t.stale', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })) });
   await assert.rejects(

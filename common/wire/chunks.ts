@@ -117,6 +117,13 @@ export async function pullTensor(o: PullOptions): Promise<Float32Array> {
         lastError = e;
         continue;
       }
+      // A chunk this transfer already holds, answered for another request (a responder replaying
+      // an old reply): reject it as a duplicate and ask again; it must not overwrite or count.
+      if (c.index !== index && !c.error && c.job === o.job && c.version === o.version && c.index < plan.count && have[c.index]) {
+        reject('duplicate', `${o.subject} chunk ${c.index} arrived again in reply to a request for chunk ${index}`);
+        lastError = new ProtocolError('duplicate', `chunk ${c.index} again`);
+        continue;
+      }
       const problem = checkChunk(c, o, plan, index, codec);
       if (problem) {
         reject(problem.reason, problem.detail);
@@ -124,10 +131,6 @@ export async function pullTensor(o: PullOptions): Promise<Float32Array> {
         // A stale version will not become fresh by asking again: give up on it now.
         if (problem.reason === 'stale') throw lastError;
         continue;
-      }
-      if (have[index]) {
-        reject('duplicate', `${o.subject} chunk ${index} arrived twice`);
-        return;
       }
       codec.decode(c.data, out, c.offset);
       have[index] = 1;
