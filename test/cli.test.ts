@@ -118,3 +118,27 @@ test('cli - conv-demo shows both convolutions agree', async () => {
   assert.equal(r.code, 0, r.err.join('\n'));
   assert.match(r.out.join('\n'), /agree/);
 });
+
+test('start - the default demo folder is made when missing, remade when another generator made it, and a user folder is kept', async () => {
+  const { demoDatasetState, DEMO_IMAGE_PX, DEMO_PER_CLASS, DEMO_SEED } = await import('../common/cli/commands/start.js');
+  const { SHAPES_MARKER, SHAPES_VERSION, readShapesMarker } = await import('../common/data/shapes.js');
+  assert.equal(await demoDatasetState(join(tmp.path, 'absent')), 'missing');
+  // tinyShapes wrote a marker for its own (small) parameters: a shapes set, but not the demo's.
+  assert.deepEqual(await readShapesMarker(shapes), { version: SHAPES_VERSION, perClass: 4, size: 16, seed: 3 });
+  assert.equal(await demoDatasetState(shapes), 'stale');
+
+  const old = join(tmp.path, 'old-shapes');
+  await cp(shapes, old, { recursive: true });
+  await writeFile(join(old, SHAPES_MARKER), '');
+  assert.equal(await demoDatasetState(old), 'stale', 'the six shape folders without a readable marker: made before markers');
+
+  const current = join(tmp.path, 'current-shapes');
+  await cp(shapes, current, { recursive: true });
+  await writeFile(join(current, SHAPES_MARKER), JSON.stringify({ version: SHAPES_VERSION, perClass: DEMO_PER_CLASS, size: DEMO_IMAGE_PX, seed: DEMO_SEED }));
+  assert.equal(await demoDatasetState(current), 'current');
+
+  const mine = join(tmp.path, 'mine');
+  await mkdir(join(mine, 'cats'), { recursive: true });
+  await cp(join(shapes, 'circle'), join(mine, 'circle'), { recursive: true });
+  assert.equal(await demoDatasetState(mine), 'foreign');
+});

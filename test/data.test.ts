@@ -11,7 +11,7 @@ import { Rng } from '../common/rng.js';
 import { indexDataset, IMAGE_EXTENSIONS, type DatasetIndex, type Sample } from '../common/data/dataset.js';
 import { decodeImage, decodeImageBuffer, decodedPixelHash, toChannels } from '../common/data/decode.js';
 import { loadBatches, SkipLog, type Batch, type LoaderOptions } from '../common/data/loader.js';
-import { makeShapesDataset, renderShape, SHAPE_CLASSES } from '../common/data/shapes.js';
+import { makeShapesDataset, renderShape, SHAPE_CLASSES, SHAPES_MARKER } from '../common/data/shapes.js';
 
 let tmp: string;
 before(async () => {
@@ -540,7 +540,7 @@ describe('shapes', () => {
     const result = await makeShapesDataset({ out, perClass: 5, size: 20, seed: 3 }, (done, total) => (last = [done, total]));
     assert.equal(result.count, 30);
     assert.deepEqual(last, [30, 30]);
-    assert.deepEqual((await readdir(out)).sort(), [...SHAPE_CLASSES]);
+    assert.deepEqual((await readdir(out)).sort(), [SHAPES_MARKER, ...SHAPE_CLASSES], 'the class folders and the generator marker');
     const ix = await indexDataset(out, { valFraction: 0, testFraction: 0 });
     assert.deepEqual(ix.classes, [...SHAPE_CLASSES]);
     assert.equal(ix.train.length, 30);

@@ -5,7 +5,7 @@
 // single-channel PNG/JPEG, RGBA PNG with transparency, JPEG).
 // Every image draws from its own stream, Rng.derive(seed, class, index), so the output is the
 // same byte for byte whatever the concurrency, and image k does not change when perClass does.
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { ConfigError } from '../errors.js';
@@ -31,6 +31,21 @@ export const DEFAULT_SEED = 7;
 const P_RGBA = 0.05;
 const P_GREY = 0.25;
 const P_JPEG = 0.2;
+
+/**
+ * Bumped whenever the drawing changes, so a dataset made by an older generator is recognised
+ * (`start` remakes its default one). 2: shapes at 0.55–0.85 of the side, 500 per class by default.
+ */
+export const SHAPES_VERSION = 2;
+/** Written at the dataset root when generation completes; dot-files are not indexed as data. */
+export const SHAPES_MARKER = '.syncgrad-shapes.json';
+
+export interface ShapesMarker {
+  version: number;
+  perClass: number;
+  size: number;
+  seed: number;
+}
 
 const CONCURRENCY = 4;
 const EXTENT_MIN = 0.55;
@@ -64,7 +79,20 @@ export async function makeShapesDataset(
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, worker));
+  const marker: ShapesMarker = { version: SHAPES_VERSION, perClass, size, seed };
+  await writeAtomically(join(out, SHAPES_MARKER), Buffer.from(JSON.stringify(marker) + '\n'));
   return { out, count: jobs.length };
+}
+
+/** The marker of a completed shapes dataset at `dir`, or undefined if there is none or it is unreadable. */
+export async function readShapesMarker(dir: string): Promise<ShapesMarker | undefined> {
+  try {
+    const m = JSON.parse(await readFile(join(resolve(dir), SHAPES_MARKER), 'utf8')) as Partial<ShapesMarker>;
+    if ([m.version, m.perClass, m.size, m.seed].every((v) => typeof v === 'number')) return m as ShapesMarker;
+  } catch {
+    // missing or corrupt: the caller treats it as no marker
+  }
+  return undefined;
 }
 
 /** `.tmp` is not an image extension, so a file cut short by an interrupted run is never indexed. */

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { initBackend } from '../../backend/select.js';
-import { DEFAULT_PER_CLASS, makeShapesDataset } from '../../data/shapes.js';
+import { DEFAULT_PER_CLASS, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../data/shapes.js';
 import { runTrain } from '../../train/run.js';
 import { launchCluster } from '../../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
@@ -15,12 +16,25 @@ export const DEFAULT_DEMO_DATA = 'data/shapes';
 export const DEMO_PER_CLASS = DEFAULT_PER_CLASS;
 export const DEMO_IMAGE_PX = 64;
 
-async function hasDataset(dir: string): Promise<boolean> {
+export const DEMO_SEED = 7;
+
+/**
+ * What to do with the default demo folder: make it when absent, keep it when its marker matches
+ * this version's demo set, remake it when it is a shapes set of another version (or one made
+ * before markers existed: only the six shape folders). Anything else is the user's: keep it.
+ */
+export async function demoDatasetState(dir: string): Promise<'missing' | 'current' | 'stale' | 'foreign'> {
+  let names: string[];
   try {
-    return (await readdir(dir)).some((n) => !n.startsWith('.'));
+    names = (await readdir(dir)).filter((n) => !n.startsWith('.'));
   } catch {
-    return false;
+    return 'missing';
   }
+  if (names.length === 0) return 'missing';
+  const m = await readShapesMarker(dir);
+  if (m) return m.version === SHAPES_VERSION && m.perClass === DEMO_PER_CLASS && m.size === DEMO_IMAGE_PX && m.seed === DEMO_SEED ? 'current' : 'stale';
+  const shapeDirs = new Set<string>(SHAPE_CLASSES);
+  return names.every((n) => shapeDirs.has(n)) ? 'stale' : 'foreign';
 }
 
 export const startCommand: CommandModule = (program, { io, exit }) => {
@@ -29,9 +43,14 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
     .option('--workers <n>', `local worker processes (default ${DEFAULT_LOCAL_WORKERS}); 0 trains in this process`)
     .action(async (flags: Record<string, unknown>) => {
       const data = (flags.data as string | undefined) ?? DEFAULT_DEMO_DATA;
-      if (flags.data === undefined && !(await hasDataset(data))) {
+      const state = flags.data === undefined ? await demoDatasetState(data) : 'foreign';
+      if (state === 'missing' || state === 'stale') {
+        if (state === 'stale') {
+          io.err(`${data} was made by another version of the shapes generator; making it again`);
+          await Promise.all([...SHAPE_CLASSES, SHAPES_MARKER].map((n) => rm(join(data, n), { recursive: true, force: true })));
+        }
         io.err(`making the shapes demo dataset in ${data} ...`);
-        const r = await makeShapesDataset({ out: data, perClass: DEMO_PER_CLASS, size: DEMO_IMAGE_PX, seed: 7 });
+        const r = await makeShapesDataset({ out: data, perClass: DEMO_PER_CLASS, size: DEMO_IMAGE_PX, seed: DEMO_SEED });
         io.err(`wrote ${r.count} images`);
       }
       const train = trainOptionsFromFlags({ preset: 'demo', ...flags, data }, { out: 'runs/demo' });
