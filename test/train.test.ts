@@ -183,7 +183,13 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   const { data: px, info } = await png.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const inkIn = (x0: number, x1: number) => {
     let ink = 0;
-    for (let y = 90; y < 370; y++) for (let x = x0; x < x1; x++) if (px[(y * info.width + x) * 3]! < 200) ink++;
+    // Coloured or dark pixels in the plot area (the grid is #dddddd and is not ink; the legend is below).
+    for (let y = 90; y < 372; y++) {
+      for (let x = x0; x < x1; x++) {
+        const i = (y * info.width + x) * 3;
+        if (Math.min(px[i]!, px[i + 1]!, px[i + 2]!) < 200) ink++;
+      }
+    }
     return ink;
   };
   for (const [x0, x1] of [[70, 400], [460, 790], [860, 1180]] as const) assert.ok(inkIn(x0, x1) > 500, `drawing in x ${x0}..${x1}`);

@@ -31,11 +31,15 @@ function chart(x: number, y: number, w: number, h: number, title: string, series
   }
   for (let i = 0; i < n; i++) parts.push(`<text x="${px(i)}" y="${y + h + 16}" font-size="12" text-anchor="middle" fill="${COLORS.text}">${i + 1}</text>`);
   parts.push(`<text x="${x + w / 2}" y="${y + h + 34}" font-size="13" text-anchor="middle" fill="${COLORS.text}">epoch</text>`);
-  series.forEach((s, k) => {
+  // The legend sits in a row under the axis: inside the plot it covered the curves, since
+  // accuracy starts high on easy data and loss ends low.
+  let lx = x;
+  series.forEach((s) => {
     const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${px(i).toFixed(1)},${py(v).toFixed(1)}` : '')).filter(Boolean);
     if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts.join(' ')}"/>`);
     for (const p of pts) parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3.5" fill="${s.color}"/>`);
-    parts.push(`<rect x="${x + 10}" y="${y + 8 + k * 20}" width="14" height="4" fill="${s.color}"/><text x="${x + 30}" y="${y + 14 + k * 20}" font-size="13" fill="${COLORS.text}">${esc(s.name)}</text>`);
+    parts.push(`<rect x="${lx}" y="${y + h + 50}" width="14" height="4" fill="${s.color}"/><text x="${lx + 20}" y="${y + h + 56}" font-size="13" fill="${COLORS.text}">${esc(s.name)}</text>`);
+    lx += 34 + 7.5 * s.name.length;
   });
   return parts.join('');
 }
