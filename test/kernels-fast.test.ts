@@ -175,17 +175,20 @@ const FILTER_CASES: FilterCase[] = [
   { name: 'per-tap layout, 5x3 filter, Ci=12', x: [2, 30, 28, 12], w: [5, 3, 12, 10], pad: 'same' },
 ];
 
+/** Conv2DBackpropFilter on seeded random x and dy of case `c`, wasm against cpu. */
+async function compareFilterCase(c: FilterCase, seed: number): Promise<void> {
+  const rng = new Rng(seed);
+  const xData = normal(rng, size(c.x));
+  const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, 1, c.pad).shape);
+  const dyData = normal(rng, size(yShape));
+  await compare(
+    () => kernel('Conv2DBackpropFilter', { x: tf.tensor4d(xData, c.x), dy: tf.tensor(dyData, yShape) }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w }),
+    c.name,
+  );
+}
+
 FILTER_CASES.forEach((c, i) => {
-  test(`kernels-fast - Conv2DBackpropFilter matches cpu on large shapes (${c.name})`, async () => {
-    const rng = new Rng(500 + i);
-    const xData = normal(rng, size(c.x));
-    const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, 1, c.pad).shape);
-    const dyData = normal(rng, size(yShape));
-    await compare(
-      () => kernel('Conv2DBackpropFilter', { x: tf.tensor4d(xData, c.x), dy: tf.tensor(dyData, yShape) }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w }),
-      c.name,
-    );
-  });
+  test(`kernels-fast - Conv2DBackpropFilter matches cpu on large shapes (${c.name})`, () => compareFilterCase(c, 500 + i));
 });
 
 // Small per-tap shapes run the convolution form by default (useGemmFilter); force the GEMM form.
@@ -199,16 +202,7 @@ test('kernels-fast - Conv2DBackpropFilter GEMM form (forced) matches cpu on smal
   const saved = process.env.SYNCGRAD_WASM_GEMM_FILTER;
   process.env.SYNCGRAD_WASM_GEMM_FILTER = '1';
   try {
-    for (const [i, c] of SMALL_PER_TAP.entries()) {
-      const rng = new Rng(600 + i);
-      const xData = normal(rng, size(c.x));
-      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, 1, c.pad).shape);
-      const dyData = normal(rng, size(yShape));
-      await compare(
-        () => kernel('Conv2DBackpropFilter', { x: tf.tensor4d(xData, c.x), dy: tf.tensor(dyData, yShape) }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w }),
-        c.name,
-      );
-    }
+    for (const [i, c] of SMALL_PER_TAP.entries()) await compareFilterCase(c, 600 + i);
   } finally {
     if (saved === undefined) delete process.env.SYNCGRAD_WASM_GEMM_FILTER;
     else process.env.SYNCGRAD_WASM_GEMM_FILTER = saved;
