@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../common/errors.js';
-import { connectNats, natsAuthOptions } from '../common/wire/connect.js';
+import { connectNats, NATS_ENV, natsAuthOptions } from '../common/wire/connect.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
 
@@ -30,7 +30,7 @@ after(async () => {
 
 /** Runs `fn` with these NATS_* variables set (others unset), restoring the environment after. */
 async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const keys = ['NATS_URL', 'NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN', 'NATS_CREDS', 'NATS_NKEY'];
+  const keys = ['NATS_URL', ...NATS_ENV];
   const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   for (const k of keys) delete process.env[k];
   Object.assign(process.env, vars);

@@ -2,7 +2,7 @@
 // environment. Secrets come from env vars, not flags, because flags show in `ps` and in
 // Kubernetes pod specs, while env vars can come from a Secret. nats.js 2.29 ignores credentials
 // embedded in the URL (`nats://u:p@host` is refused by the server), so they must be passed here.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, ErrorCode, nkeyAuthenticator, NatsError, type ConnectionOptions, type NatsConnection } from 'nats';
 import { ConfigError, TimeoutError } from '../errors.js';
 
@@ -14,18 +14,18 @@ const RECONNECT_WAIT_MS = 500;
 
 type Env = Partial<Record<(typeof NATS_ENV)[number], string>>;
 
-function readSecret(path: string, variable: string): Uint8Array {
+/** Runs `fs` on the file named by `variable`, turning a failure into a ConfigError naming both. */
+function onFile<T>(path: string, variable: string, fs: (path: string) => T): T {
   try {
-    return readFileSync(path);
+    return fs(path);
   } catch (e) {
     throw new ConfigError(`${variable}=${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
 }
 
-function checkReadable(path: string, variable: string): string {
-  readSecret(path, variable);
-  return path;
-}
+const readSecret = (path: string, variable: string): Uint8Array => onFile(path, variable, (p) => readFileSync(p));
+/** TLS files are read by nats.js itself; only check here that they can be. */
+const checkReadable = (path: string, variable: string): string => onFile(path, variable, (p) => (accessSync(p, constants.R_OK), p));
 
 /**
  * Authentication and TLS options for `connect()` from NATS_* variables. At most one scheme:

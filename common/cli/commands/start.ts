@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../backend/select.js';
-import { DEFAULT_PER_CLASS, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../data/shapes.js';
+import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../data/shapes.js';
 import { runTrain } from '../../train/run.js';
 import { launchCluster } from '../../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
@@ -14,9 +14,9 @@ import { DEFAULT_LOCAL_WORKERS } from './cluster.js';
 export const DEFAULT_DEMO_DATA = 'data/shapes';
 /** 500 images per class at 64 px (3,000 images), what the demo preset is tuned on. */
 export const DEMO_PER_CLASS = DEFAULT_PER_CLASS;
-export const DEMO_IMAGE_PX = 64;
+export const DEMO_IMAGE_PX = DEFAULT_SIZE;
 
-export const DEMO_SEED = 7;
+export const DEMO_SEED = DEFAULT_SEED;
 
 /**
  * What to do with the default demo folder: make it when absent, keep it when its marker matches
