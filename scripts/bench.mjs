@@ -8,16 +8,14 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const args = process.argv.slice(2);
-const flag = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const backend = flag('--backend', 'wasm');
-const only = flag('--only', null);
-const out = flag('--out', join(root, 'bench', 'results.json'));
+const { values: flags } = parseArgs({
+  options: { backend: { type: 'string', default: 'wasm' }, only: { type: 'string' }, out: { type: 'string', default: join(root, 'bench', 'results.json') } },
+});
+const { backend, out } = flags;
+const only = flags.only ?? null;
 
 // image size, batch size, steps per repeat, repeats, warm-up steps (per mode).
 const MATRIX = [
