@@ -80,6 +80,20 @@ export class TimeoutError extends SyncgradError {
   }
 }
 
+/**
+ * A step did not fit in the backend's memory (the wasm heap stops at 4 GB). A user error: the
+ * remedy is the job's shape (--micro-batch, more workers, a smaller image), not a bug.
+ */
+export class OutOfMemoryError extends SyncgradError {
+  /** Where it happened, once known: the process, the image size and the batch it tried. */
+  readonly context?: unknown;
+  constructor(message: string, options?: ErrorOptions & { context?: unknown }) {
+    super(message, options);
+    this.name = 'OutOfMemoryError';
+    this.context = options?.context;
+  }
+}
+
 export function isSyncgradError(e: unknown): e is SyncgradError {
   return e instanceof SyncgradError;
 }

@@ -5,6 +5,7 @@ import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { Cnn } from '../common/model/cnn.js';
 import { Rng } from '../common/rng.js';
+import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop } from '../common/train/loop.js';
 import { Adam } from '../common/train/optimizer.js';
 import { writeRunReport, type TrainReport } from '../common/train/report.js';
@@ -109,6 +110,7 @@ export class Coordinator implements AsyncDisposable {
       chunkBytes: chunkBytesFor(this.nc.info?.max_payload ?? 1024 * 1024),
       batchSize: o.batchSize,
       paramCount: master.paramCount,
+      microBatch: microBatchToWire(o.microBatch),
     });
     this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
       onReject: (r, d) => this.reject(r, d),

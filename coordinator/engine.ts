@@ -4,7 +4,7 @@
 // loses its shard to the survivors; the step's result is the same mean either way.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NatsConnection } from 'nats';
-import { ProtocolError, TimeoutError } from '../common/errors.js';
+import { OutOfMemoryError, ProtocolError, TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { Cnn } from '../common/model/cnn.js';
 import type { Rng } from '../common/rng.js';
@@ -64,6 +64,12 @@ class WorkerLost extends Error {
   ) {
     super(why);
   }
+}
+
+/** A worker's refusal: out of memory stops the run with the worker's own line; anything else is retried. */
+function workerError(w: WorkerInfo, r: { error: string; errorKind: pb.ErrorKind }): Error {
+  if (r.errorKind === pb.ErrorKind.OUT_OF_MEMORY) return new OutOfMemoryError(r.error);
+  return new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
 }
 
 /** Splits `items` into `n` contiguous shards whose sizes differ by at most one. */
@@ -204,7 +210,7 @@ export class ClusterEngine implements TrainEngine {
   private async gradientOf(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<{ c: Contribution; r: pb.StepResult }> {
     const { job, s } = this.o;
     const seq = ++this.seq;
-    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed: (dropoutSeed + w.rank * 7919) >>> 0, rank: w.rank });
+    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank });
     this.o.hooks.onBytes?.('out', cmd.length);
     const bytes = await this.request(w, s.step(w.rank), cmd, seq, this.o.stepTimeoutMs);
     let r: pb.StepResult;
@@ -214,7 +220,7 @@ export class ClusterEngine implements TrainEngine {
       this.o.hooks.onReject('malformed', (e as Error).message);
       throw e;
     }
-    if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
+    if (r.error) throw workerError(w, r);
     if (r.step !== seq || r.rank !== w.rank || r.job !== job.job) {
       this.o.hooks.onReject('stale', `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`);
       throw new ProtocolError('stale', `rank ${w.rank} answered for another step`);
@@ -292,6 +298,8 @@ export class ClusterEngine implements TrainEngine {
             try {
               results.push(await this.gradientOf(w, sh, epoch, dropoutSeed));
             } catch (e) {
+              // The same shard does not fit on any other worker either: stop, nothing applied.
+              if (e instanceof OutOfMemoryError) throw e;
               const n = (attempts.get(sh) ?? 0) + 1;
               attempts.set(sh, n);
               if (e instanceof WorkerLost) {
@@ -361,7 +369,7 @@ export class ClusterEngine implements TrainEngine {
         const cmd = encode(pb.EvalCommand, { job: this.o.job.job, paramsVersion: this.version, paramsChecksum: this.sum, split: splitOf(split), indices: piece.indices, batchSize: this.o.batchSize, fpsBatches: piece.k < fpsBatches ? 1 : 0, seq });
         try {
           const r = decode(pb.EvalResult, await this.request(w, this.o.s.eval(w.rank), cmd, seq, this.o.stepTimeoutMs), 'EvalResult');
-          if (r.error) throw new ProtocolError('worker-error', `rank ${w.rank}: ${r.error}`);
+          if (r.error) throw workerError(w, r);
           if (r.labels.length !== r.count || r.predictions.length !== r.count) throw new ProtocolError('wrong-length', `rank ${w.rank} eval result lists ${r.labels.length} labels for ${r.count} samples`);
           tally(stats, r.labels, r.predictions);
           stats.lossSum += r.lossSum;
@@ -369,6 +377,7 @@ export class ClusterEngine implements TrainEngine {
           stats.fpsImages += r.fpsImages;
           onBatch(++done);
         } catch (e) {
+          if (e instanceof OutOfMemoryError) throw e;
           if (++piece.tries >= MAX_SHARD_ATTEMPTS && !(e instanceof WorkerLost)) throw e;
           pieces.push(piece);
           if (e instanceof WorkerLost) {

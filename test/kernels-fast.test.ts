@@ -319,8 +319,8 @@ test('kernels-fast - a training step of the seed CNN gives the same loss and gra
   const step = async (backend: Backend) => {
     await tf.setBackend(backend);
     const model = Cnn.create(config, 5);
-    const batch = { x: tf.tensor4d(x, [n, 22, 22, 3]), y: tf.tensor1d(y, 'int32') };
-    const r = computeGradients(model, batch, 1234);
+    const batch = { x: tf.tensor4d(x, [n, 22, 22, 3]), y: tf.tensor1d(y, 'int32'), ids: [4, 9, 1] };
+    const r = computeGradients(model, batch, { dropoutSeed: 1234 });
     const grads = await Promise.all(r.grads.map(async (g) => Float32Array.from(await g.data())));
     tf.dispose([...r.grads, batch.x, batch.y]);
     model.dispose();
@@ -337,11 +337,12 @@ test('kernels-fast - training steps on wasm leak no tensors or buffers', async (
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const config = { imageSize: 20, channels: 3 as const, classes: 3, dropout: 0.2 };
   const model = Cnn.create(config, 1);
-  const batch = { x: tf.randomUniform([2, 20, 20, 3], 0, 1, 'float32', 3) as tf.Tensor4D, y: tf.tensor1d([0, 2], 'int32') };
-  tf.dispose(computeGradients(model, batch, 1).grads);
+  const batch = { x: tf.randomUniform([2, 20, 20, 3], 0, 1, 'float32', 3) as tf.Tensor4D, y: tf.tensor1d([0, 2], 'int32'), ids: [0, 1] };
+  tf.dispose(computeGradients(model, batch, { dropoutSeed: 1, microBatch: 1 }).grads);
   const mem0 = tf.memory();
   const ids0 = backend.numDataIds();
-  for (let i = 0; i < 3; i++) tf.dispose(computeGradients(model, batch, 2 + i).grads);
+  // Micro-batches of one: the accumulation of the passes' gradients must free as it goes.
+  for (let i = 0; i < 3; i++) tf.dispose(computeGradients(model, batch, { dropoutSeed: 2 + i, microBatch: 1 }).grads);
   const mem1 = tf.memory();
   assert.equal(mem1.numTensors, mem0.numTensors, 'numTensors');
   assert.equal(mem1.numBytes, mem0.numBytes, 'numBytes');

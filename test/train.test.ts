@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Cnn } from '../common/model/cnn.js';
 import { Adam, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../common/train/optimizer.js';
-import { computeGradients, applyGradients, trainStep } from '../common/train/step.js';
+import { computeGradients, applyGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { loadCheckpoint, saveCheckpoint } from '../common/train/checkpoint.js';
 import { CheckpointError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
@@ -25,11 +25,11 @@ after(async () => {
   await tmp[Symbol.asyncDispose]();
 });
 
-function batch(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+function batch(n: number, seed: number): BatchTensors {
   const rng = new Rng(seed);
   const x = Float32Array.from({ length: n * 16 * 16 * 3 }, () => rng.next());
   const y = Int32Array.from({ length: n }, () => rng.int(6));
-  return { x: tf.tensor4d(x, [n, 16, 16, 3]), y: tf.tensor1d(y, 'int32') };
+  return { x: tf.tensor4d(x, [n, 16, 16, 3]), y: tf.tensor1d(y, 'int32'), ids: Array.from({ length: n }, (_, i) => 100 + i) };
 }
 
 test('step - tf.memory().numTensors is unchanged across a training step', () => {
@@ -37,9 +37,9 @@ test('step - tf.memory().numTensors is unchanged across a training step', () => 
   const opt = new Adam(1e-3, model.params);
   const b = batch(4, 1);
   // The first step creates Adam's slots (two per parameter); from then on nothing may accumulate.
-  trainStep(model, opt, b, 1);
+  trainStep(model, opt, b, { dropoutSeed: 1 });
   const before = tf.memory();
-  for (let i = 0; i < 3; i++) trainStep(model, opt, b, 2 + i);
+  for (let i = 0; i < 3; i++) trainStep(model, opt, b, { dropoutSeed: 2 + i });
   const afterStep = tf.memory();
   assert.equal(afterStep.numTensors, before.numTensors);
   assert.equal(afterStep.numBytes, before.numBytes);
@@ -54,8 +54,8 @@ test('step - computing and applying gradients are separate and compose to trainS
   const oa = new Adam(1e-3, a.params);
   const ob = new Adam(1e-3, b.params);
   const data = batch(3, 2);
-  trainStep(a, oa, data, 0);
-  const { grads } = computeGradients(b, data, 0);
+  trainStep(a, oa, data, { dropoutSeed: 0 });
+  const { grads } = computeGradients(b, data, { dropoutSeed: 0 });
   applyGradients(ob, grads);
   tf.dispose(grads);
   a.params.forEach((v, i) => assert.deepEqual(v.dataSync(), b.params[i]!.dataSync()));
@@ -109,7 +109,7 @@ test('checkpoint - round trip gives identical predictions and continues training
   const model = Cnn.create(CFG, 7);
   const opt = new Adam(1e-3, model.params);
   const data = batch(4, 3);
-  trainStep(model, opt, data, 11);
+  trainStep(model, opt, data, { dropoutSeed: 11 });
   const path = join(tmp.path, 'rt');
   const rng = new Rng(9);
   await saveCheckpoint(path, {
@@ -130,8 +130,8 @@ test('checkpoint - round trip gives identical predictions and continues training
   const predict = (m: Cnn) => tf.tidy(() => m.forward(data.x, { training: false }).dataSync());
   assert.deepEqual(predict(restored), predict(model));
   // Same next step from both: the Adam moments and step count came back too.
-  trainStep(model, opt, data, 12);
-  trainStep(restored, ropt, data, 12);
+  trainStep(model, opt, data, { dropoutSeed: 12 });
+  trainStep(restored, ropt, data, { dropoutSeed: 12 });
   model.params.forEach((v, i) => assert.deepEqual(restored.params[i]!.dataSync(), v.dataSync()));
 
   tf.dispose([data.x, data.y]);

@@ -1,6 +1,7 @@
 // Worker options: one typed object, defaults, one validating parse.
 import { ConfigError } from '../common/errors.js';
 import { validateJobName } from '../common/wire/subjects.js';
+import { parseMicroBatch, type MicroBatchChoice } from '../common/train/micro-batch.js';
 
 export const DEFAULT_JOB = 'default';
 /** How long a worker keeps knocking before giving up on a coordinator that never answers. */
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   joinTimeoutMs: number;
   /** Stable identity for logs; defaults to host:pid. */
   name?: string;
+  /** Images per forward/backward pass here; unset: the job's choice (auto by default). */
+  microBatch?: MicroBatchChoice;
 }
 
 export function defaultWorkerOptions(): WorkerOptions {
@@ -28,5 +31,6 @@ export function parseWorkerOptions(input: Partial<WorkerOptions>): WorkerOptions
   if (!/^(nats|tls|ws|wss):\/\/|^[\w.-]+:\d+$/.test(o.nats)) throw new ConfigError(`--nats must be a URL like nats://host:4222, got ${JSON.stringify(o.nats)}`);
   validateJobName(o.job);
   if (!(o.joinTimeoutMs > 0)) throw new ConfigError('--join-timeout must be positive');
+  if (o.microBatch !== undefined) o.microBatch = parseMicroBatch(o.microBatch);
   return o;
 }

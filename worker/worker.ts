@@ -7,13 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NatsConnection, Subscription } from 'nats';
 import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY, type LoaderOptions, type Batch } from '../common/data/loader.js';
 import type { Sample } from '../common/data/dataset.js';
-import { ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
+import { OutOfMemoryError, ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
 import { connectNats } from '../common/wire/connect.js';
 import type { Io } from '../common/io.js';
 import { Cnn, initialWeights } from '../common/model/cnn.js';
 import type { ModelConfig } from '../common/model/spec.js';
-import { batchTensors, evalBatch } from '../common/train/local-engine.js';
-import { computeGradients } from '../common/train/step.js';
+import { batchTensors } from '../common/train/local-engine.js';
+import { computeGradients, evalBatch } from '../common/train/step.js';
+import { microBatchFromWire, planMicroBatch, type MicroBatchPlan } from '../common/train/micro-batch.js';
+import { withMemoryContext } from '../common/backend/memory.js';
 import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
 import { codecFor } from '../common/wire/codec.js';
 import { checksum, flatten, unflatten } from '../common/wire/flat.js';
@@ -43,6 +45,8 @@ export class Worker implements AsyncDisposable {
   }
   private lists!: SplitLists;
   private model?: Cnn;
+  /** Images per pass on this worker's backend, planned at join from the job's model and --micro-batch. */
+  private plan!: MicroBatchPlan;
   private sizes: number[] = [];
   private version = -1;
   private gradSource?: ChunkSource;
@@ -124,13 +128,18 @@ export class Worker implements AsyncDisposable {
       this.model = Cnn.fromWeights(config, initialWeights(config, 0));
       this.sizes = this.model.specs.map((s) => s.size);
     }
+    // This worker's own --micro-batch wins over the job's: it knows its machine.
+    this.plan = planMicroBatch(this.o.microBatch ?? microBatchFromWire(this.job.microBatch), this.backend, config, 'worker');
     this.version = -1;
     this.subscribe();
     // The server must know our subscriptions before the coordinator may send us work.
     await this.nc.flush();
     const ready = decode(pb.ReadyReply, (await this.nc.request(this.s.ready, encode(pb.ReadyRequest, { job: this.job.job, workerId: this.id, rank: this.rank }), { timeout: 10_000 })).data, 'ReadyReply');
     if (!ready.accepted) throw new ProtocolError('refused', `coordinator refused readiness: ${ready.reason}`);
-    this.io.err(`worker ${this.id}: joined job ${this.job.job} as rank ${this.rank} (${this.backend}, ${this.job.dataMode === DataMode.OVER_NATS ? 'images over NATS' : `images from ${this.o.dataRoot ?? this.job.dataRoot}`})`);
+    this.io.err(
+      `worker ${this.id}: joined job ${this.job.job} as rank ${this.rank} (${this.backend}, ${this.job.dataMode === DataMode.OVER_NATS ? 'images over NATS' : `images from ${this.o.dataRoot ?? this.job.dataRoot}`}; ` +
+        `micro-batch ${Number.isFinite(this.plan.train) ? this.plan.train : 'unlimited'}, ${this.plan.reason})`,
+    );
   }
 
   private subscribe(): void {
@@ -241,9 +250,16 @@ export class Worker implements AsyncDisposable {
       let count = 0;
       if (batch) {
         const m = this.modelSpec;
-        const { x, y } = batchTensors(batch, m.imageSize, m.channels);
-        const r = computeGradients(this.model!, { x, y }, cmd.dropoutSeed);
-        tf.dispose([x, y]);
+        const tensors = batchTensors(batch, m.imageSize, m.channels);
+        const microBatch = Math.min(batch.size, this.plan.train);
+        let r: ReturnType<typeof computeGradients>;
+        try {
+          r = withMemoryContext({ who: `worker rank ${this.rank}`, imageSize: m.imageSize, batch: batch.size, microBatch, backend: this.backend }, () =>
+            computeGradients(this.model!, tensors, { dropoutSeed: cmd.dropoutSeed, microBatch }),
+          );
+        } finally {
+          tf.dispose([tensors.x, tensors.y]);
+        }
         try {
           flat = flatten(await Promise.all(r.grads.map((g) => g.data() as Promise<Float32Array>)));
         } finally {
@@ -275,7 +291,7 @@ export class Worker implements AsyncDisposable {
       const message = e instanceof Error ? e.message : String(e);
       this.io.err(`worker ${this.rank}: step ${cmd.step} failed: ${message}`);
       if (!isSyncgradError(e)) this.io.err(e instanceof Error ? (e.stack ?? '') : '');
-      return encode(pb.StepResult, { job: this.job.job, step: cmd.step, rank: this.rank, error: message });
+      return encode(pb.StepResult, { job: this.job.job, step: cmd.step, rank: this.rank, error: message, errorKind: errorKindOf(e) });
     } finally {
       this.currentSeq = 0;
       this.lastSeq = cmd.step;
@@ -329,9 +345,14 @@ export class Worker implements AsyncDisposable {
       for await (const batch of loadBatches(samples, cmd.indices, this.loader(Math.max(1, cmd.batchSize)), skip)) {
         const { x, y } = batchTensors(batch, m.imageSize, m.channels);
         const t0 = performance.now();
-        const r = evalBatch(this.model!, x, y);
+        let r: ReturnType<typeof evalBatch>;
+        try {
+          const passImages = Math.min(batch.size, this.plan.infer);
+          r = withMemoryContext({ who: `worker rank ${this.rank} (evaluation)`, imageSize: m.imageSize, batch: batch.size, microBatch: passImages, backend: this.backend }, () => evalBatch(this.model!, x, y, passImages));
+        } finally {
+          tf.dispose([x, y]);
+        }
         const seconds = (performance.now() - t0) / 1000;
-        tf.dispose([x, y]);
         if (batches++ < cmd.fpsBatches) {
           fpsSeconds += seconds;
           fpsImages += batch.size;
@@ -347,7 +368,7 @@ export class Worker implements AsyncDisposable {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.io.err(`worker ${this.rank}: eval failed: ${message}`);
-      return encode(pb.EvalResult, { job: cmd.job, rank: this.rank, error: message });
+      return encode(pb.EvalResult, { job: cmd.job, rank: this.rank, error: message, errorKind: errorKindOf(e) });
     } finally {
       this.currentSeq = 0;
       this.lastSeq = cmd.seq;
@@ -370,4 +391,8 @@ export class Worker implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function errorKindOf(e: unknown): pb.ErrorKind {
+  return e instanceof OutOfMemoryError ? pb.ErrorKind.OUT_OF_MEMORY : pb.ErrorKind.ERROR_OTHER;
 }

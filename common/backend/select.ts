@@ -3,6 +3,7 @@
 // script downloads libtensorflow, so on offline machines they are absent and we say why.
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, ConfigError } from '../errors.js';
+import { guardWasmHeap, wasmHeapLimitBytes } from './memory.js';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -104,6 +105,8 @@ async function activate(kind: BackendKind): Promise<BackendInfo> {
   const details: BackendInfo['details'] = {};
   let threads = 1;
   if (kind === 'wasm') {
+    guardWasmHeap();
+    details.heapLimitMb = Math.round(wasmHeapLimitBytes() / 2 ** 20);
     details.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     details.multithread = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   }

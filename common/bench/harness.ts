@@ -10,7 +10,8 @@ import { initBackend, type BackendChoice, type BackendInfo } from '../backend/se
 import { Cnn } from '../model/cnn.js';
 import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, type ModelConfig } from '../model/spec.js';
 import { Adam } from '../train/optimizer.js';
-import { trainStep, type BatchTensors } from '../train/step.js';
+import { evalBatch, trainStep, type BatchTensors } from '../train/step.js';
+import { wasmHeapBytes } from '../backend/memory.js';
 import { Rng } from '../rng.js';
 import { flopsPerImage } from './flops.js';
 
@@ -26,6 +27,8 @@ export interface BenchOptions {
   warmup: number;
   backend: BackendChoice;
   seed?: number;
+  /** Images per forward/backward pass (train) or forward pass (infer); default: the whole batch. */
+  microBatch?: number;
 }
 
 export interface BenchResult {
@@ -44,6 +47,10 @@ export interface BenchResult {
   flopsPerImage: number;
   gflops: number;
   peakRssMb: number;
+  /** Images per pass. */
+  microBatch: number;
+  /** The wasm heap's size at the end (its high-water mark); null off wasm. */
+  wasmHeapMb: number | null;
 }
 
 export interface KernelTime {
@@ -94,6 +101,7 @@ export class Workload {
     readonly config: ModelConfig,
     readonly batchSize: number,
     seed = 42,
+    readonly microBatch = batchSize,
   ) {
     this.model = Cnn.create(config, seed);
     this.optimizer = new Adam(LEARNING_RATE, this.model.params);
@@ -103,17 +111,15 @@ export class Workload {
     for (let i = 0; i < x.length; i++) x[i] = rng.next();
     const y = new Int32Array(batchSize);
     for (let i = 0; i < batchSize; i++) y[i] = Math.floor(rng.next() * config.classes);
-    this.batch = { x: tf.tensor4d(x, [batchSize, s, s, config.channels]), y: tf.tensor1d(y, 'int32') };
+    this.batch = { x: tf.tensor4d(x, [batchSize, s, s, config.channels]), y: tf.tensor1d(y, 'int32'), ids: Array.from({ length: batchSize }, (_, i) => i) };
   }
 
   /** One training step or one inference batch, synchronous to the result (loss / logits read back). */
   run(): void {
     if (this.mode === 'train') {
-      trainStep(this.model, this.optimizer, this.batch, 1000 + this.step++);
+      trainStep(this.model, this.optimizer, this.batch, { dropoutSeed: 1000 + this.step++, microBatch: this.microBatch });
     } else {
-      const logits = this.model.forward(this.batch.x, { training: false });
-      logits.dataSync();
-      logits.dispose();
+      evalBatch(this.model, this.batch.x, this.batch.y, this.microBatch);
     }
   }
 
@@ -127,7 +133,7 @@ export class Workload {
 export async function runBench(o: BenchOptions, backendInfo?: BackendInfo): Promise<BenchResult> {
   const info = backendInfo ?? (await initBackend(o.backend));
   const config = benchModelConfig(o.imageSize);
-  const w = new Workload(o.mode, config, o.batchSize, o.seed);
+  const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch);
   try {
     for (let i = 0; i < o.warmup; i++) w.run();
     const rates: number[] = [];
@@ -152,6 +158,8 @@ export async function runBench(o: BenchOptions, backendInfo?: BackendInfo): Prom
       flopsPerImage: fpi,
       gflops: (imgPerSec * fpi) / 1e9,
       peakRssMb: peakRssMb(),
+      microBatch: Math.min(o.batchSize, o.microBatch ?? o.batchSize),
+      wasmHeapMb: info.kind === 'wasm' ? (wasmHeapBytes() ?? 0) / 2 ** 20 : null,
     };
   } finally {
     w.dispose();
@@ -210,7 +218,7 @@ function aggregate(records: { name: string; ms: number }[]): KernelTime[] {
 /** Per-kernel times of one step (after `warmup` untimed steps), via tf.profile. */
 export async function profileStep(o: Omit<BenchOptions, 'steps' | 'repeats'>, backendInfo?: BackendInfo): Promise<StepProfile> {
   const info = backendInfo ?? (await initBackend(o.backend));
-  const w = new Workload(o.mode, benchModelConfig(o.imageSize), o.batchSize, o.seed);
+  const w = new Workload(o.mode, benchModelConfig(o.imageSize), o.batchSize, o.seed, o.microBatch);
   try {
     for (let i = 0; i < Math.max(1, o.warmup); i++) w.run();
     const t0 = performance.now();

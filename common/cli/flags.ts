@@ -24,7 +24,8 @@ export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Co
     .option('--prefetch <n>', 'batches decoded ahead of compute (default 2)')
     .option('--fps-batches <n>', 'test batches timed for FPS (default 10)')
     .addOption(new Option('--progress <mode>', 'progress display (default auto: bars on a TTY)').choices(PROGRESS_MODES))
-    .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)');
+    .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)')
+    .option('--micro-batch <n>', 'images per forward/backward pass, N or auto: a batch (or a worker\'s shard) is computed in passes of this size and their gradients summed (default auto: what fits the backend\'s memory)');
 }
 
 /** Commander's parsed flags → validated TrainOptions. Flags the user did not give stay undefined so presets apply. */
@@ -49,6 +50,7 @@ export function trainOptionsFromFlags(flags: Record<string, unknown>, overrides:
       fpsBatches: flags.fpsBatches,
       progress: flags.progress,
       maxStepsPerEpoch: flags.maxSteps,
+      microBatch: flags.microBatch,
     },
     (flags.preset as string | undefined) ?? (overrides as { preset?: string }).preset,
   );

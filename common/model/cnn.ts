@@ -2,12 +2,15 @@
 // the order gradients travel in and the order tfjs Adam keys its slots by.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
+import { sampleDropout } from './dropout.js';
 import { CONV_LAYERS, paramSpecs, validateModelConfig, type ModelConfig, type ParamSpec } from './spec.js';
 
 export interface ForwardOptions {
   training: boolean;
   /** Seed for this step's dropout masks; required when training with dropout > 0. */
   dropoutSeed?: number;
+  /** One id per image (its index in the train split): a sample's mask depends on it, not on its position. */
+  sampleIds?: ArrayLike<number>;
 }
 
 let instances = 0;
@@ -38,7 +41,15 @@ export class Cnn {
     this.specs = paramSpecs(config);
     // Variable names must be unique per process: the coordinator and a reference model can coexist.
     const prefix = `cnn${++instances}`;
-    this.params = this.specs.map((spec, i) => tf.variable(tf.tensor(weights[i]!, spec.shape, 'float32'), true, `${prefix}/${spec.name}`));
+    this.params = this.specs.map((spec, i) => {
+      // The variable shares the temporary's data; disposing the temporary drops only its reference.
+      const initial = tf.tensor(weights[i]!, spec.shape, 'float32');
+      try {
+        return tf.variable(initial, true, `${prefix}/${spec.name}`);
+      } finally {
+        initial.dispose();
+      }
+    });
   }
 
   static create(config: ModelConfig, seed: number): Cnn {
@@ -68,8 +79,8 @@ export class Cnn {
         h = tf.fused.conv2d({ x: h, filter: p[2 * i] as tf.Tensor4D, bias: p[2 * i + 1], strides: 1, pad: conv.pad, activation: 'relu' });
         h = tf.maxPool(h, 2, 2, 'valid');
         if (dropout > 0 && i < CONV_LAYERS.length - 1) {
-          if (options.dropoutSeed === undefined) throw new Error('dropoutSeed is required when training with dropout');
-          h = tf.dropout(h, dropout, undefined, options.dropoutSeed + i) as tf.Tensor4D;
+          if (options.dropoutSeed === undefined || options.sampleIds === undefined) throw new Error('dropoutSeed and sampleIds are required when training with dropout');
+          h = sampleDropout(h, dropout, options.dropoutSeed, options.sampleIds, i);
         }
       });
       let f: tf.Tensor2D = tf.reshape(h, [h.shape[0], -1]);

@@ -7,7 +7,9 @@ import type { Cnn } from '../model/cnn.js';
 import { Rng } from '../rng.js';
 import { emptyConfusion, snapshotOf, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from './engine.js';
 import type { Adam } from './optimizer.js';
-import { crossEntropy, trainStep } from './step.js';
+import { withMemoryContext } from '../backend/memory.js';
+import type { MicroBatchPlan } from './micro-batch.js';
+import { evalBatch, trainStep, type BatchTensors } from './step.js';
 
 export interface LocalEngineOptions {
   model: Cnn;
@@ -18,27 +20,18 @@ export interface LocalEngineOptions {
   /** Source of per-step dropout seeds; its state is checkpointed. */
   rng: Rng;
   backend: string;
+  /** Images per forward/backward pass (and per inference pass). */
+  microBatch: MicroBatchPlan;
   maxStepsPerEpoch?: number;
 }
 
-/** A decoded batch as model input: normalised pixels [N, H, W, C] and int32 labels. */
-export function batchTensors(batch: Batch, imageSize: number, channels: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+/** A decoded batch as model input: normalised pixels [N, H, W, C], int32 labels and the samples' ids. */
+export function batchTensors(batch: Batch, imageSize: number, channels: number): BatchTensors {
   return {
     x: tf.tensor4d(normalizePixels(batch.x), [batch.size, imageSize, imageSize, channels]),
     y: tf.tensor1d(batch.y, 'int32'),
+    ids: batch.indices,
   };
-}
-
-/** Loss sum, correct count and predictions for one inference batch. */
-export function evalBatch(model: Cnn, x: tf.Tensor4D, y: tf.Tensor1D): { lossSum: number; predictions: Int32Array } {
-  const [lossT, predT] = tf.tidy(() => {
-    const logits = model.forward(x, { training: false });
-    return [tf.mul(crossEntropy(logits, y), x.shape[0]), tf.argMax(logits, 1)];
-  });
-  const lossSum = lossT!.dataSync()[0]!;
-  const predictions = predT!.dataSync() as Int32Array;
-  tf.dispose([lossT!, predT!]);
-  return { lossSum, predictions };
 }
 
 export class LocalEngine implements TrainEngine {
@@ -63,12 +56,16 @@ export class LocalEngine implements TrainEngine {
     let steps = 0;
     for await (const batch of loadBatches(this.samples('train'), order, loader, skipLog)) {
       const t0 = performance.now();
-      const { x, y } = batchTensors(batch, loader.imageSize, loader.channels);
+      const tensors = batchTensors(batch, loader.imageSize, loader.channels);
+      const dropoutSeed = rng.nextU32();
+      const microBatch = Math.min(batch.size, this.o.microBatch.train);
       try {
-        const stats = trainStep(model, optimizer, { x, y }, rng.nextU32());
+        const stats = withMemoryContext({ who: 'train', imageSize: loader.imageSize, batch: batch.size, microBatch, backend: this.backend }, () =>
+          trainStep(model, optimizer, tensors, { dropoutSeed, microBatch }),
+        );
         onStep({ ...stats, computeSeconds: (performance.now() - t0) / 1000, exchangeSeconds: 0 });
       } finally {
-        tf.dispose([x, y]);
+        tf.dispose([tensors.x, tensors.y]);
       }
       if (this.o.maxStepsPerEpoch !== undefined && ++steps >= this.o.maxStepsPerEpoch) break;
     }
@@ -83,9 +80,14 @@ export class LocalEngine implements TrainEngine {
     for await (const batch of loadBatches(samples, order, loader, skipLog)) {
       const { x, y } = batchTensors(batch, loader.imageSize, loader.channels);
       const t0 = performance.now();
-      const { lossSum, predictions } = evalBatch(model, x, y);
+      let r: ReturnType<typeof evalBatch>;
+      try {
+        r = evalBatch(model, x, y, this.o.microBatch.infer);
+      } finally {
+        tf.dispose([x, y]);
+      }
+      const { lossSum, predictions } = r;
       const seconds = (performance.now() - t0) / 1000;
-      tf.dispose([x, y]);
       if (batches < fpsBatches) {
         stats.fpsSeconds += seconds;
         stats.fpsImages += batch.size;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_MICRO_BATCH, type MicroBatchChoice } from './micro-batch.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';
 
 export const DEFAULT_EPOCHS = 20;
@@ -38,6 +39,8 @@ export interface TrainOptions {
   progress: ProgressMode;
   /** Stop each epoch after this many steps (smoke tests, benchmarks). */
   maxStepsPerEpoch?: number;
+  /** Images per forward/backward pass in the process that computes (this one, or each worker). */
+  microBatch: MicroBatchChoice;
 }
 
 export function defaultTrainOptions(): TrainOptions {
@@ -58,6 +61,7 @@ export function defaultTrainOptions(): TrainOptions {
     prefetch: 2,
     fpsBatches: DEFAULT_FPS_BATCHES,
     progress: 'auto',
+    microBatch: DEFAULT_MICRO_BATCH,
   };
 }
 
@@ -94,6 +98,7 @@ const schema = z
     fpsBatches: int(0),
     progress: z.enum(PROGRESS_MODES),
     maxStepsPerEpoch: int(1).optional(),
+    microBatch: z.union([z.literal('auto'), int(1)], { errorMap: () => ({ message: 'must be a positive integer or auto' }) }),
   })
   .refine((o) => o.valFraction + o.testFraction < 1, { message: 'val + test fractions must leave some training data', path: ['valFraction'] });
 

@@ -8,6 +8,7 @@ import { Cnn } from '../model/cnn.js';
 import type { ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
 import { LocalEngine } from './local-engine.js';
+import { planMicroBatch } from './micro-batch.js';
 import { runTrainingLoop } from './loop.js';
 import { Adam } from './optimizer.js';
 import type { TrainOptions } from './options.js';
@@ -61,7 +62,9 @@ export async function runTrain(o: TrainOptions, io: Io): Promise<TrainReport> {
   const optimizer = new Adam(o.lr, model.params);
   const skipLog = new SkipLog();
   const rng = Rng.derive(o.seed, 'dropout');
-  const engine = new LocalEngine({ model, optimizer, index, loader: loaderOptionsFor(o), skipLog, rng, backend: backend.kind, ...(o.maxStepsPerEpoch !== undefined ? { maxStepsPerEpoch: o.maxStepsPerEpoch } : {}) });
+  const microBatch = planMicroBatch(o.microBatch, backend.kind, modelConfig, 'train');
+  io.err(`micro-batch: ${microBatch.train >= o.batchSize ? `whole batches of ${o.batchSize}` : `${microBatch.train} image(s) per pass, gradients summed over each batch of ${o.batchSize}`} (${microBatch.reason})`);
+  const engine = new LocalEngine({ model, optimizer, index, loader: loaderOptionsFor(o), skipLog, rng, backend: backend.kind, microBatch, ...(o.maxStepsPerEpoch !== undefined ? { maxStepsPerEpoch: o.maxStepsPerEpoch } : {}) });
   try {
     const report = await runTrainingLoop({ options: o, model: modelConfig, index, engine, io, rng, skippedImages: () => skipLog.count });
     if (audit) report.audit = audit;

@@ -7,10 +7,19 @@ import type { Cnn } from '../model/cnn.js';
 import type { Adam } from './optimizer.js';
 
 export interface BatchTensors {
-  /** [N, H, W, C] in [0, 1]. */
+  /** [N, H, W, C], normalised. */
   x: tf.Tensor4D;
   /** [N] class indices. */
   y: tf.Tensor1D;
+  /** [N] each image's index in the train split: its dropout mask depends on it (model/dropout.ts). */
+  ids: readonly number[];
+}
+
+export interface GradientOptions {
+  /** This step's dropout seed. */
+  dropoutSeed: number;
+  /** Images per forward/backward pass; the batch is cut into passes of this size. Default: one pass. */
+  microBatch?: number;
 }
 
 export interface GradientResult {
@@ -23,31 +32,73 @@ export interface GradientResult {
   count: number;
 }
 
+/** Per-sample softmax cross-entropy of logits against integer labels, [N]. */
+function crossEntropyPerSample(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), tf.logSoftmax(logits)), 1)) as tf.Tensor1D);
+}
+
 /** Mean softmax cross-entropy of logits against integer labels, like torch's CrossEntropyLoss. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const onehot = tf.oneHot(labels, logits.shape[1]);
-    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), 1))) as tf.Scalar;
-  });
+  return tf.tidy(() => tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar);
 }
 
 function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'int32')));
 }
 
-export function computeGradients(model: Cnn, batch: BatchTensors, dropoutSeed: number): GradientResult {
-  let logits: tf.Tensor2D | undefined;
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.forward(batch.x, { training: true, dropoutSeed });
-    logits = tf.keep(out);
-    return crossEntropy(out, batch.y);
-  }, model.params);
-  const correctT = countCorrect(logits!, batch.y);
-  const loss = value.dataSync()[0]!;
-  const correct = correctT.dataSync()[0]!;
-  tf.dispose([value, correctT, logits!]);
-  return { grads: model.params.map((v) => grads[v.name]!), loss, correct, count: batch.x.shape[0] };
+/** Images [start, start+len) of a batch; the whole batch itself when that is all of it. */
+function slicePass(batch: BatchTensors, start: number, len: number): BatchTensors {
+  if (start === 0 && len === batch.x.shape[0]) return batch;
+  return {
+    x: tf.slice(batch.x, [start, 0, 0, 0], [len, -1, -1, -1]),
+    y: tf.slice(batch.y, [start], [len]),
+    ids: batch.ids.slice(start, start + len),
+  };
+}
+
+/**
+ * The gradient of the batch's mean loss, computed in passes of `microBatch` images: each pass
+ * differentiates (its summed loss) / N, and the passes' gradients are summed. That is exactly the
+ * one-pass gradient up to fp32 summation order, and dropout masks follow the sample ids, so the
+ * micro-batch size changes memory, never the result.
+ */
+export function computeGradients(model: Cnn, batch: BatchTensors, o: GradientOptions): GradientResult {
+  const n = batch.x.shape[0];
+  if (batch.ids.length !== n) throw new Error(`batch has ${n} images but ${batch.ids.length} sample ids`);
+  const m = Math.max(1, Math.min(n, o.microBatch ?? n));
+  let sums: tf.Tensor[] | undefined;
+  let loss = 0;
+  let correct = 0;
+  try {
+    for (let start = 0; start < n; start += m) {
+      const part = slicePass(batch, start, Math.min(m, n - start));
+      try {
+        let logits: tf.Tensor2D | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.forward(part.x, { training: true, dropoutSeed: o.dropoutSeed, sampleIds: part.ids });
+          logits = tf.keep(out);
+          return tf.div(tf.sum(crossEntropyPerSample(out, part.y)), n) as tf.Scalar;
+        }, model.params);
+        const correctT = countCorrect(logits!, part.y);
+        loss += value.dataSync()[0]!;
+        correct += correctT.dataSync()[0]!;
+        tf.dispose([value, correctT, logits!]);
+        const g = model.params.map((v) => grads[v.name]!);
+        if (!sums) sums = g;
+        else {
+          const prev = sums;
+          sums = prev.map((s, i) => tf.add(s, g[i]!));
+          tf.dispose([...prev, ...g]);
+        }
+      } finally {
+        if (part !== batch) tf.dispose([part.x, part.y]);
+      }
+    }
+  } catch (e) {
+    if (sums) tf.dispose(sums);
+    throw e;
+  }
+  return { grads: sums!, loss, correct, count: n };
 }
 
 export function applyGradients(optimizer: Adam, grads: readonly tf.Tensor[]): void {
@@ -55,8 +106,8 @@ export function applyGradients(optimizer: Adam, grads: readonly tf.Tensor[]): vo
 }
 
 /** computeGradients + applyGradients, disposing the gradients: the single-process step. */
-export function trainStep(model: Cnn, optimizer: Adam, batch: BatchTensors, dropoutSeed: number): Omit<GradientResult, 'grads'> {
-  const { grads, ...stats } = computeGradients(model, batch, dropoutSeed);
+export function trainStep(model: Cnn, optimizer: Adam, batch: BatchTensors, o: GradientOptions): Omit<GradientResult, 'grads'> {
+  const { grads, ...stats } = computeGradients(model, batch, o);
   try {
     applyGradients(optimizer, grads);
   } finally {
@@ -68,6 +119,30 @@ export function trainStep(model: Cnn, optimizer: Adam, batch: BatchTensors, drop
 /** Logits in inference mode (dropout off). Caller disposes. */
 export function predictLogits(model: Cnn, x: tf.Tensor4D): tf.Tensor2D {
   return model.forward(x, { training: false });
+}
+
+/** Loss sum and predictions for one inference batch, in passes of at most `microBatch` images. */
+export function evalBatch(model: Cnn, x: tf.Tensor4D, y: tf.Tensor1D, microBatch = Infinity): { lossSum: number; predictions: Int32Array } {
+  const n = x.shape[0];
+  const m = Math.max(1, Math.min(n, microBatch));
+  const predictions = new Int32Array(n);
+  let lossSum = 0;
+  for (let start = 0; start < n; start += m) {
+    const len = Math.min(m, n - start);
+    const [lossT, predT] = tf.tidy(() => {
+      const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
+      const ys = len === n ? y : tf.slice(y, [start], [len]);
+      const logits = model.forward(xs, { training: false });
+      return [tf.sum(crossEntropyPerSample(logits, ys)), tf.argMax(logits, 1)];
+    });
+    try {
+      lossSum += lossT!.dataSync()[0]!;
+      predictions.set(predT!.dataSync() as Int32Array, start);
+    } finally {
+      tf.dispose([lossT!, predT!]);
+    }
+  }
+  return { lossSum, predictions };
 }
 
 export { countCorrect };

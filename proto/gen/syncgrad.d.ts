@@ -40,6 +40,16 @@ export namespace syncgrad {
         TEST = 2
     }
 
+    /** ErrorKind enum. */
+    enum ErrorKind {
+
+        /** ERROR_OTHER value */
+        ERROR_OTHER = 0,
+
+        /** OUT_OF_MEMORY value */
+        OUT_OF_MEMORY = 1
+    }
+
     /**
      * Properties of a ModelSpec.
      * @deprecated Use syncgrad.ModelSpec.$Properties instead.
@@ -188,6 +198,9 @@ export namespace syncgrad {
         /** JobSpec paramCount. */
         paramCount: number;
 
+        /** JobSpec microBatch. */
+        microBatch: number;
+
         /**
          * Creates a new JobSpec instance using the specified properties.
          * @param [properties] Properties to set
@@ -265,6 +278,9 @@ export namespace syncgrad {
 
             /** JobSpec paramCount */
             paramCount?: (number|null);
+
+            /** JobSpec microBatch */
+            microBatch?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1172,6 +1188,9 @@ export namespace syncgrad {
         /** StepResult skippedPaths. */
         skippedPaths: string[];
 
+        /** StepResult errorKind. */
+        errorKind: syncgrad.ErrorKind;
+
         /**
          * Creates a new StepResult instance using the specified properties.
          * @param [properties] Properties to set
@@ -1249,6 +1268,9 @@ export namespace syncgrad {
 
             /** StepResult skippedPaths */
             skippedPaths?: (string[]|null);
+
+            /** StepResult errorKind */
+            errorKind?: (syncgrad.ErrorKind|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1424,6 +1446,9 @@ export namespace syncgrad {
         /** EvalResult skipped. */
         skipped: number;
 
+        /** EvalResult errorKind. */
+        errorKind: syncgrad.ErrorKind;
+
         /**
          * Creates a new EvalResult instance using the specified properties.
          * @param [properties] Properties to set
@@ -1495,6 +1520,9 @@ export namespace syncgrad {
 
             /** EvalResult skipped */
             skipped?: (number|null);
+
+            /** EvalResult errorKind */
+            errorKind?: (syncgrad.ErrorKind|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

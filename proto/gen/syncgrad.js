@@ -63,6 +63,20 @@ export const syncgrad = $root.syncgrad = (() => {
         return values;
     })();
 
+    /**
+     * ErrorKind enum.
+     * @name syncgrad.ErrorKind
+     * @enum {number}
+     * @property {number} ERROR_OTHER=0 ERROR_OTHER value
+     * @property {number} OUT_OF_MEMORY=1 OUT_OF_MEMORY value
+     */
+    syncgrad.ErrorKind = (function() {
+        const valuesById = $Object.create(null), values = $Object.create(valuesById);
+        values[valuesById[0] = "ERROR_OTHER"] = 0;
+        values[valuesById[1] = "OUT_OF_MEMORY"] = 1;
+        return values;
+    })();
+
     syncgrad.ModelSpec = (function() {
 
         /**
@@ -307,6 +321,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [chunkBytes] JobSpec chunkBytes
          * @property {number|null} [batchSize] JobSpec batchSize
          * @property {number|null} [paramCount] JobSpec paramCount
+         * @property {number|null} [microBatch] JobSpec microBatch
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -444,6 +459,14 @@ export const syncgrad = $root.syncgrad = (() => {
         JobSpec.prototype.paramCount = 0;
 
         /**
+         * JobSpec microBatch.
+         * @member {number} microBatch
+         * @memberof syncgrad.JobSpec
+         * @instance
+         */
+        JobSpec.prototype.microBatch = 0;
+
+        /**
          * Creates a new JobSpec instance using the specified properties.
          * @function create
          * @memberof syncgrad.JobSpec
@@ -502,6 +525,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.batchSize);
             if (message.paramCount != null && $Object.hasOwnProperty.call(message, "paramCount") && message.paramCount !== 0)
                 writer.uint32(/* id 13, wireType 0 =*/104).uint32(message.paramCount);
+            if (message.microBatch != null && $Object.hasOwnProperty.call(message, "microBatch") && message.microBatch !== 0)
+                writer.uint32(/* id 14, wireType 0 =*/112).uint32(message.microBatch);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -657,6 +682,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.paramCount = value;
                         else
                             delete message.paramCount;
+                        continue;
+                    }
+                case 14: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.microBatch = value;
+                        else
+                            delete message.microBatch;
                         continue;
                     }
                 }
@@ -2855,6 +2889,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [skipped] StepResult skipped
          * @property {string|null} [error] StepResult error
          * @property {Array.<string>|null} [skippedPaths] StepResult skippedPaths
+         * @property {syncgrad.ErrorKind|null} [errorKind] StepResult errorKind
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2992,6 +3027,14 @@ export const syncgrad = $root.syncgrad = (() => {
         StepResult.prototype.skippedPaths = $util.emptyArray;
 
         /**
+         * StepResult errorKind.
+         * @member {syncgrad.ErrorKind} errorKind
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.errorKind = 0;
+
+        /**
          * Creates a new StepResult instance using the specified properties.
          * @function create
          * @memberof syncgrad.StepResult
@@ -3050,6 +3093,8 @@ export const syncgrad = $root.syncgrad = (() => {
             if (message.skippedPaths != null && message.skippedPaths.length)
                 for (let i = 0; i < message.skippedPaths.length; ++i)
                     writer.uint32(/* id 13, wireType 2 =*/106).string(message.skippedPaths[i]);
+            if (message.errorKind != null && $Object.hasOwnProperty.call(message, "errorKind") && message.errorKind !== 0)
+                writer.uint32(/* id 14, wireType 0 =*/112).int32(message.errorKind);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3208,6 +3253,15 @@ export const syncgrad = $root.syncgrad = (() => {
                         if (!(message.skippedPaths && message.skippedPaths.length))
                             message.skippedPaths = [];
                         message.skippedPaths.push(reader.stringVerify());
+                        continue;
+                    }
+                case 14: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorKind = value;
+                        else
+                            delete message.errorKind;
                         continue;
                     }
                 }
@@ -3572,6 +3626,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {Array.<number>|null} [predictions] EvalResult predictions
          * @property {string|null} [error] EvalResult error
          * @property {number|null} [skipped] EvalResult skipped
+         * @property {syncgrad.ErrorKind|null} [errorKind] EvalResult errorKind
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3694,6 +3749,14 @@ export const syncgrad = $root.syncgrad = (() => {
         EvalResult.prototype.skipped = 0;
 
         /**
+         * EvalResult errorKind.
+         * @member {syncgrad.ErrorKind} errorKind
+         * @memberof syncgrad.EvalResult
+         * @instance
+         */
+        EvalResult.prototype.errorKind = 0;
+
+        /**
          * Creates a new EvalResult instance using the specified properties.
          * @function create
          * @memberof syncgrad.EvalResult
@@ -3747,6 +3810,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 10, wireType 2 =*/82).string(message.error);
             if (message.skipped != null && $Object.hasOwnProperty.call(message, "skipped") && message.skipped !== 0)
                 writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.skipped);
+            if (message.errorKind != null && $Object.hasOwnProperty.call(message, "errorKind") && message.errorKind !== 0)
+                writer.uint32(/* id 12, wireType 0 =*/96).int32(message.errorKind);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3898,6 +3963,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.skipped = value;
                         else
                             delete message.skipped;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorKind = value;
+                        else
+                            delete message.errorKind;
                         continue;
                     }
                 }

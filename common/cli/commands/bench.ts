@@ -1,11 +1,13 @@
 import { Option } from 'commander';
 import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { formatProfile, profileStep, runBench, type BenchMode, type BenchResult, type StepProfile } from '../../bench/harness.js';
+import { benchModelConfig, formatProfile, profileStep, runBench, type BenchMode, type BenchResult, type StepProfile } from '../../bench/harness.js';
 import { runTorchReference, torchAvailable, type TorchResult } from '../../bench/torch.js';
 import { ConfigError } from '../../errors.js';
 import { MIN_IMAGE_SIZE } from '../../model/spec.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
+import { withMemoryContext } from '../../backend/memory.js';
+import { parseMicroBatch, planMicroBatch } from '../../train/micro-batch.js';
 
 interface BenchFlags {
   imageSize: string;
@@ -14,6 +16,7 @@ interface BenchFlags {
   repeats: string;
   warmup: string;
   backend: BackendChoice;
+  microBatch?: string;
   torch: boolean;
   profile?: boolean;
   json?: boolean;
@@ -39,6 +42,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--repeats <n>', 'timed repeats; the median is reported', '3')
     .option('--warmup <n>', 'untimed steps first', '1')
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
     .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py)')
     .option('--profile', 'also print a per-kernel profile of one step (tf.profile)')
     .option('--json', 'print JSON')
@@ -49,9 +53,12 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       const steps = parseIntFlag(flags.steps, '--steps');
       const repeats = parseIntFlag(flags.repeats, '--repeats');
       const warmup = parseIntFlag(flags.warmup, '--warmup', 0);
+      const choice = parseMicroBatch(flags.microBatch);
       const backend = await initBackend(flags.backend);
-      const common = { mode: mode as BenchMode, imageSize, batchSize, warmup, backend: flags.backend };
-      const ours = await runBench({ ...common, steps, repeats }, backend);
+      const plan = planMicroBatch(choice, backend.kind, benchModelConfig(imageSize), 'train');
+      const microBatch = Math.min(batchSize, mode === 'train' ? plan.train : plan.infer);
+      const common = { mode: mode as BenchMode, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
+      const ours = await withMemoryContext({ who: `bench ${mode}`, imageSize, batch: batchSize, microBatch, backend: backend.kind }, () => runBench({ ...common, steps, repeats }, backend));
       const row: BenchRow = { ours, torch: null, ratio: null };
       if (flags.torch) {
         const avail = torchAvailable();
@@ -69,7 +76,8 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
         io.out(
           `${mode} ${imageSize}² batch ${batchSize} on ${ours.backend} (${ours.threads} thread${ours.threads === 1 ? '' : 's'}): ` +
             `${ours.imgPerSec.toFixed(2)} img/s (median of ${repeats} × ${steps} steps; ${ours.repeatImgPerSec.map((r) => r.toFixed(2)).join(', ')}), ` +
-            `${ours.gflops.toFixed(2)} GFLOP/s, peak RSS ${ours.peakRssMb.toFixed(0)} MB`,
+            `${ours.gflops.toFixed(2)} GFLOP/s, peak RSS ${ours.peakRssMb.toFixed(0)} MB` +
+            `${ours.microBatch < batchSize ? ` (micro-batches of ${ours.microBatch})` : ''}${ours.wasmHeapMb !== null ? `, wasm heap ${ours.wasmHeapMb.toFixed(0)} MB` : ''}`,
         );
         if (row.torch) {
           io.out(

@@ -4,7 +4,9 @@ import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/
 import { indexDataset, type DatasetIndex, type Sample } from '../../data/dataset.js';
 import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../data/loader.js';
 import { DataError } from '../../errors.js';
-import { batchTensors, evalBatch } from '../../train/local-engine.js';
+import { batchTensors } from '../../train/local-engine.js';
+import { evalBatch } from '../../train/step.js';
+import { planMicroBatch } from '../../train/micro-batch.js';
 import { emptyConfusion, tally } from '../../train/engine.js';
 import { loadTrainedModel } from '../../train/restore.js';
 import type { CommandModule } from '../command.js';
@@ -24,8 +26,9 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
     .option('--json', 'print JSON')
     .action(async (flags: { model: string; data: string; split: (typeof SPLITS)[number]; batchSize: string; backend: BackendChoice; json?: boolean }) => {
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
-      await initBackend(flags.backend);
+      const backend = await initBackend(flags.backend);
       const { model, meta } = await loadTrainedModel(flags.model);
+      const passImages = planMicroBatch('auto', backend.kind, model.config, 'worker').infer;
       try {
         const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };
         const index: DatasetIndex = await indexDataset(flags.data, { valFraction: cfg.valFraction ?? 0.1, testFraction: cfg.testFraction ?? 0.1, seed: cfg.seed ?? meta.seed });
@@ -40,8 +43,12 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
         const loader = { imageSize, channels, batchSize, prefetch: 2, concurrency: DEFAULT_DECODE_CONCURRENCY };
         for await (const batch of loadBatches(samples, samples.map((_, i) => i), loader, skip)) {
           const { x, y } = batchTensors(batch, imageSize, channels);
-          const r = evalBatch(model, x, y);
-          tf.dispose([x, y]);
+          let r: ReturnType<typeof evalBatch>;
+          try {
+            r = evalBatch(model, x, y, passImages);
+          } finally {
+            tf.dispose([x, y]);
+          }
           lossSum += r.lossSum;
           tally(stats, batch.y, r.predictions);
         }

@@ -2,6 +2,7 @@ import { Option } from 'commander';
 import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
 import { DEFAULT_FPS_BATCHES } from '../../train/options.js';
 import { measureFps } from '../../train/fps.js';
+import { planMicroBatch } from '../../train/micro-batch.js';
 import { loadTrainedModel } from '../../train/restore.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
@@ -21,7 +22,7 @@ export const fpsCommand: CommandModule = (program, { io, exit }) => {
       const backend = await initBackend(flags.backend);
       const { model } = await loadTrainedModel(flags.model);
       try {
-        const r = measureFps(model, batches, batchSize);
+        const r = measureFps(model, batches, batchSize, planMicroBatch('auto', backend.kind, model.config, 'worker').infer);
         if (flags.json) io.out(JSON.stringify({ ...r, batches, batchSize, backend: backend.kind }));
         else io.out(`FPS: ${r.fps.toFixed(1)} (${r.images} images in ${r.seconds.toFixed(3)} s of forward time, ${batches} batches of ${batchSize}, ${backend.kind})`);
       } finally {

@@ -6,6 +6,7 @@ import { MetricsServer } from '../../metrics/server.js';
 import { WorkerMetrics } from '../../metrics/training.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
+import { parseMicroBatch } from '../../train/micro-batch.js';
 
 export const workerCommand: CommandModule = (program, { io, exit }) => {
   program
@@ -18,12 +19,14 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
     .option('--join-timeout <seconds>', 'give up if no coordinator answers (default 300)')
     .option('--name <id>', 'worker identity in logs (default host:pid)')
     .option('--metrics-port <port>', 'serve this worker\'s Prometheus /metrics on this port')
-    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string }) => {
+    .option('--micro-batch <n>', 'images per forward/backward pass here, N or auto (default: the job\'s, auto unless the coordinator sets one)')
+    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string }) => {
       const o = parseWorkerOptions({
         nats: flags.nats,
         job: flags.job,
         dataRoot: flags.dataRoot,
         name: flags.name,
+        ...(flags.microBatch !== undefined ? { microBatch: parseMicroBatch(flags.microBatch) } : {}),
         joinTimeoutMs: flags.joinTimeout === undefined ? undefined : parseIntFlag(flags.joinTimeout, '--join-timeout') * 1000,
       });
       const backend = await initBackend(flags.backend);

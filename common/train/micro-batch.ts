@@ -1,0 +1,98 @@
+// How many images one forward/backward pass holds. A worker (or `train`) computes its shard in
+// micro-batches of this size and sums their gradients, so a step's batch is set by the job and a
+// process's memory only sets how it is cut. `auto` plans from the model's activation size per image
+// and the backend's memory: on wasm the 4 GB heap; native backends get no limit unless one is given.
+import { ConfigError } from '../errors.js';
+import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from '../backend/memory.js';
+import { describeLayers, paramSpecs, type ModelConfig } from '../model/spec.js';
+
+export type MicroBatchChoice = number | 'auto';
+export const DEFAULT_MICRO_BATCH: MicroBatchChoice = 'auto';
+
+/**
+ * Peak wasm heap per image of a training pass, per float of the layer outputs (describeLayers).
+ * Measured on the seed CNN (tfjs-backend-wasm 4.22, our kernels): 575 MB per image at 256²
+ * (heap 736/1360/1922/2492/3055 MB after 1–5 images) over 28.7 M output floats = 20 bytes; 39 MB
+ * per image at 64² (303/1242 MB for 8/32) over 1.79 M = 23 bytes. Saved activations, the backward
+ * pass's dy and relu/pool gradients at conv1's width, and kernel workspaces all scale with images.
+ */
+export const TRAIN_BYTES_PER_OUTPUT = 24;
+/** Inference keeps only the live layer: 100 MB per image at 256² (heap 264/554/959 MB for 1/4/8), 3.4 bytes; planned at 6. */
+export const INFER_BYTES_PER_OUTPUT = 6;
+/**
+ * Heap not planned for: emscripten grows the heap by up to 96 MB past a request, and freed blocks
+ * fragment. At 256² the plan then allows 5 images (heap measured 3.06 GB; 7 failed).
+ */
+export const HEAP_PLAN_FRACTION = 0.85;
+/** Weights, gradients and their sum (2.5 × params measured: 165 MB at 256² for 64.6 MB of weights); a process that applies Adam adds its moments and update. */
+const FIXED_PARAM_COPIES = { worker: 2.5, train: 5.5 } as const;
+
+export type PassKind = 'train' | 'infer';
+export type MemoryRole = keyof typeof FIXED_PARAM_COPIES;
+
+/** Floats of every layer's output for one image: what a pass's memory scales with. */
+export function outputFloatsPerImage(config: ModelConfig): number {
+  return describeLayers(config).reduce((a, l) => a + l.outputShape.slice(1).reduce((x, y) => x * y, 1), 0);
+}
+
+export function paramBytes(config: ModelConfig): number {
+  return 4 * paramSpecs(config).reduce((a, s) => a + s.size, 0);
+}
+
+/** Planned peak heap for a pass of `images` images. */
+export function planBytes(config: ModelConfig, images: number, pass: PassKind, role: MemoryRole): number {
+  const perImage = outputFloatsPerImage(config) * (pass === 'train' ? TRAIN_BYTES_PER_OUTPUT : INFER_BYTES_PER_OUTPUT);
+  return FIXED_PARAM_COPIES[role] * paramBytes(config) + images * perImage;
+}
+
+/** Largest pass that fits in `heapBytes`, at least 1 (a single image that does not fit fails with a clear error). */
+export function fittingImages(config: ModelConfig, heapBytes: number, pass: PassKind, role: MemoryRole): number {
+  const perImage = planBytes(config, 1, pass, role) - planBytes(config, 0, pass, role);
+  const room = heapBytes * HEAP_PLAN_FRACTION - planBytes(config, 0, pass, role);
+  return Math.max(1, Math.floor(room / perImage));
+}
+
+export interface MicroBatchPlan {
+  choice: MicroBatchChoice;
+  /** Images per training pass. */
+  train: number;
+  /** Images per inference pass (evaluation, FPS). */
+  infer: number;
+  /** Why, for the log line. */
+  reason: string;
+}
+
+/**
+ * Resolves `--micro-batch` for this process's backend. A number is used as given (for inference
+ * too, unless the plan allows more); `auto` plans from the heap on wasm and is unlimited elsewhere.
+ */
+export function planMicroBatch(choice: MicroBatchChoice, backend: string, config: ModelConfig, role: MemoryRole): MicroBatchPlan {
+  const onWasm = backend === 'wasm';
+  const heap = onWasm ? wasmHeapLimitBytes() : Infinity;
+  const fitTrain = onWasm ? fittingImages(config, heap, 'train', role) : Infinity;
+  const fitInfer = onWasm ? fittingImages(config, heap, 'infer', role) : Infinity;
+  if (choice === 'auto') {
+    const reason = onWasm
+      ? `auto: ${fitTrain} image(s) per training pass at ${config.imageSize}² fit the ${Math.round(heap / 2 ** 20)} MB wasm heap${heap < WASM_HEAP_MAX_BYTES ? ` (${HEAP_LIMIT_ENV})` : ''}`
+      : `auto: no limit on ${backend}`;
+    return { choice, train: fitTrain, infer: fitInfer, reason };
+  }
+  return { choice, train: choice, infer: Math.max(choice, fitInfer === Infinity ? choice : fitInfer), reason: `--micro-batch ${choice}` };
+}
+
+/** `--micro-batch` value: a positive integer or `auto`. */
+export function parseMicroBatch(value: unknown, flag = '--micro-batch'): MicroBatchChoice {
+  if (value === undefined || value === 'auto') return 'auto';
+  const n = typeof value === 'number' ? value : Number(String(value));
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive integer or auto, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The wire form: 0 means auto. */
+export function microBatchToWire(choice: MicroBatchChoice): number {
+  return choice === 'auto' ? 0 : choice;
+}
+
+export function microBatchFromWire(n: number): MicroBatchChoice {
+  return n > 0 ? n : 'auto';
+}
