@@ -94,6 +94,18 @@ test('cluster - 1, 2 and 3 workers reach the single-process weights within 1e-5 
   }
 });
 
+test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach the single-process weights within 1e-5', async () => {
+  // Masks follow the sample ids, so neither the sharding nor the micro-batches change them.
+  const single = join(tmp.path, 'single-dropout');
+  await runTrain(parseTrainOptions({ ...BASE, data, out: single, dropout: true }), memoryIo());
+  const out = join(tmp.path, 'cluster-dropout');
+  await runCluster(2, { out, dropout: true, microBatch: 2 });
+  const d = await maxAbsDiff(single, out);
+  assert.ok(d <= 1e-5, `max |Δw| = ${d}`);
+  // And dropout did act: without it the weights differ.
+  assert.ok((await maxAbsDiff(join(tmp.path, 'single'), single)) > 1e-5, 'dropout changed the run');
+});
+
 test('cluster - the report has the single-process fields plus workers and per-step timings', async () => {
   const single = join(tmp.path, 'single');
   const ref = (await loadCheckpoint(single)).meta;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryIo } from '../common/io.js';
+import { HEAP_LIMIT_ENV } from '../common/backend/memory.js';
 import { parseTrainOptions } from '../common/train/options.js';
 import { loadCheckpoint } from '../common/train/checkpoint.js';
 import { Coordinator } from '../coordinator/coordinator.js';
@@ -78,4 +79,30 @@ test('launcher - a worker process killed with SIGKILL is dropped and training co
     await Promise.all(children.map((ch) => (ch.exitCode !== null || ch.signalCode !== null ? undefined : new Promise((r) => ch.once('exit', r)))));
   }
   assert.deepEqual(workerProcesses(job), []);
+});
+
+test('launcher - a worker out of memory stops the run with its one line, reaps every worker and leaves the last checkpoint intact', async () => {
+  const out = join(tmp.path, 'oom');
+  const job = `oom${process.pid}`;
+  const first = await cli('train', '--data', data, '--image-size', '16', '--epochs', '1', '--max-steps', '1', '--batch-size', '8', '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1');
+  assert.equal(first.code, 0, first.err.join('\n'));
+  const checkpoint = await readFile(join(out, 'checkpoint.sgck'));
+  const saved = { nats: process.env.NATS_URL, heap: process.env[HEAP_LIMIT_ENV] };
+  process.env.NATS_URL = nats.url;
+  // The worker processes inherit this: their wasm heap stops at 160 MB (this process's is already guarded at 4 GB).
+  process.env[HEAP_LIMIT_ENV] = '160';
+  try {
+    const r = await cli('cluster', '--data', data, '--image-size', '64', '--epochs', '1', '--batch-size', '12', '--micro-batch', '6', '--workers', '2', '--job', job, '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit');
+    assert.equal(r.code, 1, r.err.join('\n'));
+    const last = r.err[r.err.length - 1]!;
+    assert.match(last, /^syncgrad: worker rank [01]: out of memory on wasm computing 6 image\(s\) at 64×64 in passes of 6 \(.*\); use --micro-batch 3, or more workers$/);
+    assert.ok(!r.err.some((l) => /internal error|^\s+at /.test(l)), r.err.join('\n'));
+    assert.deepEqual(workerProcesses(job), []);
+    assert.deepEqual(await readFile(join(out, 'checkpoint.sgck')), checkpoint, 'the checkpoint is untouched');
+  } finally {
+    for (const [k, v] of [['NATS_URL', saved.nats], [HEAP_LIMIT_ENV, saved.heap]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });

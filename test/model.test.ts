@@ -107,3 +107,35 @@ test('model - forward at the seed size gives one logit row per image', async () 
     model.dispose();
   }
 });
+
+test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives for conv2d, add, relu and mul', async () => {
+  await useBackend('wasm');
+  const { convBiasRelu, applyMask } = await import('../common/model/ops.js');
+  const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+  for (const [pad, inputGradient] of [['same', true], ['valid', true], ['same', false]] as const) {
+    const x = tf.variable(rand([2, 9, 9, 4], 1), true, `ops-x-${pad}-${inputGradient}`);
+    const w = tf.variable(rand([3, 3, 4, 5], 2), true, `ops-w-${pad}-${inputGradient}`);
+    const b = tf.variable(rand([5], 3), true, `ops-b-${pad}-${inputGradient}`);
+    const mask = tf.tidy(() => tf.div(tf.floor(tf.add(rand([2, 9 - (pad === 'valid' ? 2 : 0), 9 - (pad === 'valid' ? 2 : 0), 5], 4), 0.8)), 0.8)) as tf.Tensor4D;
+    const vars = inputGradient ? [x, w, b] : [w, b];
+    // Weighted sum so every output element's gradient differs.
+    const weights = tf.tidy(() => rand(mask.shape, 5));
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, weights)) as tf.Scalar;
+    const ours = tf.variableGrads(() => loss(applyMask(convBiasRelu(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, { pad, inputGradient }), () => mask.clone())), vars);
+    const ref = tf.variableGrads(() => loss(tf.mul(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad), b)), mask)), vars);
+    assert.ok(Math.abs(ours.value.dataSync()[0]! - ref.value.dataSync()[0]!) < 1e-4, `${pad}: forward`);
+    for (const v of vars) {
+      const a = ours.grads[v.name]!.dataSync();
+      const r = ref.grads[v.name]!.dataSync();
+      let d = 0;
+      let scale = 0;
+      r.forEach((e, i) => {
+        d = Math.max(d, Math.abs(e - a[i]!));
+        scale = Math.max(scale, Math.abs(e));
+      });
+      assert.ok(scale > 0 && d <= 1e-5 * Math.max(1, scale), `${pad}, d/d${v.name}: max |Δ| ${d} (scale ${scale})`);
+    }
+    assert.equal(ours.grads[x.name] !== undefined, inputGradient, 'the image gradient is computed only when asked for');
+    tf.dispose([ours.value, ref.value, ...Object.values(ours.grads), ...Object.values(ref.grads), x, w, b, mask, weights]);
+  }
+});

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
 import { sampleDropout } from './dropout.js';
+import { convBiasRelu } from './ops.js';
 import { CONV_LAYERS, paramSpecs, validateModelConfig, type ModelConfig, type ParamSpec } from './spec.js';
 
 export interface ForwardOptions {
@@ -76,7 +77,9 @@ export class Cnn {
       const dropout = options.training ? this.config.dropout : 0;
       let h: tf.Tensor4D = x;
       CONV_LAYERS.forEach((conv, i) => {
-        h = tf.fused.conv2d({ x: h, filter: p[2 * i] as tf.Tensor4D, bias: p[2 * i + 1], strides: 1, pad: conv.pad, activation: 'relu' });
+        h = options.training
+          ? convBiasRelu(h, p[2 * i] as tf.Tensor4D, p[2 * i + 1] as tf.Tensor1D, { pad: conv.pad, inputGradient: i > 0 })
+          : tf.fused.conv2d({ x: h, filter: p[2 * i] as tf.Tensor4D, bias: p[2 * i + 1], strides: 1, pad: conv.pad, activation: 'relu' });
         h = tf.maxPool(h, 2, 2, 'valid');
         if (dropout > 0 && i < CONV_LAYERS.length - 1) {
           if (options.dropoutSeed === undefined || options.sampleIds === undefined) throw new Error('dropoutSeed and sampleIds are required when training with dropout');

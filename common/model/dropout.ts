@@ -3,6 +3,7 @@
 // inside a worker, into shards across workers, or onto another worker after a failure. With dropout
 // on, one process, any micro-batch size and any cluster size compute the same masks.
 import * as tf from '@tensorflow/tfjs-core';
+import { applyMask } from './ops.js';
 
 /** A uint32 seed for one sample's mask at one layer (splitmix-style mixing of the three inputs). */
 export function maskSeed(stepSeed: number, sampleId: number, layer: number): number {
@@ -19,10 +20,12 @@ export function maskSeed(stepSeed: number, sampleId: number, layer: number): num
 export function sampleDropout(x: tf.Tensor4D, rate: number, stepSeed: number, ids: ArrayLike<number>, layer: number): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   if (ids.length !== n) throw new Error(`dropout needs one sample id per image: ${ids.length} ids for ${n} images`);
-  return tf.tidy(() => {
-    const keep = 1 - rate;
-    const draws = Array.from({ length: n }, (_, j) => tf.randomUniform([1, h, w, c], 0, 1, 'float32', maskSeed(stepSeed, ids[j]!, layer)));
-    const noise = n === 1 ? draws[0]! : tf.concat(draws, 0);
-    return tf.mul(x, tf.div(tf.floor(tf.add(noise, keep)), keep)) as tf.Tensor4D;
-  });
+  const keep = 1 - rate;
+  return applyMask(x, () =>
+    tf.tidy(() => {
+      const draws = Array.from({ length: n }, (_, j) => tf.randomUniform([1, h, w, c], 0, 1, 'float32', maskSeed(stepSeed, ids[j]!, layer)));
+      const noise = n === 1 ? draws[0]! : tf.concat(draws, 0);
+      return tf.div(tf.floor(tf.add(noise, keep)), keep) as tf.Tensor4D;
+    }),
+  );
 }

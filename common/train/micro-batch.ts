@@ -11,17 +11,18 @@ export const DEFAULT_MICRO_BATCH: MicroBatchChoice = 'auto';
 
 /**
  * Peak wasm heap per image of a training pass, per float of the layer outputs (describeLayers).
- * Measured on the seed CNN (tfjs-backend-wasm 4.22, our kernels): 575 MB per image at 256²
- * (heap 736/1360/1922/2492/3055 MB after 1–5 images) over 28.7 M output floats = 20 bytes; 39 MB
- * per image at 64² (303/1242 MB for 8/32) over 1.79 M = 23 bytes. Saved activations, the backward
- * pass's dy and relu/pool gradients at conv1's width, and kernel workspaces all scale with images.
+ * Measured on the seed CNN (tfjs-backend-wasm 4.22, our kernels and model/ops.ts): 475 MB per
+ * image at 256² (heap 558/987/1590/2031/2484/2949 MB after 1–6 images) over 28.7 M output floats
+ * = 16.6 bytes; 32 MB per image at 64² (231/998 MB for 8/32) over 1.79 M = 17.9 bytes. Saved
+ * activations, the backward pass's dy and relu gradients at conv1's width, and kernel workspaces
+ * all scale with the images.
  */
-export const TRAIN_BYTES_PER_OUTPUT = 24;
+export const TRAIN_BYTES_PER_OUTPUT = 19;
 /** Inference keeps only the live layer: 100 MB per image at 256² (heap 264/554/959 MB for 1/4/8), 3.4 bytes; planned at 6. */
 export const INFER_BYTES_PER_OUTPUT = 6;
 /**
  * Heap not planned for: emscripten grows the heap by up to 96 MB past a request, and freed blocks
- * fragment. At 256² the plan then allows 5 images (heap measured 3.06 GB; 7 failed).
+ * fragment. At 256² the plan then allows 6 images (heap measured 2.95 GB).
  */
 export const HEAP_PLAN_FRACTION = 0.85;
 /** Weights, gradients and their sum (2.5 × params measured: 165 MB at 256² for 64.6 MB of weights); a process that applies Adam adds its moments and update. */

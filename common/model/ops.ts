@@ -1,0 +1,60 @@
+// The seed's two per-layer blocks as ops with their own gradients, so a training pass keeps only
+// what the backward pass needs. While gradients are recorded, tfjs does not fuse
+// conv2d+bias+relu (fused ops have no gradient of the activation), so its tape keeps the
+// pre-activation as well as the output: two conv-sized tensors per image. At the seed's conv1
+// (256 channels at 256²) each is 67 MB per image. Here the forward runs the fused kernel and
+// keeps only the output y; relu'(pre) is read off y > 0. Dropout keeps only its scaled mask.
+// docs/performance.md (memory at 256²) has the heap before and after.
+import * as tf from '@tensorflow/tfjs-core';
+
+type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+
+/** customGrad passes the inputs, then the save function, as one argument list. */
+function saveOf(args: (tf.Tensor | tf.GradSaveFunc)[]): tf.GradSaveFunc {
+  return args[args.length - 1] as tf.GradSaveFunc;
+}
+
+export interface ConvBlock {
+  pad: 'same' | 'valid';
+  /** False for the first layer: its input is the image, whose gradient nobody needs. */
+  inputGradient: boolean;
+}
+
+/** relu(conv2d(x, filter, stride 1) + bias), NHWC, differentiable in filter and bias (and x when asked). */
+export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, block: ConvBlock): tf.Tensor4D {
+  const convAttrs = { strides: [1, 1] as [number, number], pad: block.pad, dataFormat: 'NHWC' as const };
+  const forward = (input: tf.Tensor4D, save: tf.GradSaveFunc): tf.Tensor4D => {
+    const y = tf.engine().runKernel(tf.FusedConv2D, { x: input, filter, bias }, { ...convAttrs, dilations: [1, 1], activation: 'relu' }) as tf.Tensor4D;
+    save([input, filter, y]);
+    return y;
+  };
+  const backward = (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+    const [input, w, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    const dPre = tf.mul(dy, tf.step(y)) as tf.Tensor4D;
+    const dFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: input, dy: dPre }, { ...convAttrs, filterShape: w.shape }) as tf.Tensor4D;
+    const dBias = tf.sum(dPre, [0, 1, 2]);
+    if (!block.inputGradient) return [dFilter, dBias];
+    const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dPre, filter: w }, { ...convAttrs, inputShape: input.shape }) as tf.Tensor4D;
+    return [dx, dFilter, dBias];
+  };
+  if (!block.inputGradient) {
+    // x is a constant of this op (not an input), so no gradient is computed for it.
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(x, saveOf(args)), gradFunc: backward as GradFunc }));
+    return op(filter, bias) as tf.Tensor4D;
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(args[0] as tf.Tensor4D, saveOf(args)), gradFunc: backward as GradFunc }));
+  return op(x, filter, bias) as tf.Tensor4D;
+}
+
+/**
+ * x × mask(), with the mask (already scaled by 1/keep) drawn inside the op: its arithmetic stays
+ * off the tape, the gradient is dy × mask, and the mask is all that is kept.
+ */
+export function applyMask(x: tf.Tensor4D, makeMask: () => tf.Tensor4D): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const mask = makeMask();
+    saveOf(args)([mask]);
+    return { value: tf.mul(args[0] as tf.Tensor, mask), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
+  });
+  return op(x) as tf.Tensor4D;
+}
