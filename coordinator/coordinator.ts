@@ -5,6 +5,7 @@ import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { Cnn } from '../common/model/cnn.js';
 import { Rng } from '../common/rng.js';
+import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop } from '../common/train/loop.js';
 import { Adam } from '../common/train/optimizer.js';
@@ -111,6 +112,7 @@ export class Coordinator implements AsyncDisposable {
       batchSize: o.batchSize,
       paramCount: master.paramCount,
       microBatch: microBatchToWire(o.microBatch),
+      syntheticGradients: k.syntheticGradients === true,
     });
     this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
       onReject: (r, d) => this.reject(r, d),
@@ -148,6 +150,7 @@ export class Coordinator implements AsyncDisposable {
           this.hooks.onWorkerStep?.(st);
         },
         onBytes: (d, b) => this.bytes(d, b),
+        ...(this.hooks.onStepResults ? { onStepResults: this.hooks.onStepResults } : {}),
       },
     });
     this.server.start();
@@ -182,6 +185,13 @@ export class Coordinator implements AsyncDisposable {
     report.config = { ...report.config, cluster: { ...k } };
     await writeRunReport(o.out, report, o.report);
     return report;
+  }
+
+  /** Waits for the minimum number of workers, then runs `count` steps without epochs, evaluation or report (`bench exchange`). */
+  async runSteps(count: number): Promise<StepStats[]> {
+    const k = this.options.cluster;
+    await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
+    return this.engine!.runSteps(count);
   }
 
   /** Tells workers the job is over, stops serving, drains the connection it opened. Idempotent. */

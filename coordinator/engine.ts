@@ -38,6 +38,8 @@ export interface ClusterEngineHooks {
   onWorkerLost: (w: WorkerInfo, why: string) => void;
   onWorkerStep?: (s: WorkerStepStats) => void;
   onBytes?: (direction: 'in' | 'out', bytes: number) => void;
+  /** After a step is applied and its weights published: every shard's result (bench exchange reads their timings). */
+  onStepResults?: (results: pb.StepResult[]) => void;
 }
 
 export interface ClusterEngineOptions {
@@ -269,6 +271,14 @@ export class ClusterEngine implements TrainEngine {
     }
   }
 
+  /** Runs `count` steps over the first batch of the train split, outside any epoch: `bench exchange`. */
+  async runSteps(count: number): Promise<StepStats[]> {
+    const batch = Array.from({ length: Math.min(this.o.batchSize, this.o.job.trainCount) }, (_, i) => i);
+    const out: StepStats[] = [];
+    for (let i = 0; i < count; i++) out.push(await this.step(1, batch));
+    return out;
+  }
+
   /** One synchronous step over `global` (indices into the train split). */
   async step(epoch: number, global: number[]): Promise<StepStats> {
     const t0 = performance.now();
@@ -342,6 +352,7 @@ export class ClusterEngine implements TrainEngine {
       }
       await this.publishWeights();
     }
+    this.o.hooks.onStepResults?.(results.map((x) => x.r));
     const applySeconds = (performance.now() - tApply) / 1000;
     const wall = (performance.now() - t0) / 1000;
     const loss = count > 0 ? results.reduce((a, x) => a + x.r.loss * x.r.count, 0) / count : 0;

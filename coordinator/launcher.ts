@@ -25,8 +25,9 @@ export interface LaunchOptions {
   allowInstall: boolean;
 }
 
-function spawnWorker(slot: number, url: string, o: LaunchOptions, io: Io): ChildProcess {
-  const args = [BIN, 'worker', '--nats', url, '--job', o.cluster.job, '--backend', o.workerBackend];
+/** One `syncgrad worker` process on this machine; its output goes to `io` prefixed with its slot. */
+export function spawnWorker(slot: number, url: string, o: { job: string; backend: string }, io: Io): ChildProcess {
+  const args = [BIN, 'worker', '--nats', url, '--job', o.job, '--backend', o.backend];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url } });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => io.err(`[worker ${slot}] ${line}`));
@@ -34,7 +35,8 @@ function spawnWorker(slot: number, url: string, o: LaunchOptions, io: Io): Child
   return child;
 }
 
-async function reap(children: ChildProcess[]): Promise<void> {
+/** Waits for every child to exit, SIGTERM after the grace period. */
+export async function reap(children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map(async (c) => {
       if (c.exitCode !== null || c.signalCode !== null) return;
@@ -59,7 +61,7 @@ export async function launchCluster(o: LaunchOptions, io: Io, backend: string): 
   process.once('SIGTERM', stop);
   try {
     coordinator = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
-    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, o, io));
+    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job: o.cluster.job, backend: o.workerBackend }, io));
     return await coordinator.run();
   } finally {
     process.off('SIGINT', stop);

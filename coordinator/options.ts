@@ -27,6 +27,8 @@ export interface ClusterOptions {
   dataMode: (typeof DATA_MODES)[number];
   codec: string;
   metricsPort?: number;
+  /** Workers send a fixed synthetic gradient instead of computing (`bench exchange`). */
+  syntheticGradients?: boolean;
 }
 
 export interface CoordinatorOptions {

@@ -57,6 +57,11 @@ export class Worker implements AsyncDisposable {
   private closed = false;
   private currentSeq = 0;
   private lastSeq = 0;
+  /** Payload bytes received and sent over NATS (weights pulled, gradient chunks served). */
+  private bytesIn = 0;
+  private bytesOut = 0;
+  /** The fixed gradient of a synthetic (bench exchange) job, made once. */
+  private synthetic?: Float32Array;
   private resolveDone!: (reason: string) => void;
   /** Resolves with the reason when the job ends or the worker is closed. */
   readonly done: Promise<string>;
@@ -148,7 +153,13 @@ export class Worker implements AsyncDisposable {
     this.subs = [
       this.nc.subscribe(this.s.step(r), { callback: (_e, m) => this.serial(() => this.onStep(m.data)).then((b) => m.respond(b)) }),
       this.nc.subscribe(this.s.eval(r), { callback: (_e, m) => this.serial(() => this.onEval(m.data)).then((b) => m.respond(b)) }),
-      this.nc.subscribe(this.s.grad(r), { callback: (_e, m) => m.respond(this.onGradChunk(m.data)) }),
+      this.nc.subscribe(this.s.grad(r), {
+        callback: (_e, m) => {
+          const chunk = this.onGradChunk(m.data);
+          this.bytesOut += chunk.length;
+          m.respond(chunk);
+        },
+      }),
       this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version), currentSeq: this.currentSeq, lastSeq: this.lastSeq })) }),
     ];
   }
@@ -200,6 +211,7 @@ export class Worker implements AsyncDisposable {
         codec: pb.Codec.FP32,
         chunkBytes: this.job.chunkBytes,
         onReject: (r, d) => this.reject(r, d),
+        onBytes: (b) => (this.bytesIn += b),
       });
       if (checksum(flat) !== sum) {
         this.reject('checksum', `weights v${version} checksum ${checksum(flat)} != ${sum}; resyncing`);
@@ -237,10 +249,11 @@ export class Worker implements AsyncDisposable {
     const skip = new SkipLog();
     // Decoding the shard (sharp, off the main thread) overlaps the weight pull: at the demo's
     // 32 px, 8 images take ~20 ms to decode, ~6% of a 2-worker step.
-    const loading = this.loadOne(this.lists.train, cmd.indices, skip);
+    const loading = this.job.syntheticGradients ? Promise.resolve(undefined) : this.loadOne(this.lists.train, cmd.indices, skip);
     loading.catch(() => {}); // observed below; this only keeps an early failure from being unhandled
     try {
       await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
+      const weightsHeldMs = wallMs();
       const t0 = performance.now();
       const batch = await loading;
       const codec = codecFor(this.job.gradientCodec);
@@ -266,9 +279,13 @@ export class Worker implements AsyncDisposable {
           tf.dispose(r.grads);
         }
         ({ loss, correct, count } = r);
+      } else if (this.job.syntheticGradients) {
+        flat = this.syntheticGradient();
+        count = cmd.indices.length;
       } else {
         flat = new Float32Array(this.job.paramCount);
       }
+      const readyMs = wallMs();
       this.gradSource = new ChunkSource(this.job.job, cmd.step, flat, codec, this.job.chunkBytes);
       const bytes = encode(pb.StepResult, {
         job: this.job.job,
@@ -283,6 +300,10 @@ export class Worker implements AsyncDisposable {
         checksum: checksum(flat),
         skipped: skip.count,
         skippedPaths: skip.first,
+        readyMs,
+        weightsHeldMs,
+        bytesIn: this.bytesIn,
+        bytesOut: this.bytesOut,
       });
       this.lastResult = { step: cmd.step, bytes };
       this.hooks.onStep?.({ rank: this.rank, count, computeSeconds: (performance.now() - t0) / 1000 });
@@ -296,6 +317,20 @@ export class Worker implements AsyncDisposable {
       this.currentSeq = 0;
       this.lastSeq = cmd.step;
     }
+  }
+
+  /** Small, finite, non-constant values (so checksums and reductions do real work), the same every step. */
+  private syntheticGradient(): Float32Array {
+    if (!this.synthetic) {
+      const g = new Float32Array(this.job.paramCount);
+      let h = (this.rank + 1) * 0x9e3779b9;
+      for (let i = 0; i < g.length; i++) {
+        h = (Math.imul(h, 1664525) + 1013904223) >>> 0;
+        g[i] = (h / 4294967296 - 0.5) * 1e-3;
+      }
+      this.synthetic = g;
+    }
+    return this.synthetic;
   }
 
   /** One batch of exactly these indices (corrupt images left out), or undefined if none decoded. */
@@ -395,4 +430,9 @@ export class Worker implements AsyncDisposable {
 
 function errorKindOf(e: unknown): pb.ErrorKind {
   return e instanceof OutOfMemoryError ? pb.ErrorKind.OUT_OF_MEMORY : pb.ErrorKind.ERROR_OTHER;
+}
+
+/** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one machine. */
+export function wallMs(): number {
+  return performance.timeOrigin + performance.now();
 }

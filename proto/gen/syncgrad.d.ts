@@ -201,6 +201,9 @@ export namespace syncgrad {
         /** JobSpec microBatch. */
         microBatch: number;
 
+        /** JobSpec syntheticGradients. */
+        syntheticGradients: boolean;
+
         /**
          * Creates a new JobSpec instance using the specified properties.
          * @param [properties] Properties to set
@@ -281,6 +284,9 @@ export namespace syncgrad {
 
             /** JobSpec microBatch */
             microBatch?: (number|null);
+
+            /** JobSpec syntheticGradients */
+            syntheticGradients?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1191,6 +1197,18 @@ export namespace syncgrad {
         /** StepResult errorKind. */
         errorKind: syncgrad.ErrorKind;
 
+        /** StepResult readyMs. */
+        readyMs: number;
+
+        /** StepResult weightsHeldMs. */
+        weightsHeldMs: number;
+
+        /** StepResult bytesIn. */
+        bytesIn: number;
+
+        /** StepResult bytesOut. */
+        bytesOut: number;
+
         /**
          * Creates a new StepResult instance using the specified properties.
          * @param [properties] Properties to set
@@ -1271,6 +1289,18 @@ export namespace syncgrad {
 
             /** StepResult errorKind */
             errorKind?: (syncgrad.ErrorKind|null);
+
+            /** StepResult readyMs */
+            readyMs?: (number|null);
+
+            /** StepResult weightsHeldMs */
+            weightsHeldMs?: (number|null);
+
+            /** StepResult bytesIn */
+            bytesIn?: (number|null);
+
+            /** StepResult bytesOut */
+            bytesOut?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -322,6 +322,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [batchSize] JobSpec batchSize
          * @property {number|null} [paramCount] JobSpec paramCount
          * @property {number|null} [microBatch] JobSpec microBatch
+         * @property {boolean|null} [syntheticGradients] JobSpec syntheticGradients
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -467,6 +468,14 @@ export const syncgrad = $root.syncgrad = (() => {
         JobSpec.prototype.microBatch = 0;
 
         /**
+         * JobSpec syntheticGradients.
+         * @member {boolean} syntheticGradients
+         * @memberof syncgrad.JobSpec
+         * @instance
+         */
+        JobSpec.prototype.syntheticGradients = false;
+
+        /**
          * Creates a new JobSpec instance using the specified properties.
          * @function create
          * @memberof syncgrad.JobSpec
@@ -527,6 +536,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 13, wireType 0 =*/104).uint32(message.paramCount);
             if (message.microBatch != null && $Object.hasOwnProperty.call(message, "microBatch") && message.microBatch !== 0)
                 writer.uint32(/* id 14, wireType 0 =*/112).uint32(message.microBatch);
+            if (message.syntheticGradients != null && $Object.hasOwnProperty.call(message, "syntheticGradients") && message.syntheticGradients !== false)
+                writer.uint32(/* id 15, wireType 0 =*/120).bool(message.syntheticGradients);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -691,6 +702,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.microBatch = value;
                         else
                             delete message.microBatch;
+                        continue;
+                    }
+                case 15: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.syntheticGradients = value;
+                        else
+                            delete message.syntheticGradients;
                         continue;
                     }
                 }
@@ -2890,6 +2910,10 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {string|null} [error] StepResult error
          * @property {Array.<string>|null} [skippedPaths] StepResult skippedPaths
          * @property {syncgrad.ErrorKind|null} [errorKind] StepResult errorKind
+         * @property {number|null} [readyMs] StepResult readyMs
+         * @property {number|null} [weightsHeldMs] StepResult weightsHeldMs
+         * @property {number|null} [bytesIn] StepResult bytesIn
+         * @property {number|null} [bytesOut] StepResult bytesOut
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3035,6 +3059,38 @@ export const syncgrad = $root.syncgrad = (() => {
         StepResult.prototype.errorKind = 0;
 
         /**
+         * StepResult readyMs.
+         * @member {number} readyMs
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.readyMs = 0;
+
+        /**
+         * StepResult weightsHeldMs.
+         * @member {number} weightsHeldMs
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.weightsHeldMs = 0;
+
+        /**
+         * StepResult bytesIn.
+         * @member {number} bytesIn
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.bytesIn = 0;
+
+        /**
+         * StepResult bytesOut.
+         * @member {number} bytesOut
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.bytesOut = 0;
+
+        /**
          * Creates a new StepResult instance using the specified properties.
          * @function create
          * @memberof syncgrad.StepResult
@@ -3095,6 +3151,14 @@ export const syncgrad = $root.syncgrad = (() => {
                     writer.uint32(/* id 13, wireType 2 =*/106).string(message.skippedPaths[i]);
             if (message.errorKind != null && $Object.hasOwnProperty.call(message, "errorKind") && message.errorKind !== 0)
                 writer.uint32(/* id 14, wireType 0 =*/112).int32(message.errorKind);
+            if (message.readyMs != null && $Object.hasOwnProperty.call(message, "readyMs") && !$Object.is(message.readyMs, 0))
+                writer.uint32(/* id 15, wireType 1 =*/121).double(message.readyMs);
+            if (message.weightsHeldMs != null && $Object.hasOwnProperty.call(message, "weightsHeldMs") && !$Object.is(message.weightsHeldMs, 0))
+                writer.uint32(/* id 16, wireType 1 =*/129).double(message.weightsHeldMs);
+            if (message.bytesIn != null && $Object.hasOwnProperty.call(message, "bytesIn") && !$Object.is(message.bytesIn, 0))
+                writer.uint32(/* id 17, wireType 1 =*/137).double(message.bytesIn);
+            if (message.bytesOut != null && $Object.hasOwnProperty.call(message, "bytesOut") && !$Object.is(message.bytesOut, 0))
+                writer.uint32(/* id 18, wireType 1 =*/145).double(message.bytesOut);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3262,6 +3326,42 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.errorKind = value;
                         else
                             delete message.errorKind;
+                        continue;
+                    }
+                case 15: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.readyMs = value;
+                        else
+                            delete message.readyMs;
+                        continue;
+                    }
+                case 16: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.weightsHeldMs = value;
+                        else
+                            delete message.weightsHeldMs;
+                        continue;
+                    }
+                case 17: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.bytesIn = value;
+                        else
+                            delete message.bytesIn;
+                        continue;
+                    }
+                case 18: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.bytesOut = value;
+                        else
+                            delete message.bytesOut;
                         continue;
                     }
                 }

@@ -6,15 +6,20 @@ import { ConfigError } from '../../errors.js';
 import { MIN_IMAGE_SIZE } from '../../model/spec.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
+import { CODEC_NAMES } from '../../wire/codec.js';
+import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../bench/exchange.js';
 import { withMemoryContext } from '../../backend/memory.js';
 import { parseMicroBatch, planMicroBatch } from '../../train/micro-batch.js';
 
 interface BenchFlags {
   imageSize: string;
   batchSize: string;
-  steps: string;
+  steps?: string;
   repeats: string;
-  warmup: string;
+  warmup?: string;
+  params: string;
+  workers: string;
+  codec: string;
   backend: BackendChoice;
   microBatch?: string;
   torch: boolean;
@@ -35,24 +40,44 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('bench')
     .description('training or inference throughput on synthetic data: img/s (median of repeats), GFLOP/s, peak RSS, and the ratio to PyTorch on one thread')
-    .argument('<mode>', 'train or infer')
+    .argument('<mode>', 'train, infer, or exchange (a step\'s gradient exchange with synthetic gradients, beside gloo and raw NATS)')
     .option('--image-size <n>', 'input height and width', '64')
     .option('--batch-size <n>', 'images per step', '16')
-    .option('--steps <n>', 'steps (or inference batches) per timed repeat', '5')
+    .option('--steps <n>', 'steps (or inference batches) per timed repeat (default 5; exchange: timed steps, default 10)')
     .option('--repeats <n>', 'timed repeats; the median is reported', '3')
-    .option('--warmup <n>', 'untimed steps first', '1')
+    .option('--warmup <n>', 'untimed steps first (default 1; exchange: 2)')
+    .option('--params <n>', 'exchange: parameters (a seed CNN size)', '16154950')
+    .option('--workers <n>', 'exchange: worker processes', '2')
+    .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
     .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py)')
     .option('--profile', 'also print a per-kernel profile of one step (tf.profile)')
     .option('--json', 'print JSON')
     .action(async (mode: string, flags: BenchFlags) => {
-      if (mode !== 'train' && mode !== 'infer') throw new ConfigError(`bench mode must be train or infer, got ${JSON.stringify(mode)}`);
+      if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange') throw new ConfigError(`bench mode must be train, infer or exchange, got ${JSON.stringify(mode)}`);
+      if (mode === 'exchange') {
+        const o = {
+          params: parseIntFlag(flags.params, '--params'),
+          workers: parseIntFlag(flags.workers, '--workers'),
+          codec: flags.codec,
+          steps: parseIntFlag(flags.steps ?? '10', '--steps'),
+          warmup: parseIntFlag(flags.warmup ?? '2', '--warmup', 0),
+          torch: flags.torch,
+        };
+        imageSizeForParams(o.params);
+        const backend = await initBackend(flags.backend);
+        const r = await runExchangeBench(o, backend.kind, io);
+        if (flags.json) io.out(JSON.stringify(r));
+        else for (const line of formatExchange(r)) io.out(line);
+        exit(0);
+        return;
+      }
       const imageSize = parseIntFlag(flags.imageSize, '--image-size', MIN_IMAGE_SIZE);
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
-      const steps = parseIntFlag(flags.steps, '--steps');
+      const steps = parseIntFlag(flags.steps ?? '5', '--steps');
       const repeats = parseIntFlag(flags.repeats, '--repeats');
-      const warmup = parseIntFlag(flags.warmup, '--warmup', 0);
+      const warmup = parseIntFlag(flags.warmup ?? '1', '--warmup', 0);
       const choice = parseMicroBatch(flags.microBatch);
       const backend = await initBackend(flags.backend);
       const plan = planMicroBatch(choice, backend.kind, benchModelConfig(imageSize), 'train');
@@ -93,3 +118,16 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       exit(0);
     });
 };
+
+function formatExchange(r: ExchangeBenchResult): string[] {
+  const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  const lines = [
+    `exchange: ${r.params.toLocaleString('en-US')} params (${mb(r.gradientBytes)} fp32), ${r.workers} workers, ${r.codec}: median ${r.exchange.medianSeconds.toFixed(3)} s, p90 ${r.exchange.p90Seconds.toFixed(3)} s per step`,
+    `  busiest process: ${r.exchange.busiestProcess}, ${mb(r.exchange.busiestBytesPerStep)} per step (${(r.exchange.busiestBytesPerStep / r.gradientBytes).toFixed(2)} × the gradient)`,
+    ...r.exchange.perProcess.map((p) => `    ${p.process.padEnd(16)} in ${mb(p.bytesInPerStep).padStart(9)}  out ${mb(p.bytesOutPerStep).padStart(9)}`),
+    `  raw nats.js (${r.nats.server}): pub/sub ${r.nats.pubSubMBps.toFixed(0)} MB/s, 4-deep pull ${r.nats.pullMBps.toFixed(0)} MB/s of ${mb(r.nats.messageBytes)} messages`,
+  ];
+  if (r.gloo) lines.push(`  gloo all_reduce (torch ${r.gloo.torchVersion}): median ${r.gloo.medianSeconds.toFixed(3)} s; ours / gloo = ${r.ratioToGloo!.toFixed(1)}`);
+  else lines.push(`  gloo skipped: ${r.glooSkipped}`);
+  return lines;
+}

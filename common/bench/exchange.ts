@@ -1,0 +1,237 @@
+// `syncgrad bench exchange`, our nccl-tests: the cost of one synchronous step's gradient exchange
+// at a given model size, with no model compute. It starts a real nats-server (the launcher's
+// provider), the production Coordinator (ClusterEngine: step commands, chunked gradient pulls,
+// reduction, Adam, weight publication) and N real `syncgrad worker` processes whose job spec says
+// to send a fixed synthetic gradient instead of computing one. Beside it, in the same run: gloo's
+// all-reduce of the same element count over the same process count (bench/gloo_allreduce.py), and
+// raw nats.js throughput through the same server.
+//
+// A step's exchange runs from the moment every worker holds its gradient (the latest ready_ms) to
+// the moment every replica holds the next weights (the latest weights_held_ms of the following
+// step's results): reduction and Adam are inside it, as they are in our design.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
+import { Coordinator } from '../../coordinator/coordinator.js';
+import { provideNats } from '../../coordinator/nats-provider.js';
+import { parseClusterOptions } from '../../coordinator/options.js';
+import { reap, spawnWorker } from '../../coordinator/launcher.js';
+import { makeShapesDataset } from '../data/shapes.js';
+import { BackendError, ConfigError } from '../errors.js';
+import { memoryIo, type Io } from '../io.js';
+import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, MIN_IMAGE_SIZE, paramSpecs } from '../model/spec.js';
+import { parseTrainOptions } from '../train/options.js';
+import type { pb } from '../wire/messages.js';
+import { chunkBytesFor } from '../wire/chunks.js';
+import { median } from './harness.js';
+import { SYSTEM_PYTHON, torchAvailable } from './torch.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+
+export const GLOO_SCRIPT = fileURLToPath(new URL('../../bench/gloo_allreduce.py', import.meta.url));
+/** Raw throughput probes: 128 messages of the server's chunk size (~1 MB), enough for a steady rate on loopback. */
+const PROBE_MESSAGES = 128;
+const PROBE_WINDOW = 4;
+
+export interface ExchangeBenchOptions {
+  params: number;
+  workers: number;
+  codec: string;
+  steps: number;
+  warmup: number;
+  torch: boolean;
+}
+
+export interface ProcessBytes {
+  process: string;
+  bytesInPerStep: number;
+  bytesOutPerStep: number;
+}
+
+export interface ExchangeBenchResult {
+  params: number;
+  workers: number;
+  codec: string;
+  /** params × 4: one fp32 gradient. */
+  gradientBytes: number;
+  imageSize: number;
+  exchange: {
+    medianSeconds: number;
+    p90Seconds: number;
+    stepsSeconds: number[];
+    /** The larger of bytes sent and received in one step by the busiest syncgrad process (median over steps). */
+    busiestBytesPerStep: number;
+    busiestProcess: string;
+    perProcess: ProcessBytes[];
+  };
+  gloo: { medianSeconds: number; p90Seconds: number; torchVersion: string } | null;
+  glooSkipped?: string;
+  nats: { pubSubMBps: number; pullMBps: number; server: string; messageBytes: number };
+  /** exchange median / gloo median; null without gloo. */
+  ratioToGloo: number | null;
+}
+
+/** The seed CNN's image size whose parameter count is `params` (16,154,950 at 256²). */
+export function imageSizeForParams(params: number): number {
+  const count = (s: number) => paramSpecs({ imageSize: s, channels: DEFAULT_CHANNELS, classes: DEFAULT_CLASSES, dropout: DEFAULT_DROPOUT }).reduce((a, p) => a + p.size, 0);
+  for (let s = MIN_IMAGE_SIZE; s <= 2048; s++) if (count(s) === params) return s;
+  throw new ConfigError(`--params must be a parameter count of the seed CNN (3 channels, 6 classes), e.g. 16154950 (256²) or ${count(64)} (64²); got ${params}`);
+}
+
+function p90(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.9 * s.length))]!;
+}
+
+/** 1 MB pub/sub and a 4-deep request/reply pull of 1 MB replies, plain nats.js through `url`. */
+export async function natsThroughput(url: string, messageBytes: number): Promise<{ pubSubMBps: number; pullMBps: number }> {
+  const pub = await connect({ servers: url, name: 'bench-pub' });
+  const sub = await connect({ servers: url, name: 'bench-sub' });
+  try {
+    const payload = new Uint8Array(messageBytes).fill(7);
+    // pub/sub: the subscriber's rate from the first publish to the last message received.
+    let received = 0;
+    const done = new Promise<void>((resolve) => {
+      sub.subscribe('bench.pubsub', { callback: () => ++received === PROBE_MESSAGES && resolve() });
+    });
+    await sub.flush();
+    const t0 = performance.now();
+    // Flushing every 8 messages keeps the server's per-client pending buffer far below its 64 MB cap.
+    for (let i = 0; i < PROBE_MESSAGES; i++) {
+      pub.publish('bench.pubsub', payload);
+      if (i % 8 === 7) await pub.flush();
+    }
+    await done;
+    const pubSubMBps = (PROBE_MESSAGES * messageBytes) / 1e6 / ((performance.now() - t0) / 1000);
+    // pull: the requester keeps PROBE_WINDOW requests in flight, as our chunk transfers do.
+    sub.subscribe('bench.pull', { callback: (_e, m) => m.respond(payload) });
+    await sub.flush();
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: PROBE_WINDOW }, async () => {
+        while (next++ < PROBE_MESSAGES) await pub.request('bench.pull', new Uint8Array(8), { timeout: 10_000 });
+      }),
+    );
+    const pullMBps = (PROBE_MESSAGES * messageBytes) / 1e6 / ((performance.now() - t1) / 1000);
+    return { pubSubMBps, pullMBps };
+  } finally {
+    await pub.close();
+    await sub.close();
+  }
+}
+
+/** gloo all_reduce of `params` floats over `world` processes, or the reason it cannot run here. */
+export function glooAllReduce(params: number, world: number, steps: number, warmup: number): { ok: true; medianSeconds: number; p90Seconds: number; torchVersion: string } | { ok: false; reason: string } {
+  const avail = torchAvailable();
+  if (!avail.ok) return { ok: false, reason: avail.reason };
+  if (!existsSync(GLOO_SCRIPT)) return { ok: false, reason: `${GLOO_SCRIPT} is missing` };
+  const r = spawnSync(SYSTEM_PYTHON, [GLOO_SCRIPT, '--params', String(params), '--world', String(world), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 });
+  if (r.status !== 0) return { ok: false, reason: `gloo all-reduce failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-2).join(' | ')}` };
+  const j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { median_seconds: number; p90_seconds: number; torch_version: string };
+  return { ok: true, medianSeconds: j.median_seconds, p90Seconds: j.p90_seconds, torchVersion: j.torch_version };
+}
+
+interface StepRecord {
+  results: pb.StepResult[];
+  coordinatorIn: number;
+  coordinatorOut: number;
+}
+
+export async function runExchangeBench(o: ExchangeBenchOptions, backend: string, io: Io): Promise<ExchangeBenchResult> {
+  const imageSize = imageSizeForParams(o.params);
+  const quiet = memoryIo();
+  const nats = await provideNats(io, { allowInstall: true });
+  if (!nats) throw new BackendError('no NATS server: set NATS_URL, put nats-server on PATH (apt-get install nats-server), or run Docker');
+  const dir = await mkdtemp(join(tmpdir(), 'syncgrad-bench-exchange-'));
+  const children: ChildProcess[] = [];
+  let coordinator: Coordinator | undefined;
+  try {
+    const info = await connect({ servers: nats.url });
+    const messageBytes = chunkBytesFor(info.info?.max_payload ?? 1024 * 1024);
+    await info.close();
+    io.err(`bench exchange: raw nats.js throughput through ${nats.url} (${nats.source})`);
+    const raw = await natsThroughput(nats.url, messageBytes);
+
+    // The coordinator needs a dataset index; the workers never decode it (synthetic gradients).
+    await makeShapesDataset({ out: join(dir, 'data'), perClass: Math.max(4, Math.ceil(o.workers / 3) + 2), size: 16, seed: 1 });
+    const job = `bench-exchange-${process.pid}`;
+    const records: StepRecord[] = [];
+    let inBytes = 0;
+    let outBytes = 0;
+    coordinator = await Coordinator.start(
+      {
+        train: parseTrainOptions({ data: join(dir, 'data'), imageSize, batchSize: o.workers, audit: false, progress: 'none', out: join(dir, 'run'), backend: backend as 'wasm' }),
+        cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: o.workers, codec: o.codec, syntheticGradients: true, workerWaitMs: 120_000 }),
+      },
+      quiet,
+      backend,
+      {
+        onBytes: (d, b) => (d === 'in' ? (inBytes += b) : (outBytes += b)),
+        onStepResults: (results) => {
+          records.push({ results: [...results].sort((a, b) => a.rank - b.rank), coordinatorIn: inBytes, coordinatorOut: outBytes });
+        },
+      },
+    );
+    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job, backend: 'wasm' }, quiet));
+    io.err(`bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.warmup} + ${o.steps} steps`);
+    // One step more than measured: a step's exchange ends in the next step's weight pulls.
+    await coordinator.runSteps(o.warmup + o.steps + 1);
+
+    const measured = records.slice(o.warmup, o.warmup + o.steps + 1);
+    const stepsSeconds: number[] = [];
+    for (let k = 0; k + 1 < measured.length; k++) {
+      const ready = Math.max(...measured[k]!.results.map((r) => r.readyMs));
+      const held = Math.max(...measured[k + 1]!.results.map((r) => r.weightsHeldMs));
+      stepsSeconds.push((held - ready) / 1000);
+    }
+    // Bytes per step: deltas between consecutive records (each holds one weights pull and one gradient pull per worker).
+    const perProcess: ProcessBytes[] = [];
+    const deltas = (f: (r: StepRecord) => number) => median(measured.slice(1).map((r, k) => f(r) - f(measured[k]!)));
+    perProcess.push({ process: 'coordinator', bytesInPerStep: deltas((r) => r.coordinatorIn), bytesOutPerStep: deltas((r) => r.coordinatorOut) });
+    for (const first of measured[0]!.results) {
+      const of = (r: StepRecord) => r.results.find((x) => x.rank === first.rank);
+      if (!measured.every((r) => of(r))) continue;
+      perProcess.push({ process: `worker rank ${first.rank}`, bytesInPerStep: deltas((r) => of(r)!.bytesIn), bytesOutPerStep: deltas((r) => of(r)!.bytesOut) });
+    }
+    const busiest = perProcess.reduce((a, p) => (Math.max(p.bytesInPerStep, p.bytesOutPerStep) > Math.max(a.bytesInPerStep, a.bytesOutPerStep) ? p : a));
+    await coordinator.close('bench finished');
+    await reap(children);
+
+    let gloo: ExchangeBenchResult['gloo'] = null;
+    let glooSkipped: string | undefined;
+    if (o.torch) {
+      io.err(`bench exchange: gloo all_reduce of ${o.params.toLocaleString('en-US')} floats over ${o.workers} processes`);
+      const g = glooAllReduce(o.params, o.workers, o.steps, o.warmup);
+      if (g.ok) gloo = { medianSeconds: g.medianSeconds, p90Seconds: g.p90Seconds, torchVersion: g.torchVersion };
+      else glooSkipped = g.reason;
+    } else glooSkipped = '--no-torch';
+    const medianSeconds = median(stepsSeconds);
+    return {
+      params: o.params,
+      workers: o.workers,
+      codec: o.codec,
+      gradientBytes: o.params * 4,
+      imageSize,
+      exchange: {
+        medianSeconds,
+        p90Seconds: p90(stepsSeconds),
+        stepsSeconds,
+        busiestBytesPerStep: Math.max(busiest.bytesInPerStep, busiest.bytesOutPerStep),
+        busiestProcess: busiest.process,
+        perProcess,
+      },
+      gloo,
+      ...(glooSkipped !== undefined ? { glooSkipped } : {}),
+      nats: { ...raw, server: nats.source, messageBytes },
+      ratioToGloo: gloo ? medianSeconds / gloo.medianSeconds : null,
+    };
+  } finally {
+    await coordinator?.close('bench finished');
+    await reap(children);
+    await nats.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
