@@ -106,3 +106,32 @@ test('launcher - a worker out of memory stops the run with its one line, reaps e
     }
   }
 });
+
+test('bench - exchange runs the production step with synthetic gradients and accounts each process\'s bytes', async () => {
+  const saved = process.env.NATS_URL;
+  process.env.NATS_URL = nats.url;
+  try {
+    // The 64² seed CNN: 1,212,742 params, a 4.85 MB fp32 gradient (five ~1 MB chunks).
+    const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', 'wasm');
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const j = JSON.parse(r.out[r.out.length - 1]!);
+    assert.equal(j.gradientBytes, 1212742 * 4);
+    assert.equal(j.exchange.stepsSeconds.length, 2);
+    assert.ok(j.exchange.medianSeconds > 0);
+    const by = Object.fromEntries(j.exchange.perProcess.map((p: { process: string }) => [p.process, p]));
+    const near = (x: number, want: number, what: string) => assert.ok(Math.abs(x - want) / want < 0.01, `${what}: ${x} vs ${want}`);
+    // Today's star: the coordinator pulls every gradient and serves every replica the weights.
+    near(by.coordinator.bytesInPerStep, 2 * j.gradientBytes, 'coordinator in');
+    near(by.coordinator.bytesOutPerStep, 2 * j.gradientBytes, 'coordinator out');
+    for (const w of ['worker rank 0', 'worker rank 1']) {
+      near(by[w].bytesInPerStep, j.gradientBytes, `${w} in`);
+      near(by[w].bytesOutPerStep, j.gradientBytes, `${w} out`);
+    }
+    assert.equal(j.exchange.busiestProcess, 'coordinator');
+    assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0);
+    assert.equal(j.gloo, null);
+  } finally {
+    if (saved === undefined) delete process.env.NATS_URL;
+    else process.env.NATS_URL = saved;
+  }
+});
