@@ -3,12 +3,14 @@
 import type { NatsConnection } from 'nats';
 import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
-import { Cnn } from '../common/model/cnn.js';
+import { initialWeights } from '../common/model/cnn.js';
+import { paramSpecs } from '../common/model/spec.js';
+import { flatten } from '../common/wire/flat.js';
+import { FlatAdam } from '../common/train/flat-adam.js';
 import { Rng } from '../common/rng.js';
 import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop } from '../common/train/loop.js';
-import { Adam } from '../common/train/optimizer.js';
 import { writeRunReport, type TrainReport } from '../common/train/report.js';
 import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../common/train/run.js';
 import type { DatasetIndex } from '../common/data/dataset.js';
@@ -93,8 +95,11 @@ export class Coordinator implements AsyncDisposable {
     }
     this.s = subjects(k.job);
     const model = modelConfigFor(o, this.index.classes.length);
-    const master = Cnn.create(model, o.seed);
-    const optimizer = new Adam(o.lr, master.params);
+    const specs = paramSpecs(model);
+    const paramCount = specs.reduce((a, sp) => a + sp.size, 0);
+    // The master lives as flat arrays (no tensors): Adam and the reduction are plain JS here.
+    const weights = flatten(initialWeights(model, o.seed));
+    const optimizer = new FlatAdam(o.lr, paramCount);
     this.rng = Rng.derive(o.seed, 'dropout');
     const lists = relativeLists(this.index);
     this.job = pb.JobSpec.create({
@@ -110,7 +115,7 @@ export class Coordinator implements AsyncDisposable {
       gradientCodec: CODECS[k.codec]!.codec,
       chunkBytes: chunkBytesFor(this.nc.info?.max_payload ?? 1024 * 1024),
       batchSize: o.batchSize,
-      paramCount: master.paramCount,
+      paramCount,
       microBatch: microBatchToWire(o.microBatch),
       syntheticGradients: k.syntheticGradients === true,
     });
@@ -129,7 +134,8 @@ export class Coordinator implements AsyncDisposable {
       job: this.job,
       server: this.server,
       registry: this.registry,
-      model: master,
+      weights,
+      sizes: specs.map((sp) => sp.size),
       optimizer,
       rng: this.rng,
       io: this.io,
@@ -155,7 +161,7 @@ export class Coordinator implements AsyncDisposable {
     });
     this.server.start();
     await this.nc.flush();
-    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${master.paramCount.toLocaleString('en-US')} params, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
   }
 
   private bytes(direction: 'in' | 'out', n: number): void {

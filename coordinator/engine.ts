@@ -2,16 +2,14 @@
 // collect each worker's gradient of its mean loss, reduce to the exact global mean, apply Adam
 // once to the master weights, and publish them as the next version. A worker that dies mid-step
 // loses its shard to the survivors; the step's result is the same mean either way.
-import * as tf from '@tensorflow/tfjs-core';
 import type { NatsConnection } from 'nats';
 import { OutOfMemoryError, ProtocolError, TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
-import type { Cnn } from '../common/model/cnn.js';
 import type { Rng } from '../common/rng.js';
-import { emptyConfusion, snapshotOf, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
-import type { Adam } from '../common/train/optimizer.js';
+import { emptyConfusion, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
+import type { FlatAdam } from '../common/train/flat-adam.js';
 import { isNoResponders, pullTensor } from '../common/wire/chunks.js';
-import { checksum, flatten, unflatten } from '../common/wire/flat.js';
+import { checksum, unflatten } from '../common/wire/flat.js';
 import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
 import { PROBE_INTERVAL_MS } from './options.js';
@@ -48,8 +46,11 @@ export interface ClusterEngineOptions {
   job: pb.JobSpec;
   server: CoordinatorServer;
   registry: Registry;
-  model: Cnn;
-  optimizer: Adam;
+  /** The master weights, flat in parameter order; the engine owns and updates them. */
+  weights: Float32Array;
+  /** Parameter sizes in order (the checkpoint's per-tensor layout). */
+  sizes: number[];
+  optimizer: FlatAdam;
   rng: Rng;
   io: Io;
   batchSize: number;
@@ -90,8 +91,14 @@ export function shard<T>(items: readonly T[], n: number): T[][] {
 
 export class ClusterEngine implements TrainEngine {
   private readonly o: ClusterEngineOptions;
-  private readonly sizes: number[];
-  private readonly shapes: number[][];
+  /**
+   * Two weight buffers: Adam writes version v+1 into the one not being served, so a replica still
+   * pulling version v never reads a half-updated vector.
+   */
+  private readonly buffers: [Float32Array, Float32Array];
+  private current = 0;
+  /** The reduced gradient, reused each step. */
+  private readonly mean: Float32Array;
   private version = 0;
   private sum = 0;
   private seq = 0;
@@ -100,8 +107,8 @@ export class ClusterEngine implements TrainEngine {
 
   private constructor(o: ClusterEngineOptions) {
     this.o = o;
-    this.sizes = o.model.specs.map((s) => s.size);
-    this.shapes = o.model.specs.map((s) => s.shape);
+    this.buffers = [o.weights, new Float32Array(o.weights.length)];
+    this.mean = new Float32Array(o.weights.length);
   }
 
   static async create(o: ClusterEngineOptions): Promise<ClusterEngine> {
@@ -117,7 +124,7 @@ export class ClusterEngine implements TrainEngine {
   }
 
   get paramCount(): number {
-    return this.o.model.paramCount;
+    return this.o.weights.length;
   }
 
   get paramsVersion(): number {
@@ -125,7 +132,7 @@ export class ClusterEngine implements TrainEngine {
   }
 
   private async publishWeights(): Promise<void> {
-    const flat = flatten(await this.o.model.getWeights());
+    const flat = this.buffers[this.current];
     this.version = this.o.optimizer.step;
     this.sum = checksum(flat);
     this.o.server.setWeights(this.version, flat);
@@ -342,14 +349,11 @@ export class ClusterEngine implements TrainEngine {
     const count = results.reduce((a, x) => a + x.r.count, 0);
     const tApply = performance.now();
     if (count > 0) {
-      const mean = reduceMean(results.map((x) => x.c), this.paramCount);
+      const mean = reduceMean(results.map((x) => x.c), this.paramCount, this.mean);
       assertFinite(mean, 'reduced gradient');
-      const grads = unflatten(mean, this.sizes).map((a, i) => tf.tensor(a, this.shapes[i]!, 'float32'));
-      try {
-        this.o.optimizer.apply(grads);
-      } finally {
-        tf.dispose(grads);
-      }
+      const next = 1 - this.current;
+      this.o.optimizer.apply(this.buffers[this.current], mean, this.buffers[next]);
+      this.current = next;
       await this.publishWeights();
     }
     this.o.hooks.onStepResults?.(results.map((x) => x.r));
@@ -402,12 +406,14 @@ export class ClusterEngine implements TrainEngine {
     return stats;
   }
 
-  snapshot(): Promise<EngineSnapshot> {
-    return snapshotOf(this.o.model, this.o.optimizer);
+  /** Copies: the checkpoint is written while the next steps may already update the buffers. */
+  async snapshot(): Promise<EngineSnapshot> {
+    const copy = (a: Float32Array[]) => a.map((x) => x.slice());
+    const st = this.o.optimizer.exportState(this.o.sizes);
+    return { weights: copy(unflatten(this.buffers[this.current], this.o.sizes)), optimizer: { step: st.step, m: copy(st.m), v: copy(st.v) } };
   }
 
   async close(): Promise<void> {
-    this.o.optimizer.dispose();
-    this.o.model.dispose();
+    // Nothing to free: the weights and moments are plain arrays.
   }
 }

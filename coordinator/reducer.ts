@@ -10,16 +10,22 @@ export interface Contribution {
   gradient: Float32Array;
 }
 
-export function reduceMean(parts: readonly Contribution[], size: number): Float32Array {
+/** Into `out` (reused across steps to spare a 65 MB allocation per step at the seed's size). */
+export function reduceMean(parts: readonly Contribution[], size: number, out: Float32Array = new Float32Array(size)): Float32Array {
+  if (out.length !== size) throw new Error(`reduce buffer has ${out.length} values, expected ${size}`);
   const total = parts.reduce((a, p) => a + p.count, 0);
-  const out = new Float32Array(size);
+  out.fill(0);
   if (total === 0) return out;
+  let first = true;
   for (const p of [...parts].sort((a, b) => a.rank - b.rank)) {
     if (p.count === 0) continue;
     if (p.gradient.length !== size) throw new ProtocolError('wrong-length', `gradient from rank ${p.rank} has ${p.gradient.length} values, expected ${size}`);
     const w = p.count / total;
     const g = p.gradient;
-    for (let i = 0; i < size; i++) out[i]! += w * g[i]!;
+    // The first term is written, not added to zero: the same value, one pass less over 65 MB.
+    if (first) for (let i = 0; i < size; i++) out[i] = w * g[i]!;
+    else for (let i = 0; i < size; i++) out[i] = out[i]! + w * g[i]!;
+    first = false;
   }
   return out;
 }

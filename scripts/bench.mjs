@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: the standard benchmark matrix. Each row runs `syncgrad bench` in a fresh process
 // (so peak RSS is per row), ours and PyTorch (bench/torch_reference.py, one thread) side by side,
-// and everything lands in bench/results.json. About 5 minutes on a 2-core Xeon.
-//   node scripts/bench.mjs [--backend wasm] [--only train|infer] [--out bench/results.json]
+// and everything lands in bench/results.json. About 5 minutes on a 2-core Xeon. `--only exchange`
+// runs the exchange matrix at the seed's 16,154,950 parameters instead (syncgrad bench exchange,
+// beside gloo and raw NATS) into bench/exchange-results.json, about 5 minutes.
+//   node scripts/bench.mjs [--backend wasm] [--only train|infer|exchange] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -12,10 +14,40 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, only: { type: 'string' }, out: { type: 'string', default: join(root, 'bench', 'results.json') } },
+  options: { backend: { type: 'string', default: 'wasm' }, only: { type: 'string' }, out: { type: 'string' } },
 });
-const { backend, out } = flags;
+const { backend } = flags;
 const only = flags.only ?? null;
+const out = flags.out ?? join(root, 'bench', only === 'exchange' ? 'exchange-results.json' : 'results.json');
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
+
+// The exchange at the seed's scale: workers x codec, each in a fresh process with its own NATS server.
+const EXCHANGE = [
+  { workers: 2, codec: 'fp32' },
+  { workers: 2, codec: 'bf16' },
+  { workers: 3, codec: 'fp32' },
+  { workers: 4, codec: 'fp32' },
+];
+if (only === 'exchange') {
+  const rows = [];
+  for (const e of EXCHANGE) {
+    const cmd = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--params', '16154950', '--workers', String(e.workers), '--codec', e.codec, '--steps', '10', '--warmup', '2', '--backend', backend, '--json'];
+    const r = spawnSync(process.execPath, cmd, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(`exchange N=${e.workers} ${e.codec} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+      rows.push({ ...e, error: `exit ${r.status}` });
+      continue;
+    }
+    const j = JSON.parse(r.stdout.trim().split('\n').pop());
+    rows.push(j);
+    const gloo = j.gloo ? `gloo ${j.gloo.medianSeconds.toFixed(3)} s, ratio ${j.ratioToGloo.toFixed(1)}` : `gloo skipped (${j.glooSkipped})`;
+    console.log(`exchange N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x) | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s`);
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`);
+  console.log(`wrote ${out}`);
+  process.exit(0);
+}
 
 // image size, batch size, steps per repeat, repeats, warm-up steps (per mode).
 const MATRIX = [
@@ -65,7 +97,7 @@ for (const m of MATRIX) {
 
 const result = {
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version },
+  machine,
   backend,
   note: 'img/s = median over repeats of (steps x batch) / wall time; train = forward + backward + Adam; ratio = ours / PyTorch 1-thread, measured back to back in this run',
   rows,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Cnn } from '../common/model/cnn.js';
 import { Adam, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../common/train/optimizer.js';
+import { FlatAdam } from '../common/train/flat-adam.js';
 import { computeGradients, applyGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { loadCheckpoint, saveCheckpoint } from '../common/train/checkpoint.js';
 import { CheckpointError } from '../common/errors.js';
@@ -206,4 +207,35 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   const fps = await cli('fps', '--model', out, '--batches', '2', '--batch-size', '4', '--backend', 'wasm', '--json');
   assert.equal(fps.code, 0, fps.err.join('\n'));
   assert.equal(JSON.parse(fps.out[0]!).images, 8);
+});
+
+test('adam - the flat JS Adam matches torch.optim.Adam (eps 1e-8) and updates in slices as in one pass', () => {
+  const w0 = [0.5, -0.25, 1.0, 0.0];
+  const grads = [
+    [0.1, -0.2, 1e-7, 3],
+    [0.05, 0.3, 2e-7, -1],
+    [-0.2, 0.1, 1e-7, 0.5],
+  ];
+  const lr = 0.01;
+  const expected = torchAdam(w0, grads, lr);
+  const whole = new FlatAdam(lr, 4);
+  const w = Float32Array.from(w0);
+  const sliced = new FlatAdam(lr, 4);
+  const ws = Float32Array.from(w0);
+  const out = new Float32Array(4);
+  for (const g of grads) {
+    whole.apply(w, Float32Array.from(g));
+    // Two slices into another buffer, then back: the double-buffered master's pattern.
+    sliced.applySlice(ws, Float32Array.from(g), out, 0, 2);
+    sliced.applySlice(ws, Float32Array.from(g), out, 2, 4);
+    sliced.commit();
+    ws.set(out);
+  }
+  Array.from(w).forEach((x, i) => assert.ok(Math.abs(x - expected[i]!) < 1e-6, `w[${i}]: ${x} vs ${expected[i]}`));
+  assert.deepEqual(Array.from(ws), Array.from(w));
+  assert.equal(whole.step, 3);
+  const st = whole.exportState([1, 3]);
+  const back = new FlatAdam(lr, 4);
+  back.importState(st);
+  assert.deepEqual([Array.from(back.m), Array.from(back.v), back.step], [Array.from(whole.m), Array.from(whole.v), 3]);
 });

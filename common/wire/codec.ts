@@ -18,9 +18,9 @@ const fp32: TensorCodec = {
   name: 'fp32',
   bytesPerElement: 4,
   encode(src, start, end) {
-    const view = src.subarray(start, end);
-    // Copy: the caller may keep the bytes while src changes (the next step's gradients).
-    return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+    // A view, not a copy: every caller encodes it into a protobuf message at once, which copies.
+    // (The copy here cost 166 ms per 65 MB served at the seed's size.)
+    return new Uint8Array(src.buffer, src.byteOffset + start * 4, (end - start) * 4);
   },
   decode(bytes, dst, offset) {
     // protobufjs hands out views at arbitrary offsets; copy via bytes to stay aligned.
