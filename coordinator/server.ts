@@ -47,7 +47,7 @@ export class CoordinatorServer {
 
   /** Publishes a new master-weights version for replicas to pull. */
   setWeights(version: number, flat: Float32Array): void {
-    this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32!, this.job.chunkBytes);
+    this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32!, this.job.chunkBytes, true);
   }
 
   start(): void {

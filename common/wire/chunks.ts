@@ -30,17 +30,24 @@ export function planChunks(total: number, codec: TensorCodec, chunkBytes: number
   return { count: Math.max(1, Math.ceil(total / perChunk)), perChunk, total };
 }
 
-/** Serves chunks of one tensor version. */
+/**
+ * Serves chunks of one tensor version. With `cache`, each chunk is encoded once and the bytes are
+ * reused for every request: the coordinator serves the same weights to every replica (N encodes
+ * of 65 MB per step at the seed's size otherwise). The source must not change while served.
+ */
 export class ChunkSource {
   readonly plan: ChunkPlan;
+  private readonly encoded?: (Uint8Array | undefined)[];
   constructor(
     readonly job: string,
     readonly version: number,
     readonly flat: Float32Array,
     readonly codec: TensorCodec,
     chunkBytes: number,
+    cache = false,
   ) {
     this.plan = planChunks(flat.length, codec, chunkBytes);
+    if (cache) this.encoded = new Array(this.plan.count);
   }
 
   chunk(index: number): Uint8Array {
@@ -48,6 +55,12 @@ export class ChunkSource {
     if (!Number.isInteger(index) || index < 0 || index >= count) {
       return encode(pb.TensorChunk, { job: this.job, version: this.version, index, error: `chunk ${index} out of range 0..${count - 1}` });
     }
+    if (this.encoded) return (this.encoded[index] ??= this.encodeChunk(index));
+    return this.encodeChunk(index);
+  }
+
+  private encodeChunk(index: number): Uint8Array {
+    const { perChunk, count, total } = this.plan;
     const start = index * perChunk;
     const end = Math.min(total, start + perChunk);
     return encode(pb.TensorChunk, {
