@@ -28,7 +28,10 @@ export function defaultWorkerOptions(): WorkerOptions {
 export function parseWorkerOptions(input: Partial<WorkerOptions>): WorkerOptions {
   const o: WorkerOptions = { ...defaultWorkerOptions() };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
-  if (!/^(nats|tls|ws|wss):\/\/|^[\w.-]+:\d+$/.test(o.nats)) throw new ConfigError(`--nats must be a URL like nats://host:4222, got ${JSON.stringify(o.nats)}`);
+  // One URL, or a comma-separated list of one NATS cluster's servers.
+  for (const url of o.nats.split(',')) {
+    if (!/^(nats|tls|ws|wss):\/\/|^[\w.-]+:\d+$/.test(url.trim())) throw new ConfigError(`--nats must be a URL like nats://host:4222 (or a comma-separated list of them), got ${JSON.stringify(o.nats)}`);
+  }
   validateJobName(o.job);
   if (!(o.joinTimeoutMs > 0)) throw new ConfigError('--join-timeout must be positive');
   if (o.microBatch !== undefined) o.microBatch = parseMicroBatch(o.microBatch);

@@ -73,7 +73,10 @@ export function natsAuthOptions(env: Env = process.env as Env): Partial<Connecti
 export async function connectNats(servers: string, name: string, env?: Env): Promise<NatsConnection> {
   const auth = natsAuthOptions(env);
   try {
-    return await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
+    // A comma-separated list names several servers of one NATS cluster; nats.js also learns the
+    // cluster's other servers from each server's INFO and fails over to them.
+    const list = servers.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+    return await connect({ servers: list, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
   } catch (e) {
     if (e instanceof NatsError && (e.code === ErrorCode.AuthorizationViolation || e.code === ErrorCode.AuthenticationExpired || e.code === ErrorCode.PermissionsViolation)) {
       throw new ConfigError(`NATS at ${servers} refused the credentials (${e.code}); check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS or NATS_NKEY`, { cause: e });

@@ -128,7 +128,7 @@ export function resolveNatsMode(): Promise<NatsMode> {
   return modePromise;
 }
 
-function findNatsServer(): string | null {
+export function findNatsServer(): string | null {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
     if (!dir) continue;
     const p = join(dir, 'nats-server');
