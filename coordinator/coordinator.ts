@@ -118,6 +118,8 @@ export class Coordinator implements AsyncDisposable {
       paramCount,
       microBatch: microBatchToWire(o.microBatch),
       syntheticGradients: k.syntheticGradients === true,
+      learningRate: o.lr,
+      shardedExchange: k.exchange === 'sharded',
     });
     this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
       onReject: (r, d) => this.reject(r, d),

@@ -8,7 +8,8 @@ import type { Io } from '../common/io.js';
 import type { Rng } from '../common/rng.js';
 import { emptyConfusion, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
 import type { FlatAdam } from '../common/train/flat-adam.js';
-import { isNoResponders, pullTensor } from '../common/wire/chunks.js';
+import { isNoResponders, planChunks, pullTensor } from '../common/wire/chunks.js';
+import { codecFor } from '../common/wire/codec.js';
 import { checksum, unflatten } from '../common/wire/flat.js';
 import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
@@ -101,6 +102,8 @@ export class ClusterEngine implements TrainEngine {
   private readonly mean: Float32Array;
   private version = 0;
   private sum = 0;
+  /** Where the slices of the current weights version live (sharded exchange); empty: pull them from here. */
+  private slices: { rank: number; start: number; end: number }[] = [];
   private seq = 0;
   /** Largest number of workers that took part in one step. */
   maxWorkers = 0;
@@ -136,6 +139,7 @@ export class ClusterEngine implements TrainEngine {
     this.version = this.o.optimizer.step;
     this.sum = checksum(flat);
     this.o.server.setWeights(this.version, flat);
+    this.o.server.setMoments(this.version, this.o.optimizer.state);
   }
 
   private async liveWorkers(): Promise<WorkerInfo[]> {
@@ -216,10 +220,11 @@ export class ClusterEngine implements TrainEngine {
     this.o.nc.publish(this.o.s.control, encode(pb.Control, { job: this.o.job.job, kind: pb.Control.Kind.EVICT, reason: why, workerId: w.id }));
   }
 
-  private async gradientOf(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<{ c: Contribution; r: pb.StepResult }> {
+  /** Sends one shard to `w` and returns its validated result; the gradient stays on the worker. */
+  private async commandStep(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<pb.StepResult> {
     const { job, s } = this.o;
     const seq = ++this.seq;
-    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank });
+    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank, slices: this.slices });
     this.o.hooks.onBytes?.('out', cmd.length);
     const bytes = await this.request(w, s.step(w.rank), cmd, seq, this.o.stepTimeoutMs);
     let r: pb.StepResult;
@@ -238,6 +243,14 @@ export class ClusterEngine implements TrainEngine {
       this.o.hooks.onReject('wrong-length', `rank ${w.rank} gradient has ${r.total} values, expected ${this.paramCount}`);
       throw new ProtocolError('wrong-length', `rank ${w.rank} sent a gradient of the wrong length`);
     }
+    return r;
+  }
+
+  /** commandStep, then pulls the whole gradient here (the star exchange). */
+  private async gradientOf(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<{ c: Contribution; r: pb.StepResult }> {
+    const { job, s } = this.o;
+    const r = await this.commandStep(w, indices, epoch, dropoutSeed);
+    const seq = r.step;
     let pulled = 0;
     const gradient = await pullTensor({
       nc: this.o.nc,
@@ -288,8 +301,103 @@ export class ClusterEngine implements TrainEngine {
 
   /** One synchronous step over `global` (indices into the train split). */
   async step(epoch: number, global: number[]): Promise<StepStats> {
-    const t0 = performance.now();
     const dropoutSeed = this.o.rng.nextU32();
+    if (this.o.job.shardedExchange) {
+      const t0 = performance.now();
+      try {
+        return await this.shardedStep(epoch, global, dropoutSeed, t0);
+      } catch (e) {
+        if (e instanceof OutOfMemoryError) throw e;
+        // Nothing was applied: recompute the step through the star path, which drops and
+        // evicts a faulty worker exactly as before, and have every replica pull the whole result.
+        if (e instanceof WorkerLost) this.lose(e.worker, e.message);
+        this.o.io.err(`coordinator: sharded exchange of a step failed (${(e as Error).message}); recomputing it through the coordinator`);
+        this.slices = [];
+      }
+    }
+    return this.starStep(epoch, global, dropoutSeed);
+  }
+
+  /**
+   * The sharded exchange (docs/cluster.md): every live worker computes one shard and keeps its
+   * gradient; each owns one chunk-aligned slice of the vector, pulls that slice from its peers,
+   * reduces it and applies Adam to it; the coordinator pulls the reduced slices, applies the same
+   * Adam to its mirror, checks every owner's new weights by checksum and only then commits. Any
+   * failure throws before the mirror changes.
+   */
+  private async shardedStep(epoch: number, global: number[], dropoutSeed: number, t0: number): Promise<StepStats> {
+    const { job, s } = this.o;
+    const live = [...(await this.liveWorkers())].sort((a, b) => a.rank - b.rank);
+    const shards = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
+    const workers = live.slice(0, shards.length);
+    this.maxWorkers = Math.max(this.maxWorkers, workers.length);
+    const results = await Promise.all(shards.map((sh, i) => this.commandStep(workers[i]!, sh, epoch, dropoutSeed)));
+    results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0 }));
+    const total = results.reduce((a, r) => a + r.count, 0);
+    const computeSeconds = Math.max(0, ...results.map((r) => r.computeSeconds));
+    if (total === 0) throw new ProtocolError('refused', 'no image of the step decoded');
+    const plan = planChunks(this.paramCount, codecFor(job.gradientCodec), job.chunkBytes);
+    const per = Math.ceil(plan.count / workers.length);
+    const slices = workers
+      .map((w, i) => ({ w, start: Math.min(this.paramCount, i * per * plan.perChunk), end: Math.min(this.paramCount, (i + 1) * per * plan.perChunk) }))
+      .filter((x) => x.end > x.start);
+    const peers = results.map((r) => ({ rank: r.rank, gradVersion: r.step, count: r.count }));
+    const reduced = await Promise.all(
+      slices.map(async (sl) => {
+        const seq = ++this.seq;
+        const cmd = encode(pb.ReduceCommand, { job: job.job, seq, start: sl.start, end: sl.end, version: this.version, peers, total });
+        this.o.hooks.onBytes?.('out', cmd.length);
+        const rr = decode(pb.ReduceResult, await this.request(sl.w, s.reduce(sl.w.rank), cmd, seq, this.o.stepTimeoutMs), 'ReduceResult');
+        if (rr.error) throw new ProtocolError(rr.badPeer > 0 ? 'non-finite' : 'worker-error', `rank ${sl.w.rank} could not reduce its slice: ${rr.error}`);
+        if (rr.seq !== seq || rr.rank !== sl.w.rank) throw new ProtocolError('stale', `rank ${sl.w.rank} answered reduce ${rr.seq} for ${seq}`);
+        const got = this.mean.subarray(sl.start, sl.end);
+        await pullTensor({
+          nc: this.o.nc, subject: s.rgrad(sl.w.rank), job: job.job, version: this.version + 1, rank: sl.w.rank, total: sl.end - sl.start,
+          codec: pb.Codec.FP32, chunkBytes: job.chunkBytes, into: got, onReject: this.o.hooks.onReject, onBytes: (b) => this.o.hooks.onBytes?.('in', b),
+        }).catch((e: unknown) => {
+          throw e instanceof TimeoutError ? new WorkerLost(sl.w, e.message) : e;
+        });
+        if (checksum(got) !== rr.gradChecksum) {
+          this.o.hooks.onReject('checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`);
+          throw new ProtocolError('checksum', `rank ${sl.w.rank}'s reduced slice arrived corrupted`);
+        }
+        assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
+        return { ...sl, weightsChecksum: rr.weightsChecksum };
+      }),
+    );
+    // The mirror: the same JS Adam on the same reduced values gives bit-identical slices.
+    const next = 1 - this.current;
+    const cur = this.buffers[this.current];
+    const out = this.buffers[next];
+    for (const sl of reduced) this.o.optimizer.applySlice(cur, this.mean, out, sl.start, sl.end);
+    this.o.optimizer.commit();
+    this.current = next;
+    let agreed = true;
+    for (const sl of reduced) {
+      if (checksum(out.subarray(sl.start, sl.end)) !== sl.weightsChecksum) {
+        agreed = false;
+        this.o.hooks.onReject('checksum', `rank ${sl.w.rank}'s updated slice differs from the coordinator's`);
+        this.lose(sl.w, 'its updated weights slice differs from the coordinator\'s');
+      }
+    }
+    await this.publishWeights();
+    // Replicas pull from the owners only when every owner's slice is proven equal to the mirror's.
+    this.slices = agreed ? reduced.map((sl) => ({ rank: sl.w.rank, start: sl.start, end: sl.end })) : [];
+    this.o.hooks.onStepResults?.(results);
+    const wall = (performance.now() - t0) / 1000;
+    return {
+      loss: results.reduce((a, r) => a + r.loss * r.count, 0) / total,
+      correct: results.reduce((a, r) => a + r.correct, 0),
+      count: total,
+      computeSeconds,
+      // Everything but the slowest shard's compute: command round trips, slices, Adam, commit.
+      exchangeSeconds: Math.max(0, wall - computeSeconds),
+    };
+  }
+
+  /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
+  private async starStep(epoch: number, global: number[], dropoutSeed: number): Promise<StepStats> {
+    const t0 = performance.now();
     const results: { c: Contribution; r: pb.StepResult }[] = [];
     const attempts = new Map<number[], number>();
     const badResults = new Map<number[], number>();

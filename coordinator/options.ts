@@ -15,6 +15,9 @@ export const DEFAULT_STEP_TIMEOUT_MS = 600_000;
 /** Liveness probe period while waiting on a worker: a dead one is noticed within ~2 periods. */
 export const PROBE_INTERVAL_MS = 1000;
 export const DATA_MODES = ['shared', 'nats'] as const;
+/** star: the coordinator reduces and serves the weights; sharded: each worker reduces and updates one slice (docs/cluster.md). */
+export const EXCHANGES = ['star', 'sharded'] as const;
+export const DEFAULT_EXCHANGE: (typeof EXCHANGES)[number] = 'star';
 
 export interface ClusterOptions {
   nats: string;
@@ -27,6 +30,7 @@ export interface ClusterOptions {
   dataMode: (typeof DATA_MODES)[number];
   codec: string;
   metricsPort?: number;
+  exchange: (typeof EXCHANGES)[number];
   /** Workers send a fixed synthetic gradient instead of computing (`bench exchange`). */
   syntheticGradients?: boolean;
 }
@@ -45,6 +49,7 @@ export function defaultClusterOptions(): ClusterOptions {
     stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS,
     dataMode: 'shared',
     codec: 'fp32',
+    exchange: DEFAULT_EXCHANGE,
   };
 }
 
@@ -62,6 +67,7 @@ export function parseClusterOptions(input: Partial<Record<keyof ClusterOptions, 
   if (o.metricsPort !== undefined) int('metricsPort', '--metrics-port', 0);
   validateJobName(String(o.job));
   if (!(DATA_MODES as readonly string[]).includes(String(o.dataMode))) throw new ConfigError(`--data-mode must be one of ${DATA_MODES.join(', ')}`);
+  if (!(EXCHANGES as readonly string[]).includes(String(o.exchange))) throw new ConfigError(`--exchange must be one of ${EXCHANGES.join(', ')}, got ${JSON.stringify(o.exchange)}`);
   if (!CODEC_NAMES.includes(String(o.codec))) throw new ConfigError(`--codec must be one of ${CODEC_NAMES.join(', ')}`);
   return o as unknown as ClusterOptions;
 }

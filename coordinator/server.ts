@@ -26,6 +26,7 @@ export function relativeLists(index: DatasetIndex): Record<'train' | 'val' | 'te
 export class CoordinatorServer {
   private subs: Subscription[] = [];
   private weights?: ChunkSource;
+  private moments?: ChunkSource;
   private readonly lists: Record<'train' | 'val' | 'test', Sample[]>;
   private readonly known: Set<string>;
 
@@ -45,6 +46,11 @@ export class CoordinatorServer {
     return this.weights?.version ?? -1;
   }
 
+  /** The mirror's Adam moments [m | v] at `version`, for a slice owner whose own are not current (sharded exchange). */
+  setMoments(version: number, state: Float32Array): void {
+    this.moments = new ChunkSource(this.job.job, version, state, CODECS.fp32!, this.job.chunkBytes);
+  }
+
   /** Publishes a new master-weights version for replicas to pull. */
   setWeights(version: number, flat: Float32Array): void {
     this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32!, this.job.chunkBytes, true);
@@ -59,7 +65,8 @@ export class CoordinatorServer {
       this.nc.subscribe(this.s.join, { callback: (_e, m) => reply(this.onJoin(m.data), m) }),
       this.nc.subscribe(this.s.ready, { callback: (_e, m) => reply(this.onReady(m.data), m) }),
       this.nc.subscribe(this.s.index, { callback: (_e, m) => reply(this.onIndex(m.data), m) }),
-      this.nc.subscribe(this.s.weights, { callback: (_e, m) => reply(this.onWeights(m.data), m) }),
+      this.nc.subscribe(this.s.weights, { callback: (_e, m) => reply(this.onWeights(m.data, this.weights, 'weights'), m) }),
+      this.nc.subscribe(this.s.adam, { callback: (_e, m) => reply(this.onWeights(m.data, this.moments, 'moments'), m) }),
       this.nc.subscribe(this.s.data, { callback: (_e, m) => void this.onData(m.data).then((b) => reply(b, m)) }),
     ];
   }
@@ -122,7 +129,7 @@ export class CoordinatorServer {
     return encode(pb.IndexReply, { paths, labels, total: list.length });
   }
 
-  private onWeights(data: Uint8Array): Uint8Array {
+  private onWeights(data: Uint8Array, source: ChunkSource | undefined, what: string): Uint8Array {
     let req: pb.ChunkRequest;
     try {
       req = decode(pb.ChunkRequest, data, 'ChunkRequest');
@@ -131,14 +138,14 @@ export class CoordinatorServer {
       return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
     }
     if (req.job !== this.job.job) {
-      this.hooks.onReject('unknown-job', `weights request for job ${req.job}`);
+      this.hooks.onReject('unknown-job', `${what} request for job ${req.job}`);
       return encode(pb.TensorChunk, { job: req.job, error: `unknown job ${req.job}` });
     }
-    if (!this.weights || this.weights.version !== req.version) {
-      this.hooks.onReject('stale', `weights v${req.version} requested, current is v${this.weightsVersion}`);
-      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: current weights are v${this.weightsVersion}` });
+    if (!source || source.version !== req.version) {
+      this.hooks.onReject('stale', `${what} v${req.version} requested, current is v${source?.version ?? -1}`);
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: current ${what} are v${source?.version ?? -1}` });
     }
-    return this.weights.chunk(req.index);
+    return source.chunk(req.index);
   }
 
   private async onData(data: Uint8Array): Promise<Uint8Array> {

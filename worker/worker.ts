@@ -22,6 +22,7 @@ import { checksum, flatten, unflatten } from '../common/wire/flat.js';
 import { DataMode, decode, encode, pb, splitName } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
+import { SliceOwner } from './slice-owner.js';
 import { JOIN_RETRY_MS, type WorkerOptions } from './options.js';
 
 const VERSION = '0.1.0';
@@ -62,6 +63,10 @@ export class Worker implements AsyncDisposable {
   private bytesOut = 0;
   /** The fixed gradient of a synthetic (bench exchange) job, made once. */
   private synthetic?: Float32Array;
+  /** The replica's weights as one flat vector at `version` (the sharded exchange updates slices of it in place). */
+  private flat?: Float32Array;
+  /** Sharded exchange: this worker's role as the owner of one slice. */
+  private owner?: SliceOwner;
   private resolveDone!: (reason: string) => void;
   /** Resolves with the reason when the job ends or the worker is closed. */
   readonly done: Promise<string>;
@@ -133,6 +138,19 @@ export class Worker implements AsyncDisposable {
       this.model = Cnn.fromWeights(config, initialWeights(config, 0));
       this.sizes = this.model.specs.map((s) => s.size);
     }
+    this.flat = undefined;
+    this.owner = this.job.shardedExchange
+      ? new SliceOwner({
+          nc: this.nc,
+          s: this.s,
+          job: this.job,
+          rank: () => this.rank,
+          gradient: () => (this.gradSource ? { version: this.gradSource.version, flat: this.gradSource.flat } : undefined),
+          weights: () => ({ version: this.version, flat: this.flat! }),
+          onReject: (r, d) => this.reject(r, d),
+          onBytes: (d, b) => (d === 'in' ? (this.bytesIn += b) : (this.bytesOut += b)),
+        })
+      : undefined;
     // This worker's own --micro-batch wins over the job's: it knows its machine.
     this.plan = planMicroBatch(this.o.microBatch ?? microBatchFromWire(this.job.microBatch), this.backend, config, 'worker');
     this.version = -1;
@@ -160,6 +178,9 @@ export class Worker implements AsyncDisposable {
           m.respond(chunk);
         },
       }),
+      this.nc.subscribe(this.s.reduce(r), { callback: (_e, m) => this.serial(() => this.onReduce(m.data)).then((b) => m.respond(b)) }),
+      this.nc.subscribe(this.s.rgrad(r), { callback: (_e, m) => m.respond(this.onSliceChunk('rgrad', m.data)) }),
+      this.nc.subscribe(this.s.wslice(r), { callback: (_e, m) => m.respond(this.onSliceChunk('wslice', m.data)) }),
       this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version), currentSeq: this.currentSeq, lastSeq: this.lastSeq })) }),
     ];
   }
@@ -197,9 +218,36 @@ export class Worker implements AsyncDisposable {
     return run;
   }
 
-  /** Makes the replica hold exactly weights `version`, pulling them if needed and proving it by checksum. */
-  private async ensureWeights(version: number, sum: number): Promise<void> {
+  /**
+   * Makes the replica hold exactly weights `version`, pulling them if needed and proving it by
+   * checksum: from the slices' owners when the command lists them (its own slice it already
+   * updated), else, or if that fails, the whole vector from the coordinator.
+   */
+  private async ensureWeights(version: number, sum: number, slices: pb.SliceSource[] = []): Promise<void> {
     if (this.version === version) return;
+    if (slices.length > 0 && this.flat) {
+      try {
+        await Promise.all(
+          slices
+            .filter((x) => x.rank !== this.rank)
+            .map((x) =>
+              pullTensor({
+                nc: this.nc, subject: this.s.wslice(x.rank), job: this.job.job, version, rank: this.rank, total: x.end - x.start,
+                codec: pb.Codec.FP32, chunkBytes: this.job.chunkBytes, into: this.flat!.subarray(x.start, x.end),
+                onReject: (r, d) => this.reject(r, d), onBytes: (b) => (this.bytesIn += b),
+              }),
+            ),
+        );
+        if (checksum(this.flat) === sum) {
+          this.model!.setWeights(unflatten(this.flat, this.sizes));
+          this.version = version;
+          return;
+        }
+        this.reject('checksum', `weights v${version} from slice owners: checksum ${checksum(this.flat)} != ${sum}; pulling from the coordinator`);
+      } catch (e) {
+        this.io.err(`worker ${this.rank}: weights v${version} from slice owners failed (${(e as Error).message}); pulling from the coordinator`);
+      }
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       const flat = await pullTensor({
         nc: this.nc,
@@ -218,6 +266,7 @@ export class Worker implements AsyncDisposable {
         continue;
       }
       this.model!.setWeights(unflatten(flat, this.sizes));
+      this.flat = flat;
       this.version = version;
       return;
     }
@@ -252,7 +301,8 @@ export class Worker implements AsyncDisposable {
     const loading = this.job.syntheticGradients ? Promise.resolve(undefined) : this.loadOne(this.lists.train, cmd.indices, skip);
     loading.catch(() => {}); // observed below; this only keeps an early failure from being unhandled
     try {
-      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
+      this.owner?.onCommit(cmd.paramsVersion, cmd.slices as pb.SliceSource[]);
+      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum, cmd.slices as pb.SliceSource[]);
       const weightsHeldMs = wallMs();
       const t0 = performance.now();
       const batch = await loading;
@@ -339,6 +389,38 @@ export class Worker implements AsyncDisposable {
     let out: Batch | undefined;
     for await (const b of loadBatches(samples, indices, this.loader(Math.max(1, indices.length)), skip)) out = b;
     return out;
+  }
+
+  private async onReduce(data: Uint8Array): Promise<Uint8Array> {
+    let cmd: pb.ReduceCommand;
+    try {
+      cmd = decode(pb.ReduceCommand, data, 'ReduceCommand');
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return encode(pb.ReduceResult, { error: 'malformed ReduceCommand' });
+    }
+    try {
+      if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `reduce for job ${cmd.job}`);
+      if (!this.owner) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
+      return encode(pb.ReduceResult, await this.owner.reduce(cmd));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.io.err(`worker ${this.rank}: reduce ${cmd.seq} failed: ${message}`);
+      return encode(pb.ReduceResult, { job: cmd.job, seq: cmd.seq, rank: this.rank, error: message });
+    }
+  }
+
+  private onSliceChunk(kind: 'rgrad' | 'wslice', data: Uint8Array): Uint8Array {
+    let req: pb.ChunkRequest;
+    try {
+      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
+    }
+    const bytes = this.owner ? this.owner.serve(kind, req) : encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: 'stale: not a slice owner' });
+    this.bytesOut += bytes.length;
+    return bytes;
   }
 
   private onGradChunk(data: Uint8Array): Uint8Array {

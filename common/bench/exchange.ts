@@ -39,6 +39,7 @@ export interface ExchangeBenchOptions {
   params: number;
   workers: number;
   codec: string;
+  exchange: 'star' | 'sharded';
   steps: number;
   warmup: number;
   torch: boolean;
@@ -54,6 +55,7 @@ export interface ExchangeBenchResult {
   params: number;
   workers: number;
   codec: string;
+  design: 'star' | 'sharded';
   /** params × 4: one fp32 gradient. */
   gradientBytes: number;
   imageSize: number;
@@ -164,7 +166,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
     coordinator = await Coordinator.start(
       {
         train: parseTrainOptions({ data: join(dir, 'data'), imageSize, batchSize: o.workers, audit: false, progress: 'none', out: join(dir, 'run'), backend: backend as 'wasm' }),
-        cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: o.workers, codec: o.codec, syntheticGradients: true, workerWaitMs: 120_000 }),
+        cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: o.workers, codec: o.codec, exchange: o.exchange, syntheticGradients: true, workerWaitMs: 120_000 }),
       },
       quiet,
       backend,
@@ -176,7 +178,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       },
     );
     for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job, backend: 'wasm' }, quiet));
-    io.err(`bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.warmup} + ${o.steps} steps`);
+    io.err(`bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.exchange} exchange, ${o.warmup} + ${o.steps} steps`);
     // One step more than measured: a step's exchange ends in the next step's weight pulls.
     await coordinator.runSteps(o.warmup + o.steps + 1);
 
@@ -213,6 +215,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       params: o.params,
       workers: o.workers,
       codec: o.codec,
+      design: o.exchange,
       gradientBytes: o.params * 4,
       imageSize,
       exchange: {

@@ -1,7 +1,7 @@
 // Flags shared by `coordinator`, `cluster` and `start` for the cluster side of a run.
 import { Command, Option } from 'commander';
 import { CODEC_NAMES } from '../wire/codec.js';
-import { DATA_MODES, parseClusterOptions, type ClusterOptions } from '../../coordinator/options.js';
+import { DATA_MODES, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../../coordinator/options.js';
 
 export function addClusterFlags(cmd: Command): Command {
   return cmd
@@ -11,6 +11,7 @@ export function addClusterFlags(cmd: Command): Command {
     .option('--step-timeout <seconds>', 'a worker silent this long on one step is dropped (default 600)')
     .addOption(new Option('--data-mode <mode>', 'shared: workers read --data themselves; nats: they fetch image bytes from the coordinator').choices(DATA_MODES))
     .addOption(new Option('--codec <name>', 'gradient encoding on the wire (fp32 is exact)').choices(CODEC_NAMES))
+    .addOption(new Option('--exchange <design>', 'star: the coordinator reduces and serves the weights (default); sharded: each worker reduces and updates one slice').choices(EXCHANGES))
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port');
 }
 
@@ -23,6 +24,7 @@ export function clusterOptionsFromFlags(flags: Record<string, unknown>, extra: P
     stepTimeoutMs: seconds(flags.stepTimeout),
     dataMode: flags.dataMode,
     codec: flags.codec,
+    exchange: flags.exchange,
     metricsPort: flags.metricsPort,
     ...extra,
   });

@@ -8,6 +8,8 @@
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './optimizer.js';
 
 export class FlatAdam {
+  /** [m | v] in one buffer, so the moments travel as one chunked tensor. */
+  readonly state: Float32Array;
   readonly m: Float32Array;
   readonly v: Float32Array;
   /** Steps applied so far (PyTorch's state['step']). */
@@ -17,8 +19,9 @@ export class FlatAdam {
     readonly learningRate: number,
     readonly size: number,
   ) {
-    this.m = new Float32Array(size);
-    this.v = new Float32Array(size);
+    this.state = new Float32Array(2 * size);
+    this.m = this.state.subarray(0, size);
+    this.v = this.state.subarray(size);
   }
 
   /**

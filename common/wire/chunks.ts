@@ -92,6 +92,10 @@ export interface PullOptions {
   onReject?: (reason: string, detail: string) => void;
   /** Receives bytes moved, for metrics. */
   onBytes?: (bytes: number) => void;
+  /** Only chunks [first, end) of the plan (the sharded exchange pulls one slice of a gradient). */
+  chunks?: { first: number; end: number };
+  /** Decode into this full-length array instead of a new one. */
+  into?: Float32Array;
 }
 
 export function isNoResponders(e: unknown): boolean {
@@ -102,7 +106,10 @@ export function isNoResponders(e: unknown): boolean {
 export async function pullTensor(o: PullOptions): Promise<Float32Array> {
   const codec = codecFor(o.codec);
   const plan = planChunks(o.total, codec, o.chunkBytes);
-  const out = new Float32Array(o.total);
+  const out = o.into ?? new Float32Array(o.total);
+  if (out.length !== o.total) throw new Error(`pull target has ${out.length} values, expected ${o.total}`);
+  const first = o.chunks?.first ?? 0;
+  const end = Math.min(plan.count, o.chunks?.end ?? plan.count);
   const have = new Uint8Array(plan.count);
   const window = o.window ?? DEFAULT_WINDOW;
   const timeout = o.timeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS;
@@ -152,9 +159,9 @@ export async function pullTensor(o: PullOptions): Promise<Float32Array> {
     throw new TimeoutError(`chunk ${index}/${plan.count} of ${o.subject} v${o.version} failed after ${retries + 1} tries`, { cause: lastError });
   };
 
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(window, plan.count) }, async () => {
-    while (next < plan.count) await fetchOne(next++);
+  let next = first;
+  const lanes = Array.from({ length: Math.max(0, Math.min(window, end - first)) }, async () => {
+    while (next < end) await fetchOne(next++);
   });
   await Promise.all(lanes);
   return out;

@@ -20,6 +20,11 @@ export interface Subjects {
   grad(rank: number): string;
   eval(rank: number): string;
   ping(rank: number): string;
+  /** Sharded exchange: reduce commands, reduced-gradient slices, new weight slices, and the coordinator's Adam moments. */
+  reduce(rank: number): string;
+  rgrad(rank: number): string;
+  wslice(rank: number): string;
+  adam: string;
 }
 
 export function subjects(job: string): Subjects {
@@ -35,5 +40,9 @@ export function subjects(job: string): Subjects {
     grad: (rank) => `${p}.w.${rank}.grad`,
     eval: (rank) => `${p}.w.${rank}.eval`,
     ping: (rank) => `${p}.w.${rank}.ping`,
+    reduce: (rank) => `${p}.w.${rank}.reduce`,
+    rgrad: (rank) => `${p}.w.${rank}.rgrad`,
+    wslice: (rank) => `${p}.w.${rank}.wslice`,
+    adam: `${p}.adam`,
   };
 }

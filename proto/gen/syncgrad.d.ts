@@ -204,6 +204,12 @@ export namespace syncgrad {
         /** JobSpec syntheticGradients. */
         syntheticGradients: boolean;
 
+        /** JobSpec learningRate. */
+        learningRate: number;
+
+        /** JobSpec shardedExchange. */
+        shardedExchange: boolean;
+
         /**
          * Creates a new JobSpec instance using the specified properties.
          * @param [properties] Properties to set
@@ -287,6 +293,12 @@ export namespace syncgrad {
 
             /** JobSpec syntheticGradients */
             syntheticGradients?: (boolean|null);
+
+            /** JobSpec learningRate */
+            learningRate?: (number|null);
+
+            /** JobSpec shardedExchange */
+            shardedExchange?: (boolean|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1065,6 +1077,9 @@ export namespace syncgrad {
         /** StepCommand rank. */
         rank: number;
 
+        /** StepCommand slices. */
+        slices: syncgrad.SliceSource.$Properties[];
+
         /**
          * Creates a new StepCommand instance using the specified properties.
          * @param [properties] Properties to set
@@ -1128,12 +1143,399 @@ export namespace syncgrad {
             /** StepCommand rank */
             rank?: (number|null);
 
+            /** StepCommand slices */
+            slices?: (syncgrad.SliceSource.$Properties[]|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
 
         /** Shape of a StepCommand. */
         type $Shape = syncgrad.StepCommand.$Properties;
+    }
+
+    /**
+     * Properties of a SliceSource.
+     * @deprecated Use syncgrad.SliceSource.$Properties instead.
+     */
+    interface ISliceSource extends syncgrad.SliceSource.$Properties {
+    }
+
+    /** Represents a SliceSource. */
+    class SliceSource {
+
+        /**
+         * Constructs a new SliceSource.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.SliceSource.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** SliceSource rank. */
+        rank: number;
+
+        /** SliceSource start. */
+        start: number;
+
+        /** SliceSource end. */
+        end: number;
+
+        /**
+         * Creates a new SliceSource instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns SliceSource instance
+         */
+        static create(properties: syncgrad.SliceSource.$Shape): syncgrad.SliceSource & syncgrad.SliceSource.$Shape;
+        static create(properties?: syncgrad.SliceSource.$Properties): syncgrad.SliceSource;
+
+        /**
+         * Encodes the specified SliceSource message. Does not implicitly {@link syncgrad.SliceSource.verify|verify} messages.
+         * @param message SliceSource message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.SliceSource.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SliceSource message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.SliceSource & syncgrad.SliceSource.$Shape} SliceSource
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.SliceSource & syncgrad.SliceSource.$Shape;
+
+        /**
+         * Gets the type url for SliceSource
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SliceSource {
+
+        /** Properties of a SliceSource. */
+        interface $Properties {
+
+            /** SliceSource rank */
+            rank?: (number|null);
+
+            /** SliceSource start */
+            start?: (number|null);
+
+            /** SliceSource end */
+            end?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SliceSource. */
+        type $Shape = syncgrad.SliceSource.$Properties;
+    }
+
+    /**
+     * Properties of a ReduceCommand.
+     * @deprecated Use syncgrad.ReduceCommand.$Properties instead.
+     */
+    interface IReduceCommand extends syncgrad.ReduceCommand.$Properties {
+    }
+
+    /** Represents a ReduceCommand. */
+    class ReduceCommand {
+
+        /**
+         * Constructs a new ReduceCommand.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.ReduceCommand.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ReduceCommand job. */
+        job: string;
+
+        /** ReduceCommand seq. */
+        seq: number;
+
+        /** ReduceCommand start. */
+        start: number;
+
+        /** ReduceCommand end. */
+        end: number;
+
+        /** ReduceCommand version. */
+        version: number;
+
+        /** ReduceCommand peers. */
+        peers: syncgrad.ReducePeer.$Properties[];
+
+        /** ReduceCommand total. */
+        total: number;
+
+        /**
+         * Creates a new ReduceCommand instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ReduceCommand instance
+         */
+        static create(properties: syncgrad.ReduceCommand.$Shape): syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape;
+        static create(properties?: syncgrad.ReduceCommand.$Properties): syncgrad.ReduceCommand;
+
+        /**
+         * Encodes the specified ReduceCommand message. Does not implicitly {@link syncgrad.ReduceCommand.verify|verify} messages.
+         * @param message ReduceCommand message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.ReduceCommand.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ReduceCommand message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape} ReduceCommand
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape;
+
+        /**
+         * Gets the type url for ReduceCommand
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReduceCommand {
+
+        /** Properties of a ReduceCommand. */
+        interface $Properties {
+
+            /** ReduceCommand job */
+            job?: (string|null);
+
+            /** ReduceCommand seq */
+            seq?: (number|null);
+
+            /** ReduceCommand start */
+            start?: (number|null);
+
+            /** ReduceCommand end */
+            end?: (number|null);
+
+            /** ReduceCommand version */
+            version?: (number|null);
+
+            /** ReduceCommand peers */
+            peers?: (syncgrad.ReducePeer.$Properties[]|null);
+
+            /** ReduceCommand total */
+            total?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ReduceCommand. */
+        type $Shape = syncgrad.ReduceCommand.$Properties;
+    }
+
+    /**
+     * Properties of a ReducePeer.
+     * @deprecated Use syncgrad.ReducePeer.$Properties instead.
+     */
+    interface IReducePeer extends syncgrad.ReducePeer.$Properties {
+    }
+
+    /** Represents a ReducePeer. */
+    class ReducePeer {
+
+        /**
+         * Constructs a new ReducePeer.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.ReducePeer.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ReducePeer rank. */
+        rank: number;
+
+        /** ReducePeer gradVersion. */
+        gradVersion: number;
+
+        /** ReducePeer count. */
+        count: number;
+
+        /**
+         * Creates a new ReducePeer instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ReducePeer instance
+         */
+        static create(properties: syncgrad.ReducePeer.$Shape): syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape;
+        static create(properties?: syncgrad.ReducePeer.$Properties): syncgrad.ReducePeer;
+
+        /**
+         * Encodes the specified ReducePeer message. Does not implicitly {@link syncgrad.ReducePeer.verify|verify} messages.
+         * @param message ReducePeer message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.ReducePeer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ReducePeer message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape} ReducePeer
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape;
+
+        /**
+         * Gets the type url for ReducePeer
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReducePeer {
+
+        /** Properties of a ReducePeer. */
+        interface $Properties {
+
+            /** ReducePeer rank */
+            rank?: (number|null);
+
+            /** ReducePeer gradVersion */
+            gradVersion?: (number|null);
+
+            /** ReducePeer count */
+            count?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ReducePeer. */
+        type $Shape = syncgrad.ReducePeer.$Properties;
+    }
+
+    /**
+     * Properties of a ReduceResult.
+     * @deprecated Use syncgrad.ReduceResult.$Properties instead.
+     */
+    interface IReduceResult extends syncgrad.ReduceResult.$Properties {
+    }
+
+    /** Represents a ReduceResult. */
+    class ReduceResult {
+
+        /**
+         * Constructs a new ReduceResult.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: syncgrad.ReduceResult.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ReduceResult job. */
+        job: string;
+
+        /** ReduceResult seq. */
+        seq: number;
+
+        /** ReduceResult rank. */
+        rank: number;
+
+        /** ReduceResult error. */
+        error: string;
+
+        /** ReduceResult gradChecksum. */
+        gradChecksum: number;
+
+        /** ReduceResult weightsChecksum. */
+        weightsChecksum: number;
+
+        /** ReduceResult badPeer. */
+        badPeer: number;
+
+        /**
+         * Creates a new ReduceResult instance using the specified properties.
+         * @param [properties] Properties to set
+         * @returns ReduceResult instance
+         */
+        static create(properties: syncgrad.ReduceResult.$Shape): syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape;
+        static create(properties?: syncgrad.ReduceResult.$Properties): syncgrad.ReduceResult;
+
+        /**
+         * Encodes the specified ReduceResult message. Does not implicitly {@link syncgrad.ReduceResult.verify|verify} messages.
+         * @param message ReduceResult message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: syncgrad.ReduceResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ReduceResult message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape} ReduceResult
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape;
+
+        /**
+         * Gets the type url for ReduceResult
+         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+         * @returns The type url
+         */
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace ReduceResult {
+
+        /** Properties of a ReduceResult. */
+        interface $Properties {
+
+            /** ReduceResult job */
+            job?: (string|null);
+
+            /** ReduceResult seq */
+            seq?: (number|null);
+
+            /** ReduceResult rank */
+            rank?: (number|null);
+
+            /** ReduceResult error */
+            error?: (string|null);
+
+            /** ReduceResult gradChecksum */
+            gradChecksum?: (number|null);
+
+            /** ReduceResult weightsChecksum */
+            weightsChecksum?: (number|null);
+
+            /** ReduceResult badPeer */
+            badPeer?: (number|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ReduceResult. */
+        type $Shape = syncgrad.ReduceResult.$Properties;
     }
 
     /**

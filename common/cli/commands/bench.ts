@@ -7,6 +7,7 @@ import { MIN_IMAGE_SIZE } from '../../model/spec.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { CODEC_NAMES } from '../../wire/codec.js';
+import { EXCHANGES } from '../../../coordinator/options.js';
 import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../bench/exchange.js';
 import { withMemoryContext } from '../../backend/memory.js';
 import { parseMicroBatch, planMicroBatch } from '../../train/micro-batch.js';
@@ -20,6 +21,7 @@ interface BenchFlags {
   params: string;
   workers: string;
   codec: string;
+  exchange: 'star' | 'sharded';
   backend: BackendChoice;
   microBatch?: string;
   torch: boolean;
@@ -49,6 +51,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--params <n>', 'exchange: parameters (a seed CNN size)', '16154950')
     .option('--workers <n>', 'exchange: worker processes', '2')
     .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
+    .addOption(new Option('--exchange <design>', 'exchange: star or sharded').choices(EXCHANGES).default('star'))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
     .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py)')
@@ -61,6 +64,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
           params: parseIntFlag(flags.params, '--params'),
           workers: parseIntFlag(flags.workers, '--workers'),
           codec: flags.codec,
+          exchange: flags.exchange,
           steps: parseIntFlag(flags.steps ?? '10', '--steps'),
           warmup: parseIntFlag(flags.warmup ?? '2', '--warmup', 0),
           torch: flags.torch,
@@ -122,7 +126,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
 function formatExchange(r: ExchangeBenchResult): string[] {
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   const lines = [
-    `exchange: ${r.params.toLocaleString('en-US')} params (${mb(r.gradientBytes)} fp32), ${r.workers} workers, ${r.codec}: median ${r.exchange.medianSeconds.toFixed(3)} s, p90 ${r.exchange.p90Seconds.toFixed(3)} s per step`,
+    `exchange (${r.design}): ${r.params.toLocaleString('en-US')} params (${mb(r.gradientBytes)} fp32), ${r.workers} workers, ${r.codec}: median ${r.exchange.medianSeconds.toFixed(3)} s, p90 ${r.exchange.p90Seconds.toFixed(3)} s per step`,
     `  busiest process: ${r.exchange.busiestProcess}, ${mb(r.exchange.busiestBytesPerStep)} per step (${(r.exchange.busiestBytesPerStep / r.gradientBytes).toFixed(2)} × the gradient)`,
     ...r.exchange.perProcess.map((p) => `    ${p.process.padEnd(16)} in ${mb(p.bytesInPerStep).padStart(9)}  out ${mb(p.bytesOutPerStep).padStart(9)}`),
     `  raw nats.js (${r.nats.server}): pub/sub ${r.nats.pubSubMBps.toFixed(0)} MB/s, 4-deep pull ${r.nats.pullMBps.toFixed(0)} MB/s of ${mb(r.nats.messageBytes)} messages`,
