@@ -106,6 +106,45 @@ test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach
   assert.ok((await maxAbsDiff(join(tmp.path, 'single'), single)) > 1e-5, 'dropout changed the run');
 });
 
+test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
+  const single = join(tmp.path, 'single');
+  for (const n of [1, 2, 3]) {
+    const out = join(tmp.path, `sharded-${n}`);
+    const io = memoryIo();
+    const { report } = await runCluster(n, { out }, { exchange: 'sharded' }, io);
+    assert.equal(report.workers, n);
+    assert.ok(!io.errors.some((l) => /sharded exchange of a step failed/.test(l)), io.errors.join('\n'));
+    const d = await maxAbsDiff(single, out);
+    assert.ok(d <= 1e-5, `${n} worker(s), sharded: max |Δw| = ${d}`);
+  }
+});
+
+test('cluster - sharded exchange: a worker that dies mid-run costs its step a recomputation, not correctness', async () => {
+  const job = `t${process.pid}-sdie`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'sharded-die');
+  const o = parseTrainOptions({ ...BASE, data, out });
+  let b: Worker | undefined;
+  let workerSteps = 0;
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm', {
+    onWorkerStep: () => {
+      if (++workerSteps === 4) void b!.close('killed by test');
+    },
+  });
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  try {
+    await c.run();
+    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
+    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+  } finally {
+    await c.close();
+    await a.close();
+    await b.close();
+  }
+});
+
 test('cluster - the report has the single-process fields plus workers and per-step timings', async () => {
   const single = join(tmp.path, 'single');
   const ref = (await loadCheckpoint(single)).meta;
