@@ -103,7 +103,9 @@ export class ClusterEngine implements TrainEngine {
   private version = 0;
   private sum = 0;
   /** Where the slices of the current weights version live (sharded exchange); empty: pull them from here. */
-  private slices: { rank: number; start: number; end: number }[] = [];
+  private slices: { rank: number; start: number; end: number; checksum: number }[] = [];
+  /** The running mirror of the last sharded step (settleMirror observes it). */
+  private mirror?: Promise<void>;
   private seq = 0;
   /** Largest number of workers that took part in one step. */
   maxWorkers = 0;
@@ -116,7 +118,7 @@ export class ClusterEngine implements TrainEngine {
 
   static async create(o: ClusterEngineOptions): Promise<ClusterEngine> {
     const e = new ClusterEngine(o);
-    await e.publishWeights();
+    await e.publishWeights(0);
     return e;
   }
 
@@ -134,9 +136,14 @@ export class ClusterEngine implements TrainEngine {
     return this.version;
   }
 
-  private async publishWeights(): Promise<void> {
+  /**
+   * Serves the current buffer as weights version `version` (default: a new one). Versions count
+   * publications, not Adam steps: a sharded step's owners name version v+1 before the mirror
+   * confirms it, and a mirror that disagrees publishes its own result as a newer version.
+   */
+  private async publishWeights(version = this.version + 1): Promise<void> {
     const flat = this.buffers[this.current];
-    this.version = this.o.optimizer.step;
+    this.version = version;
     this.sum = checksum(flat);
     this.o.server.setWeights(this.version, flat);
     this.o.server.setMoments(this.version, this.o.optimizer.state);
@@ -188,8 +195,16 @@ export class ClusterEngine implements TrainEngine {
     try {
       const msg = await new Promise<{ data: Uint8Array }>((resolve, reject) => {
         let failures = 0;
+        let absent = 0;
         const track = (p: Promise<{ data: Uint8Array }>) =>
           p.then(resolve, (e: unknown) => {
+            // No responders can be a worker between two servers of a NATS cluster (its server died,
+            // it reconnects within ~1 s): ask again, and count it gone only as the probe would.
+            if (isNoResponders(e) && ++absent < DEAD_AFTER_MISSES && !stopped) {
+              failures++;
+              setTimeout(() => resend(), PROBE_INTERVAL_MS);
+              return;
+            }
             // The first attempt's failure only counts once every resend has failed too.
             if (++failures >= attempts.length) reject(e);
           });
@@ -296,6 +311,7 @@ export class ClusterEngine implements TrainEngine {
     const batch = Array.from({ length: Math.min(this.o.batchSize, this.o.job.trainCount) }, (_, i) => i);
     const out: StepStats[] = [];
     for (let i = 0; i < count; i++) out.push(await this.step(1, batch));
+    await this.settleSharded();
     return out;
   }
 
@@ -313,6 +329,10 @@ export class ClusterEngine implements TrainEngine {
         if (e instanceof WorkerLost) this.lose(e.worker, e.message);
         this.o.io.err(`coordinator: sharded exchange of a step failed (${(e as Error).message}); recomputing it through the coordinator`);
         this.slices = [];
+        // A mirror still running (the failure came before its verdict) must land before the star step reads the master.
+        await this.settleMirror().catch(() => {});
+        // Replicas may hold the owners' copy of this version: a new version makes them pull the master's.
+        await this.publishWeights();
       }
     }
     return this.starStep(epoch, global, dropoutSeed);
@@ -333,6 +353,8 @@ export class ClusterEngine implements TrainEngine {
     this.maxWorkers = Math.max(this.maxWorkers, workers.length);
     const results = await Promise.all(shards.map((sh, i) => this.commandStep(workers[i]!, sh, epoch, dropoutSeed)));
     results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0 }));
+    // The previous step's mirror ran while these shards computed; its verdict is needed now.
+    await this.settleMirror();
     const total = results.reduce((a, r) => a + r.count, 0);
     const computeSeconds = Math.max(0, ...results.map((r) => r.computeSeconds));
     if (total === 0) throw new ProtocolError('refused', 'no image of the step decoded');
@@ -342,47 +364,25 @@ export class ClusterEngine implements TrainEngine {
       .map((w, i) => ({ w, start: Math.min(this.paramCount, i * per * plan.perChunk), end: Math.min(this.paramCount, (i + 1) * per * plan.perChunk) }))
       .filter((x) => x.end > x.start);
     const peers = results.map((r) => ({ rank: r.rank, gradVersion: r.step, count: r.count }));
+    const version = this.version;
+    const adamStep = this.o.optimizer.step;
     const reduced = await Promise.all(
       slices.map(async (sl) => {
         const seq = ++this.seq;
-        const cmd = encode(pb.ReduceCommand, { job: job.job, seq, start: sl.start, end: sl.end, version: this.version, peers, total });
+        const cmd = encode(pb.ReduceCommand, { job: job.job, seq, start: sl.start, end: sl.end, version, peers, total, adamStep });
         this.o.hooks.onBytes?.('out', cmd.length);
         const rr = decode(pb.ReduceResult, await this.request(sl.w, s.reduce(sl.w.rank), cmd, seq, this.o.stepTimeoutMs), 'ReduceResult');
         if (rr.error) throw new ProtocolError(rr.badPeer > 0 ? 'non-finite' : 'worker-error', `rank ${sl.w.rank} could not reduce its slice: ${rr.error}`);
         if (rr.seq !== seq || rr.rank !== sl.w.rank) throw new ProtocolError('stale', `rank ${sl.w.rank} answered reduce ${rr.seq} for ${seq}`);
-        const got = this.mean.subarray(sl.start, sl.end);
-        await pullTensor({
-          nc: this.o.nc, subject: s.rgrad(sl.w.rank), job: job.job, version: this.version + 1, rank: sl.w.rank, total: sl.end - sl.start,
-          codec: pb.Codec.FP32, chunkBytes: job.chunkBytes, into: got, onReject: this.o.hooks.onReject, onBytes: (b) => this.o.hooks.onBytes?.('in', b),
-        }).catch((e: unknown) => {
-          throw e instanceof TimeoutError ? new WorkerLost(sl.w, e.message) : e;
-        });
-        if (checksum(got) !== rr.gradChecksum) {
-          this.o.hooks.onReject('checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`);
-          throw new ProtocolError('checksum', `rank ${sl.w.rank}'s reduced slice arrived corrupted`);
-        }
-        assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
-        return { ...sl, weightsChecksum: rr.weightsChecksum };
+        return { ...sl, gradChecksum: rr.gradChecksum, weightsChecksum: rr.weightsChecksum };
       }),
     );
-    // The mirror: the same JS Adam on the same reduced values gives bit-identical slices.
-    const next = 1 - this.current;
-    const cur = this.buffers[this.current];
-    const out = this.buffers[next];
-    for (const sl of reduced) this.o.optimizer.applySlice(cur, this.mean, out, sl.start, sl.end);
-    this.o.optimizer.commit();
-    this.current = next;
-    let agreed = true;
-    for (const sl of reduced) {
-      if (checksum(out.subarray(sl.start, sl.end)) !== sl.weightsChecksum) {
-        agreed = false;
-        this.o.hooks.onReject('checksum', `rank ${sl.w.rank}'s updated slice differs from the coordinator's`);
-        this.lose(sl.w, 'its updated weights slice differs from the coordinator\'s');
-      }
-    }
-    await this.publishWeights();
-    // Replicas pull from the owners only when every owner's slice is proven equal to the mirror's.
-    this.slices = agreed ? reduced.map((sl) => ({ rank: sl.w.rank, start: sl.start, end: sl.end })) : [];
+    // The owners hold version + 1 now; replicas may pull it from them at once (each slice checked
+    // against its owner's checksum) while the mirror confirms it off the critical path.
+    this.version = version + 1;
+    this.slices = reduced.map((sl) => ({ rank: sl.w.rank, start: sl.start, end: sl.end, checksum: sl.weightsChecksum }));
+    this.mirror = this.mirrorStep(reduced, version + 1);
+    this.mirror.catch(() => {}); // observed by settleMirror
     this.o.hooks.onStepResults?.(results);
     const wall = (performance.now() - t0) / 1000;
     return {
@@ -390,9 +390,59 @@ export class ClusterEngine implements TrainEngine {
       correct: results.reduce((a, r) => a + r.correct, 0),
       count: total,
       computeSeconds,
-      // Everything but the slowest shard's compute: command round trips, slices, Adam, commit.
+      // Everything but the slowest shard's compute: command round trips, slices, Adam at the owners.
       exchangeSeconds: Math.max(0, wall - computeSeconds),
     };
+  }
+
+  /**
+   * The coordinator's copy of a sharded step: pulls every reduced slice, checks it, applies the same
+   * JS Adam to the master and compares each owner's new slice with its own. The master is the truth:
+   * on any disagreement it is published as a newer version and replicas pull it from here.
+   */
+  private async mirrorStep(reduced: { w: WorkerInfo; start: number; end: number; gradChecksum: number; weightsChecksum: number }[], version: number): Promise<void> {
+    const { job, s } = this.o;
+    await Promise.all(
+      reduced.map(async (sl) => {
+        const got = this.mean.subarray(sl.start, sl.end);
+        await pullTensor({
+          nc: this.o.nc, subject: s.rgrad(sl.w.rank), job: job.job, version, rank: sl.w.rank, total: sl.end - sl.start,
+          codec: pb.Codec.FP32, chunkBytes: job.chunkBytes, into: got, onReject: this.o.hooks.onReject, onBytes: (b) => this.o.hooks.onBytes?.('in', b),
+        }).catch((e: unknown) => {
+          throw e instanceof TimeoutError ? new WorkerLost(sl.w, e.message) : e;
+        });
+        if (checksum(got) !== sl.gradChecksum) {
+          this.o.hooks.onReject('checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`);
+          throw new ProtocolError('checksum', `rank ${sl.w.rank}'s reduced slice arrived corrupted`);
+        }
+        assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
+      }),
+    );
+    const next = 1 - this.current;
+    const cur = this.buffers[this.current];
+    const out = this.buffers[next];
+    for (const sl of reduced) this.o.optimizer.applySlice(cur, this.mean, out, sl.start, sl.end);
+    this.o.optimizer.commit();
+    this.current = next;
+    const wrong = reduced.filter((sl) => checksum(out.subarray(sl.start, sl.end)) !== sl.weightsChecksum);
+    if (wrong.length === 0) {
+      await this.publishWeights(version);
+      return;
+    }
+    for (const sl of wrong) {
+      this.o.hooks.onReject('checksum', `rank ${sl.w.rank}'s updated slice differs from the coordinator's`);
+      this.lose(sl.w, "its updated weights slice differs from the coordinator's");
+    }
+    this.slices = [];
+    await this.publishWeights(version + 1);
+    throw new ProtocolError('checksum', `slice owner(s) ${wrong.map((x) => x.w.rank).join(', ')} computed other weights than the coordinator; republished the coordinator's as v${this.version}`);
+  }
+
+  /** Waits for the last sharded step's mirror; a failed mirror fails the step that waits (it is recomputed). */
+  private async settleMirror(): Promise<void> {
+    const m = this.mirror;
+    this.mirror = undefined;
+    if (m) await m;
   }
 
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
@@ -478,6 +528,7 @@ export class ClusterEngine implements TrainEngine {
   }
 
   async evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats> {
+    await this.settleSharded();
     const n = (this.o.job.model as pb.ModelSpec).classes;
     const stats: EvalStats = { correct: 0, count: 0, lossSum: 0, fpsSeconds: 0, fpsImages: 0, confusion: emptyConfusion(n) };
     const total = split === 'train' ? this.o.job.trainCount : split === 'val' ? this.o.job.valCount : this.o.job.testCount;
@@ -514,14 +565,25 @@ export class ClusterEngine implements TrainEngine {
     return stats;
   }
 
+  /** The master after the last sharded step's mirror; a failed mirror has already republished the master. */
+  private async settleSharded(): Promise<void> {
+    await this.settleMirror().catch((e: unknown) => this.o.io.err(`coordinator: ${(e as Error).message}`));
+    // Evaluation and checkpoints read the master: replicas must pull it, not the owners' slices.
+    if (this.slices.length > 0) {
+      this.slices = [];
+    }
+  }
+
   /** Copies: the checkpoint is written while the next steps may already update the buffers. */
   async snapshot(): Promise<EngineSnapshot> {
+    await this.settleSharded();
     const copy = (a: Float32Array[]) => a.map((x) => x.slice());
     const st = this.o.optimizer.exportState(this.o.sizes);
     return { weights: copy(unflatten(this.buffers[this.current], this.o.sizes)), optimizer: { step: st.step, m: copy(st.m), v: copy(st.v) } };
   }
 
   async close(): Promise<void> {
-    // Nothing to free: the weights and moments are plain arrays.
+    // Nothing to free (plain arrays); only a mirror still pulling must end first.
+    await this.settleMirror().catch(() => {});
   }
 }

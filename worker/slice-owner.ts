@@ -97,7 +97,7 @@ export class SliceOwner {
     }
     if (first) this.reduced.fill(0, start, end);
     await this.ensureMoments(start, end, cmd.version);
-    this.adam.step = cmd.version;
+    this.adam.step = cmd.adamStep;
     this.adam.applySlice(w.flat, this.reduced, w.flat, start, end);
     this.pending = { start, end, version: cmd.version + 1 };
     this.trusted = undefined;

@@ -225,7 +225,10 @@ export class Worker implements AsyncDisposable {
    */
   private async ensureWeights(version: number, sum: number, slices: pb.SliceSource[] = []): Promise<void> {
     if (this.version === version) return;
-    if (slices.length > 0 && this.flat) {
+    // An owner listed without the replica it updated in place (it rejoined) cannot use the slices.
+    const own = slices.find((x) => x.rank === this.rank);
+    if (slices.length > 0 && (this.flat || !own)) {
+      const flat = this.flat ?? new Float32Array(this.job.paramCount);
       try {
         await Promise.all(
           slices
@@ -233,17 +236,19 @@ export class Worker implements AsyncDisposable {
             .map((x) =>
               pullTensor({
                 nc: this.nc, subject: this.s.wslice(x.rank), job: this.job.job, version, rank: this.rank, total: x.end - x.start,
-                codec: pb.Codec.FP32, chunkBytes: this.job.chunkBytes, into: this.flat!.subarray(x.start, x.end),
+                codec: pb.Codec.FP32, chunkBytes: this.job.chunkBytes, into: flat.subarray(x.start, x.end),
                 onReject: (r, d) => this.reject(r, d), onBytes: (b) => (this.bytesIn += b),
               }),
             ),
         );
-        if (checksum(this.flat) === sum) {
-          this.model!.setWeights(unflatten(this.flat, this.sizes));
+        const bad = slices.find((x) => checksum(flat.subarray(x.start, x.end)) !== x.checksum);
+        if (!bad) {
+          this.model!.setWeights(unflatten(flat, this.sizes));
+          this.flat = flat;
           this.version = version;
           return;
         }
-        this.reject('checksum', `weights v${version} from slice owners: checksum ${checksum(this.flat)} != ${sum}; pulling from the coordinator`);
+        this.reject('checksum', `weights v${version} slice [${bad.start}, ${bad.end}) from rank ${bad.rank} failed its checksum; pulling from the coordinator`);
       } catch (e) {
         this.io.err(`worker ${this.rank}: weights v${version} from slice owners failed (${(e as Error).message}); pulling from the coordinator`);
       }

@@ -1182,6 +1182,9 @@ export namespace syncgrad {
         /** SliceSource end. */
         end: number;
 
+        /** SliceSource checksum. */
+        checksum: number;
+
         /**
          * Creates a new SliceSource instance using the specified properties.
          * @param [properties] Properties to set
@@ -1230,6 +1233,9 @@ export namespace syncgrad {
             /** SliceSource end */
             end?: (number|null);
 
+            /** SliceSource checksum */
+            checksum?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -1277,6 +1283,9 @@ export namespace syncgrad {
 
         /** ReduceCommand total. */
         total: number;
+
+        /** ReduceCommand adamStep. */
+        adamStep: number;
 
         /**
          * Creates a new ReduceCommand instance using the specified properties.
@@ -1337,6 +1346,9 @@ export namespace syncgrad {
 
             /** ReduceCommand total */
             total?: (number|null);
+
+            /** ReduceCommand adamStep */
+            adamStep?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

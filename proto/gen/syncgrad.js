@@ -2960,6 +2960,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [rank] SliceSource rank
          * @property {number|null} [start] SliceSource start
          * @property {number|null} [end] SliceSource end
+         * @property {number|null} [checksum] SliceSource checksum
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3016,6 +3017,14 @@ export const syncgrad = $root.syncgrad = (() => {
         SliceSource.prototype.end = 0;
 
         /**
+         * SliceSource checksum.
+         * @member {number} checksum
+         * @memberof syncgrad.SliceSource
+         * @instance
+         */
+        SliceSource.prototype.checksum = 0;
+
+        /**
          * Creates a new SliceSource instance using the specified properties.
          * @function create
          * @memberof syncgrad.SliceSource
@@ -3053,6 +3062,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.start);
             if (message.end != null && $Object.hasOwnProperty.call(message, "end") && message.end !== 0)
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.end);
+            if (message.checksum != null && $Object.hasOwnProperty.call(message, "checksum") && message.checksum !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.checksum);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3124,6 +3135,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             delete message.end;
                         continue;
                     }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.checksum = value;
+                        else
+                            delete message.checksum;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -3170,6 +3190,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [version] ReduceCommand version
          * @property {Array.<syncgrad.ReducePeer.$Properties>|null} [peers] ReduceCommand peers
          * @property {number|null} [total] ReduceCommand total
+         * @property {number|null} [adamStep] ReduceCommand adamStep
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3259,6 +3280,14 @@ export const syncgrad = $root.syncgrad = (() => {
         ReduceCommand.prototype.total = 0;
 
         /**
+         * ReduceCommand adamStep.
+         * @member {number} adamStep
+         * @memberof syncgrad.ReduceCommand
+         * @instance
+         */
+        ReduceCommand.prototype.adamStep = 0;
+
+        /**
          * Creates a new ReduceCommand instance using the specified properties.
          * @function create
          * @memberof syncgrad.ReduceCommand
@@ -3305,6 +3334,8 @@ export const syncgrad = $root.syncgrad = (() => {
                     $root.syncgrad.ReducePeer.encode(message.peers[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
             if (message.total != null && $Object.hasOwnProperty.call(message, "total") && !$Object.is(message.total, 0))
                 writer.uint32(/* id 7, wireType 1 =*/57).double(message.total);
+            if (message.adamStep != null && $Object.hasOwnProperty.call(message, "adamStep") && message.adamStep !== 0)
+                writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.adamStep);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3409,6 +3440,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.total = value;
                         else
                             delete message.total;
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.adamStep = value;
+                        else
+                            delete message.adamStep;
                         continue;
                     }
                 }
