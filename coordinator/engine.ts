@@ -104,8 +104,10 @@ export class ClusterEngine implements TrainEngine {
   private sum = 0;
   /** Where the slices of the current weights version live (sharded exchange); empty: pull them from here. */
   private slices: { rank: number; start: number; end: number; checksum: number }[] = [];
-  /** The running mirror of the last sharded step (settleMirror observes it). */
+  /** The running mirror of the last sharded step (settleMirror observes it), the step it carries, and whether it applied it. */
   private mirror?: Promise<void>;
+  private mirrorOf?: { epoch: number; global: number[]; dropoutSeed: number };
+  private mirrorApplied = false;
   private seq = 0;
   /** Largest number of workers that took part in one step. */
   maxWorkers = 0;
@@ -381,6 +383,7 @@ export class ClusterEngine implements TrainEngine {
     // against its owner's checksum) while the mirror confirms it off the critical path.
     this.version = version + 1;
     this.slices = reduced.map((sl) => ({ rank: sl.w.rank, start: sl.start, end: sl.end, checksum: sl.weightsChecksum }));
+    this.mirrorOf = { epoch, global, dropoutSeed };
     this.mirror = this.mirrorStep(reduced, version + 1);
     this.mirror.catch(() => {}); // observed by settleMirror
     this.o.hooks.onStepResults?.(results);
@@ -402,6 +405,7 @@ export class ClusterEngine implements TrainEngine {
    */
   private async mirrorStep(reduced: { w: WorkerInfo; start: number; end: number; gradChecksum: number; weightsChecksum: number }[], version: number): Promise<void> {
     const { job, s } = this.o;
+    this.mirrorApplied = false;
     await Promise.all(
       reduced.map(async (sl) => {
         const got = this.mean.subarray(sl.start, sl.end);
@@ -424,6 +428,7 @@ export class ClusterEngine implements TrainEngine {
     for (const sl of reduced) this.o.optimizer.applySlice(cur, this.mean, out, sl.start, sl.end);
     this.o.optimizer.commit();
     this.current = next;
+    this.mirrorApplied = true;
     const wrong = reduced.filter((sl) => checksum(out.subarray(sl.start, sl.end)) !== sl.weightsChecksum);
     if (wrong.length === 0) {
       await this.publishWeights(version);
@@ -438,11 +443,30 @@ export class ClusterEngine implements TrainEngine {
     throw new ProtocolError('checksum', `slice owner(s) ${wrong.map((x) => x.w.rank).join(', ')} computed other weights than the coordinator; republished the coordinator's as v${this.version}`);
   }
 
-  /** Waits for the last sharded step's mirror; a failed mirror fails the step that waits (it is recomputed). */
-  private async settleMirror(): Promise<void> {
+  /**
+   * Waits for the last sharded step's mirror; a failed mirror fails the step that waits (it is
+   * recomputed). A mirror that failed before it applied its step (an owner died before its
+   * reduced slice was pulled) would lose that step from the master: it is recomputed here first,
+   * through the star path, from the master's weights.
+   */
+  private async settleMirror(recover = true): Promise<void> {
     const m = this.mirror;
+    const of = this.mirrorOf;
     this.mirror = undefined;
-    if (m) await m;
+    this.mirrorOf = undefined;
+    if (!m) return;
+    try {
+      await m;
+    } catch (e) {
+      if (recover && !this.mirrorApplied && of) {
+        this.o.io.err(`coordinator: the mirror of a sharded step failed before applying it (${(e as Error).message}); recomputing that step through the coordinator`);
+        if (e instanceof WorkerLost) this.lose(e.worker, e.message);
+        this.slices = [];
+        await this.publishWeights();
+        await this.starStep(of.epoch, of.global, of.dropoutSeed);
+      }
+      throw e;
+    }
   }
 
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
@@ -584,6 +608,6 @@ export class ClusterEngine implements TrainEngine {
 
   async close(): Promise<void> {
     // Nothing to free (plain arrays); only a mirror still pulling must end first.
-    await this.settleMirror().catch(() => {});
+    await this.settleMirror(false).catch(() => {});
   }
 }

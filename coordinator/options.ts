@@ -17,7 +17,7 @@ export const PROBE_INTERVAL_MS = 1000;
 export const DATA_MODES = ['shared', 'nats'] as const;
 /** star: the coordinator reduces and serves the weights; sharded: each worker reduces and updates one slice (docs/cluster.md). */
 export const EXCHANGES = ['star', 'sharded'] as const;
-export const DEFAULT_EXCHANGE: (typeof EXCHANGES)[number] = 'star';
+export const DEFAULT_EXCHANGE: (typeof EXCHANGES)[number] = 'sharded';
 
 export interface ClusterOptions {
   nats: string;

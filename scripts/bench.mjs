@@ -21,27 +21,28 @@ const only = flags.only ?? null;
 const out = flags.out ?? join(root, 'bench', only === 'exchange' ? 'exchange-results.json' : 'results.json');
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
 
-// The exchange at the seed's scale: workers x codec, each in a fresh process with its own NATS server.
+// The exchange at the seed's scale: design x workers x codec, each in a fresh process with its own NATS server.
 const EXCHANGE = [
-  { workers: 2, codec: 'fp32' },
-  { workers: 2, codec: 'bf16' },
-  { workers: 3, codec: 'fp32' },
-  { workers: 4, codec: 'fp32' },
+  { workers: 2, codec: 'fp32', exchange: 'star' },
+  { workers: 2, codec: 'fp32', exchange: 'sharded' },
+  { workers: 2, codec: 'bf16', exchange: 'sharded' },
+  { workers: 3, codec: 'fp32', exchange: 'sharded' },
+  { workers: 4, codec: 'fp32', exchange: 'sharded' },
 ];
 if (only === 'exchange') {
   const rows = [];
   for (const e of EXCHANGE) {
-    const cmd = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--params', '16154950', '--workers', String(e.workers), '--codec', e.codec, '--steps', '10', '--warmup', '2', '--backend', backend, '--json'];
+    const cmd = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--params', '16154950', '--workers', String(e.workers), '--codec', e.codec, '--exchange', e.exchange, '--steps', '10', '--warmup', '2', '--backend', backend, '--json'];
     const r = spawnSync(process.execPath, cmd, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
-      console.error(`exchange N=${e.workers} ${e.codec} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+      console.error(`exchange ${e.exchange} N=${e.workers} ${e.codec} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
       rows.push({ ...e, error: `exit ${r.status}` });
       continue;
     }
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
     rows.push(j);
     const gloo = j.gloo ? `gloo ${j.gloo.medianSeconds.toFixed(3)} s, ratio ${j.ratioToGloo.toFixed(1)}` : `gloo skipped (${j.glooSkipped})`;
-    console.log(`exchange N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x) | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s`);
+    console.log(`exchange ${e.exchange.padEnd(7)} N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x) | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s`);
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`);

@@ -78,13 +78,13 @@ async function maxAbsDiff(runA: string, runB: string): Promise<number> {
   return d;
 }
 
-test('cluster - 1, 2 and 3 workers reach the single-process weights within 1e-5 after 10 steps', async () => {
+test('cluster - star exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5 after 10 steps', async () => {
   const single = join(tmp.path, 'single');
   const ref = await runTrain(parseTrainOptions({ ...BASE, data, out: single }), memoryIo());
   assert.equal(ref.epochs.length, 1);
   for (const n of [1, 2, 3]) {
     const out = join(tmp.path, `cluster-${n}`);
-    const { report } = await runCluster(n, { out });
+    const { report } = await runCluster(n, { out }, { exchange: 'star' });
     assert.equal(report.workers, n);
     const d = await maxAbsDiff(single, out);
     assert.ok(d <= 1e-5, `${n} worker(s): max |Δw| = ${d}`);
@@ -106,7 +106,7 @@ test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach
   assert.ok((await maxAbsDiff(join(tmp.path, 'single'), single)) > 1e-5, 'dropout changed the run');
 });
 
-test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
+test('cluster - sharded exchange (the default): 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
   const single = join(tmp.path, 'single');
   for (const n of [1, 2, 3]) {
     const out = join(tmp.path, `sharded-${n}`);
@@ -135,6 +135,34 @@ test('cluster - sharded exchange: a worker that dies mid-run costs its step a re
   b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
   try {
     await c.run();
+    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
+    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+  } finally {
+    await c.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+test('cluster - sharded exchange: an owner that dies before the coordinator has its reduced slice loses no step', async () => {
+  const job = `t${process.pid}-sowner`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'sharded-owner');
+  const o = parseTrainOptions({ ...BASE, data, out });
+  let b: Worker | undefined;
+  let reduced = 0;
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm', {
+    // Called once the owners have answered a reduce and the mirror has started pulling.
+    onStepResults: () => {
+      if (++reduced === 3) void b!.close('killed by test');
+    },
+  });
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  try {
+    await c.run();
+    assert.ok(io.errors.some((l) => /mirror of a sharded step failed before applying it/.test(l)), io.errors.join('\n'));
     assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
     assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);

@@ -107,29 +107,41 @@ test('launcher - a worker out of memory stops the run with its one line, reaps e
   }
 });
 
-test('bench - exchange runs the production step with synthetic gradients and accounts each process\'s bytes', async () => {
+test('bench - exchange runs the production step with synthetic gradients and accounts each process\'s bytes, star and sharded', async () => {
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
     // The 64² seed CNN: 1,212,742 params, a 4.85 MB fp32 gradient (five ~1 MB chunks).
-    const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', 'wasm');
-    assert.equal(r.code, 0, r.err.join('\n'));
-    const j = JSON.parse(r.out[r.out.length - 1]!);
-    assert.equal(j.gradientBytes, 1212742 * 4);
-    assert.equal(j.exchange.stepsSeconds.length, 2);
-    assert.ok(j.exchange.medianSeconds > 0);
-    const by = Object.fromEntries(j.exchange.perProcess.map((p: { process: string }) => [p.process, p]));
+    const bench = async (design: string) => {
+      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', 'wasm', '--exchange', design);
+      assert.equal(r.code, 0, r.err.join('\n'));
+      const j = JSON.parse(r.out[r.out.length - 1]!);
+      assert.equal(j.design, design);
+      assert.equal(j.gradientBytes, 1212742 * 4);
+      assert.equal(j.exchange.stepsSeconds.length, 2);
+      assert.ok(j.exchange.medianSeconds > 0);
+      assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0);
+      assert.equal(j.gloo, null);
+      return { j, by: Object.fromEntries(j.exchange.perProcess.map((p: { process: string }) => [p.process, p])) };
+    };
     const near = (x: number, want: number, what: string) => assert.ok(Math.abs(x - want) / want < 0.01, `${what}: ${x} vs ${want}`);
-    // Today's star: the coordinator pulls every gradient and serves every replica the weights.
-    near(by.coordinator.bytesInPerStep, 2 * j.gradientBytes, 'coordinator in');
-    near(by.coordinator.bytesOutPerStep, 2 * j.gradientBytes, 'coordinator out');
+    // The star: the coordinator pulls every gradient and serves every replica the weights.
+    const star = await bench('star');
+    const G = star.j.gradientBytes;
+    near(star.by.coordinator.bytesInPerStep, 2 * G, 'star coordinator in');
+    near(star.by.coordinator.bytesOutPerStep, 2 * G, 'star coordinator out');
     for (const w of ['worker rank 0', 'worker rank 1']) {
-      near(by[w].bytesInPerStep, j.gradientBytes, `${w} in`);
-      near(by[w].bytesOutPerStep, j.gradientBytes, `${w} out`);
+      near(star.by[w].bytesInPerStep, G, `star ${w} in`);
+      near(star.by[w].bytesOutPerStep, G, `star ${w} out`);
     }
-    assert.equal(j.exchange.busiestProcess, 'coordinator');
-    assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0);
-    assert.equal(j.gloo, null);
+    assert.equal(star.j.exchange.busiestProcess, 'coordinator');
+    // Sharded: the coordinator takes only the reduced slices (G); the workers trade slices.
+    const sharded = await bench('sharded');
+    near(sharded.by.coordinator.bytesInPerStep, G, 'sharded coordinator in');
+    assert.ok(sharded.by.coordinator.bytesOutPerStep < 0.01 * G, 'sharded coordinator sends only commands');
+    // Each worker receives the other's half of its slice and the other's weights slice: (N−1)/N·G twice.
+    near(sharded.by['worker rank 0'].bytesInPerStep + sharded.by['worker rank 1'].bytesInPerStep, 2 * G, 'sharded workers in');
+    assert.ok(sharded.j.exchange.busiestBytesPerStep <= 2.2 * G, `busiest ${sharded.j.exchange.busiestBytesPerStep / G} G`);
   } finally {
     if (saved === undefined) delete process.env.NATS_URL;
     else process.env.NATS_URL = saved;

@@ -52,6 +52,7 @@ export class Worker implements AsyncDisposable {
   private version = -1;
   private gradSource?: ChunkSource;
   private lastResult?: { step: number; bytes: Uint8Array };
+  private lastReduce?: { seq: number; bytes: Uint8Array };
   private remote?: RemoteImages;
   private subs: Subscription[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -404,14 +405,23 @@ export class Worker implements AsyncDisposable {
       this.reject('malformed', (e as Error).message);
       return encode(pb.ReduceResult, { error: 'malformed ReduceCommand' });
     }
+    // A resent command (its reply was lost, e.g. in a server failover) gets the same answer: the
+    // slice must not be updated twice.
+    if (this.lastReduce && this.lastReduce.seq === cmd.seq) return this.lastReduce.bytes;
+    this.currentSeq = cmd.seq;
     try {
       if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `reduce for job ${cmd.job}`);
       if (!this.owner) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
-      return encode(pb.ReduceResult, await this.owner.reduce(cmd));
+      const bytes = encode(pb.ReduceResult, await this.owner.reduce(cmd));
+      this.lastReduce = { seq: cmd.seq, bytes };
+      return bytes;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.io.err(`worker ${this.rank}: reduce ${cmd.seq} failed: ${message}`);
       return encode(pb.ReduceResult, { job: cmd.job, seq: cmd.seq, rank: this.rank, error: message });
+    } finally {
+      this.currentSeq = 0;
+      this.lastSeq = cmd.seq;
     }
   }
 
