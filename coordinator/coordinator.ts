@@ -23,7 +23,7 @@ import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
 import { TrainingMetrics } from '../common/metrics/training.js';
 import { MetricsServer } from '../common/metrics/server.js';
-import type { CoordinatorOptions } from './options.js';
+import { resolveExchange, type CoordinatorOptions } from './options.js';
 import { Registry } from './registry.js';
 import { CoordinatorServer, relativeLists } from './server.js';
 
@@ -119,7 +119,7 @@ export class Coordinator implements AsyncDisposable {
       microBatch: microBatchToWire(o.microBatch),
       syntheticGradients: k.syntheticGradients === true,
       learningRate: o.lr,
-      shardedExchange: k.exchange === 'sharded',
+      shardedExchange: resolveExchange(k.exchange, paramCount) === 'sharded',
     });
     this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
       onReject: (r, d) => this.reject(r, d),
@@ -163,7 +163,7 @@ export class Coordinator implements AsyncDisposable {
     });
     this.server.start();
     await this.nc.flush();
-    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
   }
 
   private bytes(direction: 'in' | 'out', n: number): void {

@@ -17,7 +17,7 @@ import { ChunkSource } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { checksum } from '../common/wire/flat.js';
 import { Coordinator } from '../coordinator/coordinator.js';
-import { parseClusterOptions, type ClusterOptions } from '../coordinator/options.js';
+import { parseClusterOptions, resolveExchange, type ClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { natsModeBanner, startNats, type StartedNats } from './helpers/nats-server.js';
 import { tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
@@ -106,7 +106,7 @@ test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach
   assert.ok((await maxAbsDiff(join(tmp.path, 'single'), single)) > 1e-5, 'dropout changed the run');
 });
 
-test('cluster - sharded exchange (the default): 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
+test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
   const single = join(tmp.path, 'single');
   for (const n of [1, 2, 3]) {
     const out = join(tmp.path, `sharded-${n}`);
@@ -171,6 +171,15 @@ test('cluster - sharded exchange: an owner that dies before the coordinator has 
     await a.close();
     await b.close();
   }
+});
+
+test('cluster - --exchange auto takes the star below 4 MB of gradient and the sharded exchange from there; other names are refused', () => {
+  assert.equal(parseClusterOptions({}).exchange, 'auto');
+  assert.equal(resolveExchange('auto', 426_310), 'star');
+  assert.equal(resolveExchange('auto', 1_048_576), 'sharded');
+  assert.equal(resolveExchange('auto', 16_154_950), 'sharded');
+  assert.equal(resolveExchange('star', 16_154_950), 'star');
+  assert.throws(() => parseClusterOptions({ exchange: 'ring' }), /--exchange must be one of auto, star, sharded, got "ring"/);
 });
 
 test('cluster - the report has the single-process fields plus workers and per-step timings', async () => {

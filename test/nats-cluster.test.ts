@@ -32,7 +32,7 @@ after(async () => {
 const TRAIN = { imageSize: 16, epochs: 2, batchSize: 12, lr: 1e-5, dropout: false, audit: false, progress: 'none' as const, maxStepsPerEpoch: 5, backend: 'wasm' as const, fpsBatches: 1 };
 
 /** Coordinator on server 0, worker a on server 1, worker b on server 2 (each given only its own server's URL). */
-async function run(name: string, onWorkerStep?: (n: number) => void) {
+async function run(name: string, exchange: 'star' | 'sharded', onWorkerStep?: (n: number) => void) {
   const io = memoryIo();
   const out = join(tmp.path, name);
   const job = `nc${process.pid}-${name}`;
@@ -40,7 +40,7 @@ async function run(name: string, onWorkerStep?: (n: number) => void) {
   let steps = 0;
   /** Shard results per worker id, after the kill (steps > 3). */
   const late = new Map<string, number>();
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...TRAIN, data, out }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 2, workerWaitMs: 60_000 }) }, io, 'wasm', {
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...TRAIN, data, out }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm', {
     onWorkerStep: (st) => {
       onWorkerStep?.(++steps);
       if (steps > 3) {
@@ -61,11 +61,13 @@ async function run(name: string, onWorkerStep?: (n: number) => void) {
   }
 }
 
-test('nats cluster - workers on other servers of a 3-server cluster; killing one worker\'s server mid-run keeps the undisturbed losses', async () => {
-  const calm = await run('calm');
+for (const exchange of ['sharded', 'star'] as const) {
+test(`nats cluster - ${exchange} exchange: workers on other servers of a 3-server cluster; killing one worker's server mid-run keeps the undisturbed losses`, async () => {
+  if (cluster.servers[2]!.child.exitCode !== null || cluster.servers[2]!.child.signalCode !== null) await cluster.restart(2);
+  const calm = await run(`calm-${exchange}`, exchange);
   let killed: Promise<void> | undefined;
   // After three shard results (mid step 2 of epoch 1), server 2 — worker b's — dies.
-  const rough = await run('rough', (n) => {
+  const rough = await run(`rough-${exchange}`, exchange, (n) => {
     if (n === 3) killed = cluster.kill(2);
   });
   assert.ok(killed, 'the server was killed during the run');
@@ -83,3 +85,4 @@ test('nats cluster - workers on other servers of a 3-server cluster; killing one
   a.weights.forEach((w, i) => w.forEach((v, j) => (d = Math.max(d, Math.abs(v - b.weights[i]![j]!)))));
   assert.ok(d <= 1e-5, `max |Δw| = ${d}`);
 });
+}

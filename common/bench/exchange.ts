@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { Coordinator } from '../../coordinator/coordinator.js';
 import { provideNats } from '../../coordinator/nats-provider.js';
-import { parseClusterOptions } from '../../coordinator/options.js';
+import { parseClusterOptions, resolveExchange, type ExchangeDesign } from '../../coordinator/options.js';
 import { reap, spawnWorker } from '../../coordinator/launcher.js';
 import { makeShapesDataset } from '../data/shapes.js';
 import { BackendError, ConfigError } from '../errors.js';
@@ -39,7 +39,7 @@ export interface ExchangeBenchOptions {
   params: number;
   workers: number;
   codec: string;
-  exchange: 'star' | 'sharded';
+  exchange: ExchangeDesign;
   steps: number;
   warmup: number;
   torch: boolean;
@@ -56,6 +56,8 @@ export interface ExchangeBenchResult {
   workers: number;
   codec: string;
   design: 'star' | 'sharded';
+  /** The choice given (`auto` resolves by gradient size). */
+  choice: ExchangeDesign;
   /** params × 4: one fp32 gradient. */
   gradientBytes: number;
   imageSize: number;
@@ -215,7 +217,8 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       params: o.params,
       workers: o.workers,
       codec: o.codec,
-      design: o.exchange,
+      design: resolveExchange(o.exchange, o.params),
+      choice: o.exchange,
       gradientBytes: o.params * 4,
       imageSize,
       exchange: {

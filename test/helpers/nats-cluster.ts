@@ -21,6 +21,8 @@ export interface StartedNatsCluster extends AsyncDisposable {
   /** Every client URL, comma-separated, as a user would pass to --nats. */
   urls: string;
   kill(i: number): Promise<void>;
+  /** Starts server i again (same ports and routes) and waits until its routes are back. */
+  restart(i: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,12 @@ export async function startNatsCluster(size = 3): Promise<StartedNatsCluster> {
   const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort(), http: await freePort() })));
   const servers: NatsClusterServer[] = [];
   const exited = new Map<ChildProcess, Promise<unknown>>();
+  const confs: string[] = [];
+  const launch = (i: number): ChildProcess => {
+    const child = spawn(bin, ['-c', confs[i]!], { stdio: 'ignore' });
+    exited.set(child, new Promise((r) => child.once('exit', r)));
+    return child;
+  };
   for (let i = 0; i < size; i++) {
     const p = ports[i]!;
     const routes = ports.filter((_, j) => j !== i).map((q) => `nats-route://127.0.0.1:${q.cluster}`);
@@ -49,9 +57,8 @@ export async function startNatsCluster(size = 3): Promise<StartedNatsCluster> {
       conf,
       [`server_name: s${i}`, `listen: 127.0.0.1:${p.client}`, `http: 127.0.0.1:${p.http}`, 'cluster {', '  name: syncgrad-test', `  listen: 127.0.0.1:${p.cluster}`, `  routes: [${routes.join(', ')}]`, '}', ''].join('\n'),
     );
-    const child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
-    exited.set(child, new Promise((r) => child.once('exit', r)));
-    servers.push({ url: `nats://127.0.0.1:${p.client}`, monitor: `http://127.0.0.1:${p.http}`, child });
+    confs.push(conf);
+    servers.push({ url: `nats://127.0.0.1:${p.client}`, monitor: `http://127.0.0.1:${p.http}`, child: launch(i) });
   }
   const close = async () => {
     await Promise.all(
@@ -62,15 +69,20 @@ export async function startNatsCluster(size = 3): Promise<StartedNatsCluster> {
     );
     await rm(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + ROUTES_TIMEOUT_MS;
-  for (;;) {
-    const up = await Promise.all(servers.map((s) => routesUp(s.monitor, size - 1)));
-    if (up.every(Boolean)) break;
-    if (Date.now() > deadline) {
-      await close();
-      throw new Error(`the ${size} NATS servers did not form routes within ${ROUTES_TIMEOUT_MS / 1000} s`);
+  const meshed = async () => {
+    const deadline = Date.now() + ROUTES_TIMEOUT_MS;
+    for (;;) {
+      const up = await Promise.all(servers.map((s) => routesUp(s.monitor, size - 1)));
+      if (up.every(Boolean)) return;
+      if (Date.now() > deadline) throw new Error(`the ${size} NATS servers did not form routes within ${ROUTES_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await meshed();
+  } catch (e) {
+    await close();
+    throw e;
   }
   return {
     servers,
@@ -79,6 +91,10 @@ export async function startNatsCluster(size = 3): Promise<StartedNatsCluster> {
       const s = servers[i]!;
       s.child.kill('SIGKILL');
       await exited.get(s.child);
+    },
+    async restart(i: number) {
+      servers[i]!.child = launch(i);
+      await meshed();
     },
     close,
     [Symbol.asyncDispose]: close,

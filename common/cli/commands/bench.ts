@@ -7,7 +7,7 @@ import { MIN_IMAGE_SIZE } from '../../model/spec.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { CODEC_NAMES } from '../../wire/codec.js';
-import { DEFAULT_EXCHANGE, EXCHANGES } from '../../../coordinator/options.js';
+import { DEFAULT_EXCHANGE, EXCHANGES, type ExchangeDesign } from '../../../coordinator/options.js';
 import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../bench/exchange.js';
 import { withMemoryContext } from '../../backend/memory.js';
 import { parseMicroBatch, planMicroBatch } from '../../train/micro-batch.js';
@@ -21,7 +21,7 @@ interface BenchFlags {
   params: string;
   workers: string;
   codec: string;
-  exchange: 'star' | 'sharded';
+  exchange: ExchangeDesign;
   backend: BackendChoice;
   microBatch?: string;
   torch: boolean;
@@ -51,7 +51,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--params <n>', 'exchange: parameters (a seed CNN size)', '16154950')
     .option('--workers <n>', 'exchange: worker processes', '2')
     .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
-    .addOption(new Option('--exchange <design>', 'exchange: sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
+    .addOption(new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
     .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py)')
