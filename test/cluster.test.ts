@@ -119,16 +119,16 @@ test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process we
   }
 });
 
-test('cluster - sharded exchange: a worker that dies mid-run costs its step a recomputation, not correctness', async () => {
-  const job = `t${process.pid}-sdie`;
+/** Two workers (a, b) on `exchange`; the hook closes b when it has fired `at` times. Checks every step landed once and the single-process weights. */
+async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'onWorkerStep' | 'onStepResults', at: number): Promise<string[]> {
+  const job = `t${process.pid}-${name}`;
   const io = memoryIo();
-  const out = join(tmp.path, 'sharded-die');
-  const o = parseTrainOptions({ ...BASE, data, out });
+  const out = join(tmp.path, name);
   let b: Worker | undefined;
-  let workerSteps = 0;
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm', {
-    onWorkerStep: () => {
-      if (++workerSteps === 4) void b!.close('killed by test');
+  let fired = 0;
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, 'wasm', {
+    [hook]: () => {
+      if (++fired === at) void b!.close('killed by test');
     },
   });
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
@@ -138,39 +138,23 @@ test('cluster - sharded exchange: a worker that dies mid-run costs its step a re
     assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
     assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+    return io.errors;
   } finally {
     await c.close();
     await a.close();
     await b.close();
   }
+}
+
+test('cluster - sharded exchange: a worker that dies mid-run costs its step a recomputation, not correctness', async () => {
+  // After four shard results (two steps), worker b goes away without a goodbye.
+  await runKillingB('sharded-die', 'sharded', 'onWorkerStep', 4);
 });
 
 test('cluster - sharded exchange: an owner that dies before the coordinator has its reduced slice loses no step', async () => {
-  const job = `t${process.pid}-sowner`;
-  const io = memoryIo();
-  const out = join(tmp.path, 'sharded-owner');
-  const o = parseTrainOptions({ ...BASE, data, out });
-  let b: Worker | undefined;
-  let reduced = 0;
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm', {
-    // Called once the owners have answered a reduce and the mirror has started pulling.
-    onStepResults: () => {
-      if (++reduced === 3) void b!.close('killed by test');
-    },
-  });
-  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  try {
-    await c.run();
-    assert.ok(io.errors.some((l) => /mirror of a sharded step failed before applying it/.test(l)), io.errors.join('\n'));
-    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
-    assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
-    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
-  } finally {
-    await c.close();
-    await a.close();
-    await b.close();
-  }
+  // onStepResults fires once the owners have answered a reduce and the mirror has started pulling.
+  const log = await runKillingB('sharded-owner', 'sharded', 'onStepResults', 3);
+  assert.ok(log.some((l) => /mirror of a sharded step failed before applying it/.test(l)), log.join('\n'));
 });
 
 test('cluster - --exchange auto takes the star below 4 MB of gradient and the sharded exchange from there; other names are refused', () => {

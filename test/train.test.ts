@@ -83,14 +83,17 @@ function torchAdam(w: number[], grads: number[][], lr: number): number[] {
   return p;
 }
 
+const ADAM_W0 = [0.5, -0.25, 1.0, 0.0];
+// 1e-7 gradients are where eps 1e-8 (PyTorch) and 1e-7 (tfjs default) disagree by ~10%.
+const ADAM_GRADS = [
+  [0.1, -0.2, 1e-7, 3],
+  [0.05, 0.3, 2e-7, -1],
+  [-0.2, 0.1, 1e-7, 0.5],
+];
+
 test('adam - matches torch.optim.Adam (eps 1e-8) over several steps, including tiny gradients', () => {
-  const w0 = [0.5, -0.25, 1.0, 0.0];
-  // 1e-7 gradients are where eps 1e-8 (PyTorch) and 1e-7 (tfjs default) disagree by ~10%.
-  const grads = [
-    [0.1, -0.2, 1e-7, 3],
-    [0.05, 0.3, 2e-7, -1],
-    [-0.2, 0.1, 1e-7, 0.5],
-  ];
+  const w0 = ADAM_W0;
+  const grads = ADAM_GRADS;
   const lr = 0.01;
   const expected = torchAdam(w0, grads, lr);
   const v = tf.variable(tf.tensor1d(w0), true, 'adam-test-w');
@@ -210,12 +213,8 @@ test('train - CLI trains on real images and writes checkpoint and report with th
 });
 
 test('adam - the flat JS Adam matches torch.optim.Adam (eps 1e-8) and updates in slices as in one pass', () => {
-  const w0 = [0.5, -0.25, 1.0, 0.0];
-  const grads = [
-    [0.1, -0.2, 1e-7, 3],
-    [0.05, 0.3, 2e-7, -1],
-    [-0.2, 0.1, 1e-7, 0.5],
-  ];
+  const w0 = ADAM_W0;
+  const grads = ADAM_GRADS;
   const lr = 0.01;
   const expected = torchAdam(w0, grads, lr);
   const whole = new FlatAdam(lr, 4);
