@@ -17,6 +17,8 @@ export type SplitLists = Record<(typeof SPLIT_NAMES)[number], Sample[]>;
 /** A small request answers in ~1 ms; 10 s is a coordinator busy applying a 16M-param Adam step. */
 const REQUEST_TIMEOUT_MS = 10_000;
 const REQUEST_RETRIES = 3;
+/** close() waits this long for fetches in flight; one past the network wait finishes in milliseconds. */
+const CLOSE_WAIT_MS = 2000;
 
 async function requestWithRetry(nc: NatsConnection, subject: string, data: Uint8Array): Promise<Uint8Array> {
   let last: unknown;
@@ -57,6 +59,8 @@ export class RemoteImages implements AsyncDisposable {
   // A promise, so concurrent first fetches share one directory.
   private cacheDir?: Promise<string>;
   private closed = false;
+  /** Fetches in flight: close() waits for them, or one finishing late would recreate the directory it removed. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -71,6 +75,16 @@ export class RemoteImages implements AsyncDisposable {
   }
 
   async bytes(path: string): Promise<Buffer> {
+    const p = this.fetch(path);
+    this.inflight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(p);
+    }
+  }
+
+  private async fetch(path: string): Promise<Buffer> {
     const file = join(await this.dir(), createHash('sha1').update(path).digest('hex'));
     try {
       return await readFile(file);
@@ -89,6 +103,8 @@ export class RemoteImages implements AsyncDisposable {
       total = reply.total;
     }
     const buf = Buffer.concat(parts);
+    // Closing: the bytes are still good for this caller, but nothing may be cached any more.
+    if (this.closed) return buf;
     await mkdir(await this.dir(), { recursive: true });
     await writeFile(`${file}.tmp`, buf);
     const { rename } = await import('node:fs/promises');
@@ -110,6 +126,8 @@ export class RemoteImages implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Bounded: a fetch waiting on a gone server (up to 4 × 10 s) must not hold up the exit.
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
     if (this.cacheDir) await rm(await this.cacheDir, { recursive: true, force: true });
   }
 
