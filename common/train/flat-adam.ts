@@ -5,6 +5,7 @@
 // Every operation is IEEE double arithmetic rounded to float32 on store, so the same inputs give
 // bit-identical weights and moments in any process, on any machine: replicas and a mirror of the
 // optimizer can be proven identical by checksum.
+import { unflatten } from '../wire/flat.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './optimizer.js';
 
 export class FlatAdam {
@@ -61,18 +62,9 @@ export class FlatAdam {
 
   /** The state in the per-parameter layout checkpoints use (views, not copies). */
   exportState(sizes: readonly number[]): AdamState {
-    const split = (a: Float32Array) => {
-      const out: Float32Array[] = [];
-      let off = 0;
-      for (const n of sizes) {
-        out.push(a.subarray(off, off + n));
-        off += n;
-      }
-      return out;
-    };
     // A state before the first step has no slots, like tfjs's (checkpoint.ts relies on it).
     if (this.step === 0) return { step: 0, m: [], v: [] };
-    return { step: this.step, m: split(this.m), v: split(this.v) };
+    return { step: this.step, m: unflatten(this.m, sizes), v: unflatten(this.v, sizes) };
   }
 
   importState(state: AdamState): void {
