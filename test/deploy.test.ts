@@ -102,12 +102,25 @@ test('deploy - docker-compose config accepts the compose file, with and without 
   }
   assert.equal(r.status, 0, r.out);
   const cfg = parse(r.stdout) as { services: Record<string, Record<string, unknown>> };
-  assert.deepEqual(Object.keys(cfg.services).sort(), ['coordinator', 'grafana', 'nats', 'prometheus', 'worker-cpu', 'worker-gpu']);
+  assert.deepEqual(Object.keys(cfg.services).sort(), ['coordinator', 'grafana', 'nats', 'nats-2', 'nats-3', 'prometheus', 'worker-cpu', 'worker-gpu']);
   const coordinator = cfg.services.coordinator!.command as string[];
   assert.equal(coordinator[0], 'coordinator');
   assert.equal(coordinator[coordinator.indexOf('--metrics-port') + 1], '9464');
-  assert.equal(coordinator[coordinator.indexOf('--nats') + 1], 'nats://nats:4222');
-  assert.ok((cfg.services.nats!.command as string[]).includes('-js'));
+  // A 3-server NATS cluster: every server routes to the other two, and every syncgrad process lists all three.
+  const servers = ['nats', 'nats-2', 'nats-3'];
+  const urls = servers.map((n) => `nats://${n}:4222`).join(',');
+  assert.equal(coordinator[coordinator.indexOf('--nats') + 1], urls);
+  for (const w of ['worker-gpu', 'worker-cpu']) {
+    const cmd = cfg.services[w]!.command as string[];
+    assert.equal(cmd[cmd.indexOf('--nats') + 1], urls, w);
+  }
+  for (const n of servers) {
+    const cmd = cfg.services[n]!.command as string[];
+    assert.ok(cmd.includes('-js'), `${n}: JetStream`);
+    assert.equal(cmd[cmd.indexOf('--cluster_name') + 1], 'syncgrad', `${n}: cluster name`);
+    const routes = cmd[cmd.indexOf('--routes') + 1]!.split(',');
+    assert.deepEqual(routes.sort(), servers.filter((x) => x !== n).map((x) => `nats-route://${x}:6222`).sort(), `${n}: routes to the others`);
+  }
   const gpu = cfg.services['worker-gpu'] as { deploy: { resources: { reservations: { devices: { driver: string; count: number; capabilities: string[] }[] } } }; build: { dockerfile: string } };
   assert.deepEqual(gpu.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
   assert.equal(gpu.build.dockerfile, 'deploy/docker/Dockerfile.gpu');
