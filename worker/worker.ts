@@ -101,6 +101,16 @@ export class Worker implements AsyncDisposable {
     return w;
   }
 
+  /** Decodes a request, or counts and logs it as malformed and returns undefined (the caller answers with an error). */
+  private decodeOrReject<T>(type: { decode(bytes: Uint8Array): T }, data: Uint8Array, what: string): T | undefined {
+    try {
+      return decode(type, data, what);
+    } catch (e) {
+      this.reject('malformed', (e as Error).message);
+      return undefined;
+    }
+  }
+
   private reject(reason: string, detail: string): void {
     this.hooks.onReject?.(reason, detail);
     this.io.err(`worker ${this.rank}: rejected message (${reason}): ${detail}`);
@@ -189,13 +199,8 @@ export class Worker implements AsyncDisposable {
   private listenControl(): void {
     this.nc.subscribe(this.s.control, {
       callback: (_e, m) => {
-        let c: pb.Control;
-        try {
-          c = decode(pb.Control, m.data, 'Control');
-        } catch (e) {
-          this.reject('malformed', (e as Error).message);
-          return;
-        }
+        const c = this.decodeOrReject(pb.Control, m.data, 'Control');
+        if (!c) return;
         if (c.job !== this.o.job) return;
         if (c.kind === pb.Control.Kind.SHUTDOWN) {
           this.io.err(`worker ${this.rank}: job finished (${c.reason})`);
@@ -287,13 +292,8 @@ export class Worker implements AsyncDisposable {
   }
 
   private async onStep(data: Uint8Array): Promise<Uint8Array> {
-    let cmd: pb.StepCommand;
-    try {
-      cmd = decode(pb.StepCommand, data, 'StepCommand');
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return encode(pb.StepResult, { error: 'malformed StepCommand' });
-    }
+    const cmd = this.decodeOrReject(pb.StepCommand, data, 'StepCommand');
+    if (!cmd) return encode(pb.StepResult, { error: 'malformed StepCommand' });
     if (cmd.job !== this.job.job) {
       this.reject('unknown-job', `step for job ${cmd.job}`);
       return encode(pb.StepResult, { job: cmd.job, step: cmd.step, error: `unknown job ${cmd.job}` });
@@ -398,13 +398,8 @@ export class Worker implements AsyncDisposable {
   }
 
   private async onReduce(data: Uint8Array): Promise<Uint8Array> {
-    let cmd: pb.ReduceCommand;
-    try {
-      cmd = decode(pb.ReduceCommand, data, 'ReduceCommand');
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return encode(pb.ReduceResult, { error: 'malformed ReduceCommand' });
-    }
+    const cmd = this.decodeOrReject(pb.ReduceCommand, data, 'ReduceCommand');
+    if (!cmd) return encode(pb.ReduceResult, { error: 'malformed ReduceCommand' });
     // A resent command (its reply was lost, e.g. in a server failover) gets the same answer: the
     // slice must not be updated twice.
     if (this.lastReduce && this.lastReduce.seq === cmd.seq) return this.lastReduce.bytes;
@@ -426,26 +421,16 @@ export class Worker implements AsyncDisposable {
   }
 
   private onSliceChunk(kind: 'rgrad' | 'wslice', data: Uint8Array): Uint8Array {
-    let req: pb.ChunkRequest;
-    try {
-      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
-    }
+    const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
+    if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
     const bytes = this.owner ? this.owner.serve(kind, req) : encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: 'stale: not a slice owner' });
     this.bytesOut += bytes.length;
     return bytes;
   }
 
   private onGradChunk(data: Uint8Array): Uint8Array {
-    let req: pb.ChunkRequest;
-    try {
-      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
-    }
+    const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
+    if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
     if (!this.gradSource || this.gradSource.version !== req.version || req.job !== this.job.job) {
       return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: no gradients for step ${req.version}` });
     }
@@ -453,13 +438,8 @@ export class Worker implements AsyncDisposable {
   }
 
   private async onEval(data: Uint8Array): Promise<Uint8Array> {
-    let cmd: pb.EvalCommand;
-    try {
-      cmd = decode(pb.EvalCommand, data, 'EvalCommand');
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return encode(pb.EvalResult, { error: 'malformed EvalCommand' });
-    }
+    const cmd = this.decodeOrReject(pb.EvalCommand, data, 'EvalCommand');
+    if (!cmd) return encode(pb.EvalResult, { error: 'malformed EvalCommand' });
     this.currentSeq = cmd.seq;
     try {
       if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `eval for job ${cmd.job}`);
