@@ -1,6 +1,8 @@
 // The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
 // drives the shared training loop through the ClusterEngine; writes the same report as `train`.
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
+import { within } from '../common/deadline.js';
 import { TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { initialWeights } from '../common/model/cnn.js';
@@ -11,13 +13,14 @@ import { Rng } from '../common/rng.js';
 import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop } from '../common/train/loop.js';
+import { datasetFingerprint, findResumePoint, type ResumePoint } from '../common/train/resume.js';
 import { writeRunReport, type TrainReport } from '../common/train/report.js';
 import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../common/train/run.js';
 import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { connectNats } from '../common/wire/connect.js';
-import { indexHash } from '../common/wire/index-hash.js';
+import { indexHash, relativeLists } from '../common/wire/index-hash.js';
 import { DataMode, encode, pb } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
@@ -25,11 +28,16 @@ import { TrainingMetrics } from '../common/metrics/training.js';
 import { MetricsServer } from '../common/metrics/server.js';
 import { resolveExchange, type CoordinatorOptions } from './options.js';
 import { Registry } from './registry.js';
-import { CoordinatorServer, relativeLists } from './server.js';
+import { CoordinatorServer } from './server.js';
 
 export interface CoordinatorHooks extends Partial<ClusterEngineHooks> {
   onJoin?: (w: { rank: number; id: string; backend: string }) => void;
 }
+
+/** Workers count a coordinator gone after 10 s without one of these (worker.ts). */
+const HEARTBEAT_MS = 1000;
+/** close(): the farewell flush, a running mirror and the drain each get this long (SIGTERM must end us within 5 s). */
+const CLOSE_FLUSH_MS = 1000;
 
 export class Coordinator implements AsyncDisposable {
   readonly registry = new Registry();
@@ -47,6 +55,12 @@ export class Coordinator implements AsyncDisposable {
   private metricsServer?: MetricsServer;
   /** Dropout seeds; shared by the engine and the checkpoint. */
   private rng!: Rng;
+  private dataset!: string;
+  /** Set when --resume found a checkpoint: where the loop continues. */
+  private resume?: ResumePoint;
+  /** Random per process: a restarted coordinator is a new one to the workers. */
+  readonly id = randomUUID();
+  private heartbeat?: NodeJS.Timeout;
 
   private constructor(
     readonly options: CoordinatorOptions,
@@ -97,10 +111,15 @@ export class Coordinator implements AsyncDisposable {
     const model = modelConfigFor(o, this.index.classes.length);
     const specs = paramSpecs(model);
     const paramCount = specs.reduce((a, sp) => a + sp.size, 0);
+    this.dataset = datasetFingerprint(this.index);
+    this.resume = await findResumePoint(o, model, this.dataset, this.io);
+    const ck = this.resume?.checkpoint;
     // The master lives as flat arrays (no tensors): Adam and the reduction are plain JS here.
-    const weights = flatten(initialWeights(model, o.seed));
+    const weights = flatten(ck ? ck.weights : initialWeights(model, o.seed));
     const optimizer = new FlatAdam(o.lr, paramCount);
+    if (ck) optimizer.importState(ck.optimizer);
     this.rng = Rng.derive(o.seed, 'dropout');
+    if (ck) this.rng.setState(ck.meta.rng);
     const lists = relativeLists(this.index);
     this.job = pb.JobSpec.create({
       job: k.job,
@@ -129,7 +148,7 @@ export class Coordinator implements AsyncDisposable {
         this.hooks.onJoin?.(w);
       },
       onBytesOut: (b) => this.bytes('out', b),
-    });
+    }, this.id);
     this.engine = await ClusterEngine.create({
       nc: this.nc,
       s: this.s,
@@ -144,7 +163,6 @@ export class Coordinator implements AsyncDisposable {
       batchSize: o.batchSize,
       stepTimeoutMs: k.stepTimeoutMs,
       workerWaitMs: k.workerWaitMs,
-      ...(o.maxStepsPerEpoch !== undefined ? { maxStepsPerEpoch: o.maxStepsPerEpoch } : {}),
       hooks: {
         onReject: (r, d) => this.reject(r, d),
         onWorkerLost: (w, why) => {
@@ -162,6 +180,12 @@ export class Coordinator implements AsyncDisposable {
       },
     });
     this.server.start();
+    // Workers that outlive this process rejoin its successor when they hear another id (worker.ts).
+    const beat = encode(pb.Control, { job: k.job, kind: pb.Control.Kind.HEARTBEAT, coordinatorId: this.id });
+    this.heartbeat = setInterval(() => {
+      if (!this.nc.isClosed()) this.nc.publish(this.s.control, beat);
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
     await this.nc.flush();
     this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
   }
@@ -184,6 +208,8 @@ export class Coordinator implements AsyncDisposable {
       engine,
       io: this.io,
       rng: this.rng,
+      dataset: this.dataset,
+      ...(this.resume ? { resume: this.resume.progress } : {}),
       skippedImages: () => 0,
       recordStepTimings: true,
       ...(this.metrics ? metricHooks(this.metrics) : {}),
@@ -206,14 +232,18 @@ export class Coordinator implements AsyncDisposable {
   async close(reason = 'job finished'): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeat);
+    // Each wait is bounded: with NATS unreachable a flush or drain would wait for a reconnect.
     if (this.nc && !this.nc.isClosed() && this.s) {
       this.nc.publish(this.s.control, encode(pb.Control, { job: this.options.cluster.job, kind: pb.Control.Kind.SHUTDOWN, reason }));
-      await this.nc.flush().catch(() => {});
+      await within(this.nc.flush().catch(() => {}), CLOSE_FLUSH_MS);
     }
     this.server?.close();
-    await this.engine?.close();
+    await within(this.engine?.close() ?? Promise.resolve(), CLOSE_FLUSH_MS);
     await this.metricsServer?.close();
-    if (this.ownsConnection && this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => {});
+    if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
+      if (!(await within(this.nc.drain().catch(() => {}), CLOSE_FLUSH_MS))) await this.nc.close().catch(() => {});
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -24,6 +24,8 @@ const MAX_SHARD_ATTEMPTS = 4;
 const MISBEHAVIOUR = new Set(['non-finite', 'checksum', 'wrong-length', 'malformed', 'stale']);
 /** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
 const DEAD_AFTER_MISSES = 3;
+/** Reduced slices the mirror pulls at once (see mirrorStep: the server's per-client buffer bounds it). */
+const MIRROR_PULLS = 2;
 
 export interface WorkerStepStats {
   rank: number;
@@ -57,7 +59,6 @@ export interface ClusterEngineOptions {
   batchSize: number;
   stepTimeoutMs: number;
   workerWaitMs: number;
-  maxStepsPerEpoch?: number;
   hooks: ClusterEngineHooks;
 }
 
@@ -300,11 +301,9 @@ export class ClusterEngine implements TrainEngine {
     return { c: { rank: w.rank, count: r.count, gradient }, r };
   }
 
-  async trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void): Promise<void> {
-    let steps = 0;
+  async trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void | Promise<void>): Promise<void> {
     for (let start = 0; start < order.length; start += this.o.batchSize) {
-      onStep(await this.step(epoch, order.slice(start, start + this.o.batchSize)));
-      if (this.o.maxStepsPerEpoch !== undefined && ++steps >= this.o.maxStepsPerEpoch) break;
+      await onStep(await this.step(epoch, order.slice(start, start + this.o.batchSize)));
     }
   }
 
@@ -406,8 +405,10 @@ export class ClusterEngine implements TrainEngine {
   private async mirrorStep(reduced: { w: WorkerInfo; start: number; end: number; gradChecksum: number; weightsChecksum: number }[], version: number): Promise<void> {
     const { job, s } = this.o;
     this.mirrorApplied = false;
-    await Promise.all(
-      reduced.map(async (sl) => {
+    // Two slices at a time: each pull keeps 4 chunks in flight, and the server queues what this
+    // client has not read yet (max_pending, 256 MB in deploy/nats/nats.conf) or cuts it off.
+    let nextSlice = 0;
+    const pullOne = async (sl: (typeof reduced)[number]): Promise<void> => {
         const got = this.mean.subarray(sl.start, sl.end);
         await pullTensor({
           nc: this.o.nc, subject: s.rgrad(sl.w.rank), job: job.job, version, rank: sl.w.rank, total: sl.end - sl.start,
@@ -420,6 +421,10 @@ export class ClusterEngine implements TrainEngine {
           throw new ProtocolError('checksum', `rank ${sl.w.rank}'s reduced slice arrived corrupted`);
         }
         assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(MIRROR_PULLS, reduced.length) }, async () => {
+        while (nextSlice < reduced.length) await pullOne(reduced[nextSlice++]!);
       }),
     );
     const next = 1 - this.current;

@@ -2,10 +2,11 @@
 // bytes for workers without the shared filesystem. Each reply is built from immutable state, so a
 // handler never sees a half-updated version.
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { NatsConnection, Subscription } from 'nats';
 import type { DatasetIndex, Sample } from '../common/data/dataset.js';
 import { ChunkSource } from '../common/wire/chunks.js';
+import { relativeLists } from '../common/wire/index-hash.js';
 import { CODECS } from '../common/wire/codec.js';
 import { decode, encode, pb, splitName } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
@@ -15,12 +16,6 @@ export interface ServerHooks {
   onReject: (reason: string, detail: string) => void;
   onJoin: (w: WorkerInfo) => void;
   onBytesOut?: (bytes: number) => void;
-}
-
-/** Paths relative to the dataset root with '/' separators, as workers on any OS expect. */
-export function relativeLists(index: DatasetIndex): Record<'train' | 'val' | 'test', Sample[]> {
-  const rel = (xs: Sample[]) => xs.map((x) => ({ path: relative(index.root, x.path).split(sep).join('/'), label: x.label }));
-  return { train: rel(index.train), val: rel(index.val), test: rel(index.test) };
 }
 
 export class CoordinatorServer {
@@ -37,6 +32,8 @@ export class CoordinatorServer {
     private readonly index: DatasetIndex,
     private readonly registry: Registry,
     private readonly hooks: ServerHooks,
+    /** This coordinator process's identity, told to every worker that joins. */
+    private readonly coordinatorId: string,
   ) {
     this.lists = relativeLists(index);
     this.known = new Set([...this.lists.train, ...this.lists.val, ...this.lists.test].map((x) => x.path));
@@ -81,7 +78,7 @@ export class CoordinatorServer {
     }
     if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
     const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend });
-    return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job });
+    return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job, coordinatorId: this.coordinatorId });
   }
 
   private onReady(data: Uint8Array): Uint8Array {

@@ -15,6 +15,8 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
+import { PROVIDED_MAX_PAYLOAD, PROVIDED_MAX_PENDING, providedNatsConfig, which } from '../coordinator/nats-provider.js';
+import { DEFAULT_WINDOW } from '../common/wire/chunks.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const deploy = join(root, 'deploy');
@@ -120,6 +122,8 @@ test('deploy - docker-compose config accepts the compose file, with and without 
     assert.equal(cmd[cmd.indexOf('--cluster_name') + 1], 'syncgrad', `${n}: cluster name`);
     const routes = cmd[cmd.indexOf('--routes') + 1]!.split(',');
     assert.deepEqual(routes.sort(), servers.filter((x) => x !== n).map((x) => `nats-route://${x}:6222`).sort(), `${n}: routes to the others`);
+    assert.equal(cmd[cmd.indexOf('-c') + 1], '/etc/nats/syncgrad.conf', `${n}: loads the chunk-size config`);
+    assert.ok((cfg.services[n]!.volumes as string[]).some((v) => v.endsWith('nats/nats.conf:/etc/nats/syncgrad.conf:ro')), `${n}: mounts deploy/nats/nats.conf`);
   }
   const gpu = cfg.services['worker-gpu'] as { deploy: { resources: { reservations: { devices: { driver: string; count: number; capabilities: string[] }[] } } }; build: { dockerfile: string } };
   assert.deepEqual(gpu.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
@@ -248,6 +252,26 @@ test('deploy - the NATS Helm values cluster three servers with JetStream on a fi
   assert.equal(v.config.jetstream.enabled, true);
   assert.equal(v.config.jetstream.fileStore.enabled, true);
   assert.equal(v.config.jetstream.fileStore.pvc.enabled, true);
+});
+
+test('deploy - every NATS server we ship or start allows 8 MiB chunks with room to queue them', () => {
+  const conf = Object.fromEntries(
+    readFileSync(join(root, 'deploy/nats/nats.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\w+:/.test(l))
+      .map((l) => l.split(':').map((x) => x.trim()) as [string, string]),
+  );
+  assert.deepEqual(conf, { max_payload: String(PROVIDED_MAX_PAYLOAD), max_pending: String(PROVIDED_MAX_PENDING) });
+  assert.equal(providedNatsConfig(), `max_payload: ${PROVIDED_MAX_PAYLOAD}\nmax_pending: ${PROVIDED_MAX_PENDING}\n`);
+  const v = parse(readFileSync(join(K8S, NATS_VALUES), 'utf8')) as { config: { merge: Record<string, number> } };
+  assert.deepEqual(v.config.merge, { max_payload: PROVIDED_MAX_PAYLOAD, max_pending: PROVIDED_MAX_PENDING });
+  // A pull's window of 4 chunks from each of the mirror's two concurrent slices must fit the outbound buffer.
+  assert.ok(PROVIDED_MAX_PENDING >= 2 * DEFAULT_WINDOW * PROVIDED_MAX_PAYLOAD);
+  const bin = which('nats-server');
+  if (bin) {
+    const r = spawnSync(bin, ['-c', join(root, 'deploy/nats/nats.conf'), '-t'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
 });
 
 test('deploy - promtool check config passes on both Prometheus configurations', () => {

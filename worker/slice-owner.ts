@@ -85,18 +85,28 @@ export class SliceOwner {
           onReject: this.c.onReject, onBytes: (b) => this.c.onBytes('in', b),
         });
       }
-      for (let i = start; i < end; i++) {
-        const x = g[i]!;
-        if (x - x !== 0) return { job: job.job, seq: cmd.seq, rank, error: `non-finite gradient from rank ${p.rank} at element ${i}`, badPeer: p.rank + 1 };
-      }
       const k = p.count / cmd.total;
       const r = this.reduced;
-      if (first) for (let i = start; i < end; i++) r[i] = k * g[i]!;
-      else for (let i = start; i < end; i++) r[i] = r[i]! + k * g[i]!;
+      // One pass per peer: the finiteness check rides along with the sum (16 M elements a step).
+      let bad = -1;
+      if (first) {
+        for (let i = start; i < end; i++) {
+          const x = g[i]!;
+          if (x - x !== 0 && bad < 0) bad = i;
+          r[i] = k * x;
+        }
+      } else {
+        for (let i = start; i < end; i++) {
+          const x = g[i]!;
+          if (x - x !== 0 && bad < 0) bad = i;
+          r[i] = r[i]! + k * x;
+        }
+      }
+      if (bad >= 0) return { job: job.job, seq: cmd.seq, rank, error: `non-finite gradient from rank ${p.rank} at element ${bad}`, badPeer: p.rank + 1 };
       first = false;
     }
     if (first) this.reduced.fill(0, start, end);
-    await this.ensureMoments(start, end, cmd.version);
+    await this.ensureMoments(start, end, cmd.version, cmd.adamStep);
     this.adam.step = cmd.adamStep;
     this.adam.applySlice(w.flat, this.reduced, w.flat, start, end);
     this.pending = { start, end, version: cmd.version + 1 };
@@ -110,11 +120,15 @@ export class SliceOwner {
     return { job: job.job, seq: cmd.seq, rank, gradChecksum: checksum(rslice), weightsChecksum: checksum(wslice) };
   }
 
-  /** Moments for [start, end) at `version`: ours if committed for exactly that, zeros at version 0, else the coordinator's mirror. */
-  private async ensureMoments(start: number, end: number, version: number): Promise<void> {
+  /**
+   * Moments for [start, end) at `version`: ours if committed for exactly that, zeros before Adam's
+   * first step, else the coordinator's mirror. (Not "at version 0": a coordinator resumed from a
+   * checkpoint publishes its restored moments as version 0.)
+   */
+  private async ensureMoments(start: number, end: number, version: number, adamStep: number): Promise<void> {
     const t = this.trusted;
     if (t && t.start === start && t.end === end && t.version === version) return;
-    if (version === 0) {
+    if (adamStep === 0) {
       this.adam.m.fill(0, start, end);
       this.adam.v.fill(0, start, end);
       return;

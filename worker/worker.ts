@@ -9,6 +9,7 @@ import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY, type LoaderOptions, t
 import type { Sample } from '../common/data/dataset.js';
 import { OutOfMemoryError, ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
 import { connectNats } from '../common/wire/connect.js';
+import { within } from '../common/deadline.js';
 import type { Io } from '../common/io.js';
 import { Cnn, initialWeights } from '../common/model/cnn.js';
 import type { ModelConfig } from '../common/model/spec.js';
@@ -24,6 +25,15 @@ import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
 import { SliceOwner } from './slice-owner.js';
 import { JOIN_RETRY_MS, type WorkerOptions } from './options.js';
+
+/** The coordinator heartbeats every second; this much silence means it is gone (a GC pause or a checkpoint write is < 2 s). */
+const COORDINATOR_SILENT_MS = 10_000;
+/** A foreign coordinator's heartbeat wins once ours has been silent this long (two heartbeats missed). */
+const FOREIGN_HEARTBEAT_MS = 2500;
+const WATCHDOG_MS = 1000;
+/** close(): a step in progress and the connection's drain each get this long; the sum stays under the 5 s docker/k8s expect. */
+const CLOSE_STEP_MS = 1500;
+const CLOSE_DRAIN_MS = 1500;
 
 const VERSION = '0.1.0';
 
@@ -57,6 +67,11 @@ export class Worker implements AsyncDisposable {
   private subs: Subscription[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The coordinator process this worker joined (JoinReply), and when it last heard it. */
+  private coordinatorId = '';
+  private heardCoordinator = Date.now();
+  private rejoining = false;
+  private watchdog?: NodeJS.Timeout;
   private currentSeq = 0;
   private lastSeq = 0;
   /** Payload bytes received and sent over NATS (weights pulled, gradient chunks served). */
@@ -130,6 +145,14 @@ export class Worker implements AsyncDisposable {
       }
     }
     if (!reply.accepted) throw new ProtocolError('refused', `coordinator refused to join: ${reply.reason}`);
+    this.coordinatorId = reply.coordinatorId;
+    this.heardCoordinator = Date.now();
+    // Sequence numbers and versions are the coordinator's: a restarted one counts from 1 again, so
+    // nothing answered to the old one may be replayed to it.
+    this.lastResult = undefined;
+    this.gradSource = undefined;
+    this.lastSeq = 0;
+    this.currentSeq = 0;
     // Decoded nested messages are full instances (defaults filled), not the loose $Properties type.
     this.job = reply.job as pb.JobSpec;
     this.rank = reply.rank;
@@ -207,10 +230,33 @@ export class Worker implements AsyncDisposable {
           void this.close(c.reason);
         } else if (c.kind === pb.Control.Kind.EVICT && c.workerId === this.id) {
           this.io.err(`worker ${this.rank}: evicted (${c.reason}); rejoining`);
-          void this.serial(() => this.join()).catch((e) => this.fail(e));
+          this.rejoin();
+        } else if (c.kind === pb.Control.Kind.HEARTBEAT) {
+          if (c.coordinatorId === this.coordinatorId) this.heardCoordinator = Date.now();
+          // Another coordinator while ours is silent: it was restarted (--resume, --max-restarts).
+          else if (Date.now() - this.heardCoordinator > FOREIGN_HEARTBEAT_MS) {
+            this.io.err(`worker ${this.rank}: the coordinator was restarted (${c.coordinatorId}); rejoining`);
+            this.rejoin();
+          }
         }
       },
     });
+    // A coordinator that died says nothing: after this long without a heartbeat, knock until one
+    // answers (up to --join-timeout), as a worker started before its coordinator does.
+    this.watchdog = setInterval(() => {
+      if (this.closed || this.rejoining || Date.now() - this.heardCoordinator < COORDINATOR_SILENT_MS) return;
+      this.io.err(`worker ${this.rank}: no heartbeat from the coordinator for ${COORDINATOR_SILENT_MS / 1000} s; knocking until one answers`);
+      this.rejoin();
+    }, WATCHDOG_MS);
+    this.watchdog.unref();
+  }
+
+  private rejoin(): void {
+    if (this.rejoining || this.closed) return;
+    this.rejoining = true;
+    void this.serial(() => this.join())
+      .catch((e) => this.fail(e))
+      .finally(() => (this.rejoining = false));
   }
 
   private fail(e: unknown): void {
@@ -487,15 +533,23 @@ export class Worker implements AsyncDisposable {
     }
   }
 
-  /** Drains the connection it opened, frees the replica and the image cache. Idempotent. */
+  /**
+   * Drains the connection it opened, frees the replica and the image cache. Idempotent, and
+   * bounded even with NATS unreachable: the step in progress and the drain each get a deadline,
+   * then the connection is closed without draining.
+   */
   async close(reason = 'closed'): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const sub of this.subs) sub.unsubscribe();
-    await this.queue.catch(() => {});
-    if (this.ownsConnection && this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => {});
+    const idle = await within(this.queue.catch(() => {}), CLOSE_STEP_MS);
+    if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
+      if (!(await within(this.nc.drain().catch(() => {}), CLOSE_DRAIN_MS))) await this.nc.close().catch(() => {});
+    }
     await this.remote?.close();
-    this.model?.dispose();
+    // A step still computing owns the replica's tensors; the process is about to end anyway.
+    if (idle) this.model?.dispose();
     this.model = undefined;
     this.resolveDone(reason);
   }

@@ -25,6 +25,8 @@ export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Co
     .option('--fps-batches <n>', 'test batches timed for FPS (default 10)')
     .addOption(new Option('--progress <mode>', 'progress display (default auto: bars on a TTY)').choices(PROGRESS_MODES))
     .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)')
+    .option('--checkpoint-every <steps>', 'also checkpoint every n steps (default: each epoch end and at most every 5 minutes of training); the last two checkpoints are kept')
+    .option('--resume', 'continue from the run directory\'s (--out) newest valid checkpoint; starts fresh, saying so, when there is none')
     .option('--micro-batch <n>', 'images per forward/backward pass, N or auto: a batch (or a worker\'s shard) is computed in passes of this size and their gradients summed (default auto: what fits the backend\'s memory)');
 }
 
@@ -51,6 +53,8 @@ export function trainOptionsFromFlags(flags: Record<string, unknown>, overrides:
       progress: flags.progress,
       maxStepsPerEpoch: flags.maxSteps,
       microBatch: flags.microBatch,
+      checkpointEvery: flags.checkpointEvery,
+      resume: flags.resume === true ? true : undefined,
     },
     (flags.preset as string | undefined) ?? (overrides as { preset?: string }).preset,
   );

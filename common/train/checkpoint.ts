@@ -1,7 +1,9 @@
-// Checkpoints: one self-describing file per run (weights + Adam state + epoch + RNG state), so a
-// half-written checkpoint can never pair new weights with old optimizer state. Written to a temp
-// file in the same directory, fsync'd, then renamed over the old one: a crash leaves either the
-// previous checkpoint or the new one, never a torn file.
+// Checkpoints: one self-describing file (weights + Adam state + position + RNG state + history), so
+// a half-written checkpoint can never pair new weights with old optimizer state. Written to a temp
+// file in the same directory, fsync'd, then renamed into place; the one it replaces is kept as
+// checkpoint.prev.sgck. A crash leaves a valid newest or a valid previous one, and a newest one
+// that is torn or corrupt anyway (a disk, a copy) fails its length or body checksum and the run
+// falls back to the previous one.
 //
 // Layout: MAGIC (8 bytes) | header length (u32 LE) | header JSON (UTF-8, padded to 4 bytes) | f32 LE blobs.
 import { open, readFile, rename, rm, stat, mkdir } from 'node:fs/promises';
@@ -10,9 +12,12 @@ import { CheckpointError } from '../errors.js';
 import { paramSpecs, validateModelConfig, type ModelConfig } from '../model/spec.js';
 import type { RngState } from '../rng.js';
 import type { AdamState } from './optimizer.js';
+import type { EpochReport, StepTiming } from './report.js';
 
 const MAGIC = Buffer.from('SGCKPT01', 'ascii');
 export const CHECKPOINT_FILE = 'checkpoint.sgck';
+/** The checkpoint before the newest: what a run falls back to when the newest is unreadable. */
+export const PREVIOUS_CHECKPOINT_FILE = 'checkpoint.prev.sgck';
 /** A header bigger than this is corruption, not a real checkpoint (real ones are ~2 KB). */
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
@@ -29,6 +34,25 @@ export interface CheckpointMeta {
   /** Free-form: the training options, for `evaluate` and resume. */
   config: Record<string, unknown>;
   createdAt: string;
+  /** Where in the run it was taken and what the report needs so far (absent before format 2). */
+  progress?: TrainProgress;
+  /** The dataset's split lists, hashed: a resume over other data is refused. */
+  dataset?: string;
+}
+
+/** Everything a resumed run needs to continue exactly where this one stopped. */
+export interface TrainProgress {
+  /** Epochs completed (validation and the epoch-end checkpoint included). */
+  epochsDone: number;
+  /** Steps done in epoch epochsDone + 1. */
+  stepInEpoch: number;
+  /** Steps done in the whole run. */
+  globalStep: number;
+  /** The finished epochs' report lines. */
+  epochs: EpochReport[];
+  /** Sums over the steps done in the unfinished epoch, so its train loss comes out the same. */
+  partial: { lossSum: number; correct: number; count: number; seconds: number };
+  steps?: StepTiming[];
 }
 
 export interface Checkpoint {
@@ -43,14 +67,27 @@ interface BlobRef {
 }
 
 interface Header {
-  format: 1;
+  format: 1 | 2;
   meta: CheckpointMeta;
   blobs: BlobRef[];
+  /** Format 2: FNV-1a of the blobs' 32-bit words, so a corrupt body is caught, not trained on. */
+  bodyChecksum?: number;
 }
 
 /** Accepts a run directory or the checkpoint file itself. */
 export function checkpointPath(runOrFile: string): string {
   return runOrFile.endsWith('.sgck') ? runOrFile : join(runOrFile, CHECKPOINT_FILE);
+}
+
+function isDirectoryPath(runOrFile: string): boolean {
+  return !runOrFile.endsWith('.sgck');
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promise<string> {
@@ -62,7 +99,9 @@ export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promi
   ckpt.optimizer.m.forEach((w, i) => blobs.push({ name: `adam_m/${specs[i]!.name}`, data: w }));
   ckpt.optimizer.v.forEach((w, i) => blobs.push({ name: `adam_v/${specs[i]!.name}`, data: w }));
   const meta = { ...ckpt.meta, step: ckpt.optimizer.step };
-  const header: Header = { format: 1, meta, blobs: blobs.map((b) => ({ name: b.name, length: b.data.length })) };
+  let h = FNV_OFFSET;
+  for (const b of blobs) h = fnv(h, b.data);
+  const header: Header = { format: 2, meta, blobs: blobs.map((b) => ({ name: b.name, length: b.data.length })), bodyChecksum: h >>> 0 };
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   json = Buffer.concat([json, Buffer.alloc((4 - (json.length % 4)) % 4, 0x20)]);
   const len = Buffer.alloc(4);
@@ -82,8 +121,39 @@ export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promi
     throw new CheckpointError(path, 'cannot write checkpoint', { cause: e });
   }
   await fh.close();
+  // Keep the one this replaces: the newest can still turn out unreadable later.
+  if (isDirectoryPath(runOrFile) && (await exists(path))) await rename(path, join(dirname(path), PREVIOUS_CHECKPOINT_FILE));
   await rename(tmp, path);
   return path;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+function fnv(h: number, a: Float32Array): number {
+  const words = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return h;
+}
+
+/**
+ * A run directory's newest readable checkpoint: the newest, or, when it is unreadable, the
+ * previous one (`warn` says why). Undefined when the directory holds none. A file path is read
+ * as is.
+ */
+export async function loadLatestCheckpoint(runOrFile: string, warn: (line: string) => void = () => {}): Promise<{ checkpoint: Checkpoint; path: string } | undefined> {
+  const newest = checkpointPath(runOrFile);
+  if (!isDirectoryPath(runOrFile)) return { checkpoint: await loadCheckpoint(newest), path: newest };
+  const previous = join(runOrFile, PREVIOUS_CHECKPOINT_FILE);
+  const [hasNewest, hasPrevious] = [await exists(newest), await exists(previous)];
+  if (!hasNewest && !hasPrevious) return undefined;
+  if (hasNewest) {
+    try {
+      return { checkpoint: await loadCheckpoint(newest), path: newest };
+    } catch (e) {
+      if (!hasPrevious) throw e;
+      warn(`warning: ${(e as Error).message}; falling back to the previous checkpoint ${previous}`);
+    }
+  }
+  return { checkpoint: await loadCheckpoint(previous), path: previous };
 }
 
 function toLittleEndianBytes(a: Float32Array): Uint8Array {
@@ -108,7 +178,7 @@ export async function loadCheckpoint(runOrFile: string): Promise<Checkpoint> {
   } catch (e) {
     throw new CheckpointError(path, 'checkpoint header is corrupt', { cause: e });
   }
-  if (header.format !== 1) throw new CheckpointError(path, `unsupported checkpoint format ${String(header.format)}`);
+  if (header.format !== 1 && header.format !== 2) throw new CheckpointError(path, `unsupported checkpoint format ${String(header.format)}`);
   try {
     validateModelConfig(header.meta.model);
   } catch (e) {
@@ -120,6 +190,7 @@ export async function loadCheckpoint(runOrFile: string): Promise<Checkpoint> {
   // Copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset.
   const body = new Float32Array(expectedBytes / 4);
   new Uint8Array(body.buffer).set(buf.subarray(12 + hlen));
+  if (header.format === 2 && fnv(FNV_OFFSET, body) >>> 0 !== header.bodyChecksum) throw new CheckpointError(path, 'checkpoint body fails its checksum (corrupt)');
   const byName = new Map<string, Float32Array>();
   let off = 0;
   for (const b of header.blobs) {

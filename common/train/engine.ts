@@ -36,8 +36,11 @@ export interface TrainEngine {
   /** Backend description for the report, e.g. `wasm`. */
   readonly backend: string;
   readonly paramCount: number;
-  /** Runs one epoch over `order` (indices into the train split) in global batches. */
-  trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void): Promise<void>;
+  /**
+   * Runs `order` (indices into the train split, the epoch's batches still to do) in global
+   * batches, waiting for each onStep before the next step (it may write a checkpoint).
+   */
+  trainEpoch(epoch: number, order: number[], onStep: (s: StepStats) => void | Promise<void>): Promise<void>;
   /** Inference over a whole split, every sample once. */
   evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats>;
   snapshot(): Promise<EngineSnapshot>;

@@ -22,7 +22,6 @@ export interface LocalEngineOptions {
   backend: string;
   /** Images per forward/backward pass (and per inference pass). */
   microBatch: MicroBatchPlan;
-  maxStepsPerEpoch?: number;
 }
 
 /** A decoded batch as model input: normalised pixels [N, H, W, C], int32 labels and the samples' ids. */
@@ -51,9 +50,8 @@ export class LocalEngine implements TrainEngine {
     return this.o.index[split];
   }
 
-  async trainEpoch(_epoch: number, order: number[], onStep: (s: StepStats) => void): Promise<void> {
+  async trainEpoch(_epoch: number, order: number[], onStep: (s: StepStats) => void | Promise<void>): Promise<void> {
     const { model, optimizer, loader, skipLog, rng } = this.o;
-    let steps = 0;
     for await (const batch of loadBatches(this.samples('train'), order, loader, skipLog)) {
       const t0 = performance.now();
       const tensors = batchTensors(batch, loader.imageSize, loader.channels);
@@ -63,11 +61,10 @@ export class LocalEngine implements TrainEngine {
         const stats = withMemoryContext({ who: 'train', imageSize: loader.imageSize, batch: batch.size, microBatch, backend: this.backend }, () =>
           trainStep(model, optimizer, tensors, { dropoutSeed, microBatch }),
         );
-        onStep({ ...stats, computeSeconds: (performance.now() - t0) / 1000, exchangeSeconds: 0 });
+        await onStep({ ...stats, computeSeconds: (performance.now() - t0) / 1000, exchangeSeconds: 0 });
       } finally {
         tf.dispose([tensors.x, tensors.y]);
       }
-      if (this.o.maxStepsPerEpoch !== undefined && ++steps >= this.o.maxStepsPerEpoch) break;
     }
   }
 

@@ -4,8 +4,8 @@ import type { DatasetIndex } from '../data/dataset.js';
 import type { Io } from '../io.js';
 import type { ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
-import { saveCheckpoint } from './checkpoint.js';
-import type { EvalStats, SplitName, TrainEngine } from './engine.js';
+import { saveCheckpoint, type TrainProgress } from './checkpoint.js';
+import type { EvalStats, SplitName, StepStats, TrainEngine } from './engine.js';
 import type { TrainOptions } from './options.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import type { EpochReport, StepTiming, TrainReport } from './report.js';
@@ -18,8 +18,10 @@ export interface LoopContext {
   io: Io;
   /** The dropout-seed stream; checkpointed so a resumed run continues it. */
   rng: Rng;
-  /** Epochs already completed (resume). */
-  startEpoch?: number;
+  /** Where a resumed run continues (from its checkpoint); absent: from the start. */
+  resume?: TrainProgress;
+  /** The dataset's fingerprint, stored in every checkpoint so a resume can check it. */
+  dataset: string;
   /** Called after each epoch (metrics, cluster bookkeeping). */
   onEpoch?: (e: EpochReport) => void;
   /** Called after each step (metrics). */
@@ -44,9 +46,11 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
   const sink: ProgressSink = { stream: io.progressStream, line: io.err, mode: o.progress };
   const fullSteps = Math.ceil(index.train.length / o.batchSize);
   const stepsPerEpoch = o.maxStepsPerEpoch !== undefined ? Math.min(o.maxStepsPerEpoch, fullSteps) : fullSteps;
-  const epochs: EpochReport[] = [];
-  const steps: StepTiming[] = [];
-  let globalStep = 0;
+  const r = ctx.resume;
+  const epochs: EpochReport[] = r ? [...r.epochs] : [];
+  const steps: StepTiming[] = r?.steps ? [...r.steps] : [];
+  let globalStep = r?.globalStep ?? 0;
+  let lastCheckpoint = performance.now();
 
   const evaluate = async (split: SplitName, label: string, fpsBatches: number): Promise<EvalStats> => {
     const bar = new ProgressBar(sink, label, Math.ceil(index[split].length / o.batchSize));
@@ -57,29 +61,62 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
     }
   };
 
-  for (let epoch = (ctx.startEpoch ?? 0) + 1; epoch <= o.epochs; epoch++) {
+  const checkpoint = async (progress: TrainProgress): Promise<void> => {
+    const t = performance.now();
+    const snap = await engine.snapshot();
+    await saveCheckpoint(o.out, {
+      meta: {
+        model: ctx.model,
+        classes: index.classes,
+        epoch: progress.epochsDone,
+        step: snap.optimizer.step,
+        learningRate: o.lr,
+        seed: o.seed,
+        rng: ctx.rng.getState(),
+        config: { ...o },
+        createdAt: new Date().toISOString(),
+        progress: ctx.recordStepTimings ? { ...progress, steps } : progress,
+        dataset: ctx.dataset,
+      },
+      ...snap,
+    });
+    lastCheckpoint = performance.now();
+    ctx.onCheckpoint?.((lastCheckpoint - t) / 1000);
+  };
+  /** Mid-epoch: every --checkpoint-every steps, else once checkpointSeconds of training have passed. */
+  const due = () => (o.checkpointEvery !== undefined ? globalStep % o.checkpointEvery === 0 : performance.now() - lastCheckpoint >= o.checkpointSeconds * 1000);
+
+  const firstEpoch = (r?.epochsDone ?? 0) + 1;
+  for (let epoch = firstEpoch; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
+    const resumed = epoch === firstEpoch ? r : undefined;
+    const first = resumed?.stepInEpoch ?? 0;
     const bar = new ProgressBar(sink, `Epoch ${epoch}/${o.epochs}`, stepsPerEpoch);
-    let lossSum = 0;
-    let correct = 0;
-    let count = 0;
-    let step = 0;
+    const acc = resumed ? { ...resumed.partial } : { lossSum: 0, correct: 0, count: 0, seconds: 0 };
+    let step = first;
+    if (first > 0) bar.update(first);
+    // The epoch's batches are fixed slices of its permutation: a resumed epoch skips the ones done.
+    const order = epochOrder(o.seed, epoch, index.train.length).slice(first * o.batchSize, stepsPerEpoch * o.batchSize);
     try {
-      await engine.trainEpoch(epoch, epochOrder(o.seed, epoch, index.train.length), (s) => {
+      await engine.trainEpoch(epoch, order, async (s: StepStats) => {
         step += 1;
         globalStep += 1;
-        lossSum += s.loss * s.count;
-        correct += s.correct;
-        count += s.count;
+        acc.lossSum += s.loss * s.count;
+        acc.correct += s.correct;
+        acc.count += s.count;
         if (ctx.recordStepTimings) steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds });
         ctx.onStep?.({ epoch, step: globalStep, ...s });
         bar.update(step, `loss=${s.loss.toFixed(4)}`);
+        if (step < stepsPerEpoch && due()) {
+          await checkpoint({ epochsDone: epoch - 1, stepInEpoch: step, globalStep, epochs, partial: { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 } });
+        }
       });
     } finally {
       bar.stop();
     }
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = acc.seconds + (performance.now() - t0) / 1000;
     const val = index.val.length > 0 ? await evaluate('val', 'Validation', 0) : undefined;
+    const { lossSum, correct, count } = acc;
     const e: EpochReport = {
       epoch,
       trainLoss: count > 0 ? lossSum / count : Number.NaN,
@@ -95,23 +132,7 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
         `val loss ${e.valLoss.toFixed(4)}, val acc ${pct(e.valAccuracy)}, ${e.imagesPerSecond.toFixed(1)} img/s (${seconds.toFixed(1)} s)`,
     );
     if (val && val.count > 0) ctx.onEvaluated?.('val', { accuracy: e.valAccuracy, loss: e.valLoss, fps: 0 });
-    const tCheckpoint = performance.now();
-    const snap = await engine.snapshot();
-    await saveCheckpoint(o.out, {
-      meta: {
-        model: ctx.model,
-        classes: index.classes,
-        epoch,
-        step: snap.optimizer.step,
-        learningRate: o.lr,
-        seed: o.seed,
-        rng: ctx.rng.getState(),
-        config: { ...o },
-        createdAt: new Date().toISOString(),
-      },
-      ...snap,
-    });
-    ctx.onCheckpoint?.((performance.now() - tCheckpoint) / 1000);
+    await checkpoint({ epochsDone: epoch, stepInEpoch: 0, globalStep, epochs, partial: { lossSum: 0, correct: 0, count: 0, seconds: 0 } });
     ctx.onEpoch?.(e);
   }
 
@@ -134,6 +155,7 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
     fps,
     confusion: test?.confusion ?? [],
     skippedImages: ctx.skippedImages(),
+    totalSteps: globalStep,
     startedAt,
     finishedAt: new Date().toISOString(),
   };

@@ -32,6 +32,8 @@ export interface TrainReport {
   /** confusion[true][predicted] on the test split. */
   confusion: number[][];
   skippedImages: number;
+  /** Optimizer steps over the whole run, a resumed run's earlier ones included. */
+  totalSteps?: number;
   audit?: { crossSplit: number; withinSplit: number };
   startedAt: string;
   finishedAt: string;

@@ -8,6 +8,7 @@ import { Cnn } from '../model/cnn.js';
 import type { ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
 import { LocalEngine } from './local-engine.js';
+import { datasetFingerprint, findResumePoint } from './resume.js';
 import { planMicroBatch } from './micro-batch.js';
 import { runTrainingLoop } from './loop.js';
 import { Adam } from './optimizer.js';
@@ -58,15 +59,19 @@ export async function runTrain(o: TrainOptions, io: Io): Promise<TrainReport> {
   const audit = o.audit ? await auditAndWarn(index, io) : undefined;
 
   const modelConfig = modelConfigFor(o, index.classes.length);
-  const model = Cnn.create(modelConfig, o.seed);
+  const dataset = datasetFingerprint(index);
+  const resume = await findResumePoint(o, modelConfig, dataset, io);
+  const model = resume ? Cnn.fromWeights(modelConfig, resume.checkpoint.weights) : Cnn.create(modelConfig, o.seed);
   const optimizer = new Adam(o.lr, model.params);
+  if (resume) await optimizer.importState(resume.checkpoint.optimizer);
   const skipLog = new SkipLog();
   const rng = Rng.derive(o.seed, 'dropout');
+  if (resume) rng.setState(resume.checkpoint.meta.rng);
   const microBatch = planMicroBatch(o.microBatch, backend.kind, modelConfig, 'train');
   io.err(`micro-batch: ${microBatch.train >= o.batchSize ? `whole batches of ${o.batchSize}` : `${microBatch.train} image(s) per pass, gradients summed over each batch of ${o.batchSize}`} (${microBatch.reason})`);
-  const engine = new LocalEngine({ model, optimizer, index, loader: loaderOptionsFor(o), skipLog, rng, backend: backend.kind, microBatch, ...(o.maxStepsPerEpoch !== undefined ? { maxStepsPerEpoch: o.maxStepsPerEpoch } : {}) });
+  const engine = new LocalEngine({ model, optimizer, index, loader: loaderOptionsFor(o), skipLog, rng, backend: backend.kind, microBatch });
   try {
-    const report = await runTrainingLoop({ options: o, model: modelConfig, index, engine, io, rng, skippedImages: () => skipLog.count });
+    const report = await runTrainingLoop({ options: o, model: modelConfig, index, engine, io, rng, dataset, ...(resume ? { resume: resume.progress } : {}), skippedImages: () => skipLog.count });
     if (audit) report.audit = audit;
     const skipped = skipLog.summary();
     if (skipped) io.err(`warning: ${skipped}`);

@@ -1,6 +1,13 @@
 // A fingerprint of the sample lists, so coordinator and worker can prove they index the same data.
 import { createHash } from 'node:crypto';
-import type { Sample } from '../data/dataset.js';
+import { relative, sep } from 'node:path';
+import type { DatasetIndex, Sample } from '../data/dataset.js';
+
+/** The split lists with paths relative to the dataset root, '/'-separated: what travels and what is hashed. */
+export function relativeLists(index: DatasetIndex): Record<'train' | 'val' | 'test', Sample[]> {
+  const rel = (xs: Sample[]) => xs.map((x) => ({ path: relative(index.root, x.path).split(sep).join('/'), label: x.label }));
+  return { train: rel(index.train), val: rel(index.val), test: rel(index.test) };
+}
 
 export function indexHash(lists: { train: Sample[]; val: Sample[]; test: Sample[] }): string {
   const h = createHash('sha256');

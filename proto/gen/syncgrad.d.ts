@@ -435,6 +435,9 @@ export namespace syncgrad {
         /** JoinReply job. */
         job?: (syncgrad.JobSpec.$Properties|null);
 
+        /** JoinReply coordinatorId. */
+        coordinatorId: string;
+
         /**
          * Creates a new JoinReply instance using the specified properties.
          * @param [properties] Properties to set
@@ -485,6 +488,9 @@ export namespace syncgrad {
 
             /** JoinReply job */
             job?: (syncgrad.JobSpec.$Properties|null);
+
+            /** JoinReply coordinatorId */
+            coordinatorId?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2349,6 +2355,9 @@ export namespace syncgrad {
         /** Control workerId. */
         workerId: string;
 
+        /** Control coordinatorId. */
+        coordinatorId: string;
+
         /**
          * Creates a new Control instance using the specified properties.
          * @param [properties] Properties to set
@@ -2400,6 +2409,9 @@ export namespace syncgrad {
             /** Control workerId */
             workerId?: (string|null);
 
+            /** Control coordinatorId */
+            coordinatorId?: (string|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -2414,7 +2426,10 @@ export namespace syncgrad {
             SHUTDOWN = 0,
 
             /** EVICT value */
-            EVICT = 1
+            EVICT = 1,
+
+            /** HEARTBEAT value */
+            HEARTBEAT = 2
         }
     }
 }

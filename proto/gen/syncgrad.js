@@ -1042,6 +1042,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {string|null} [reason] JoinReply reason
          * @property {number|null} [rank] JoinReply rank
          * @property {syncgrad.JobSpec.$Properties|null} [job] JoinReply job
+         * @property {string|null} [coordinatorId] JoinReply coordinatorId
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -1106,6 +1107,14 @@ export const syncgrad = $root.syncgrad = (() => {
         JoinReply.prototype.job = null;
 
         /**
+         * JoinReply coordinatorId.
+         * @member {string} coordinatorId
+         * @memberof syncgrad.JoinReply
+         * @instance
+         */
+        JoinReply.prototype.coordinatorId = "";
+
+        /**
          * Creates a new JoinReply instance using the specified properties.
          * @function create
          * @memberof syncgrad.JoinReply
@@ -1145,6 +1154,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.rank);
             if (message.job != null && $Object.hasOwnProperty.call(message, "job"))
                 $root.syncgrad.JobSpec.encode(message.job, writer.uint32(/* id 4, wireType 2 =*/34).fork(), _depth + 1).ldelim();
+            if (message.coordinatorId != null && $Object.hasOwnProperty.call(message, "coordinatorId") && message.coordinatorId !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.coordinatorId);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -1220,6 +1231,15 @@ export const syncgrad = $root.syncgrad = (() => {
                         if (wireType !== 2)
                             break;
                         message.job = $root.syncgrad.JobSpec.decode(reader, reader.size(), $undefined, _depth + 1, message.job);
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.coordinatorId = value;
+                        else
+                            delete message.coordinatorId;
                         continue;
                     }
                 }
@@ -6047,6 +6067,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {syncgrad.Control.Kind|null} [kind] Control kind
          * @property {string|null} [reason] Control reason
          * @property {string|null} [workerId] Control workerId
+         * @property {string|null} [coordinatorId] Control coordinatorId
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -6111,6 +6132,14 @@ export const syncgrad = $root.syncgrad = (() => {
         Control.prototype.workerId = "";
 
         /**
+         * Control coordinatorId.
+         * @member {string} coordinatorId
+         * @memberof syncgrad.Control
+         * @instance
+         */
+        Control.prototype.coordinatorId = "";
+
+        /**
          * Creates a new Control instance using the specified properties.
          * @function create
          * @memberof syncgrad.Control
@@ -6150,6 +6179,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.reason);
             if (message.workerId != null && $Object.hasOwnProperty.call(message, "workerId") && message.workerId !== "")
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.workerId);
+            if (message.coordinatorId != null && $Object.hasOwnProperty.call(message, "coordinatorId") && message.coordinatorId !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.coordinatorId);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -6230,6 +6261,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             delete message.workerId;
                         continue;
                     }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.coordinatorId = value;
+                        else
+                            delete message.coordinatorId;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -6267,11 +6307,13 @@ export const syncgrad = $root.syncgrad = (() => {
          * @enum {number}
          * @property {number} SHUTDOWN=0 SHUTDOWN value
          * @property {number} EVICT=1 EVICT value
+         * @property {number} HEARTBEAT=2 HEARTBEAT value
          */
         Control.Kind = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
             values[valuesById[0] = "SHUTDOWN"] = 0;
             values[valuesById[1] = "EVICT"] = 1;
+            values[valuesById[2] = "HEARTBEAT"] = 2;
             return values;
         })();
 

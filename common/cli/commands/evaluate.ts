@@ -27,7 +27,7 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { model: string; data: string; split: (typeof SPLITS)[number]; batchSize: string; backend: BackendChoice; json?: boolean }) => {
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);
-      const { model, meta } = await loadTrainedModel(flags.model);
+      const { model, meta } = await loadTrainedModel(flags.model, io.err);
       const passImages = planMicroBatch('auto', backend.kind, model.config, 'worker').infer;
       try {
         const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };

@@ -17,7 +17,7 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
     .option('--json', 'print JSON lines')
     .action(async (images: string[], flags: { model: string; backend: BackendChoice; json?: boolean }) => {
       await initBackend(flags.backend);
-      const { model, meta } = await loadTrainedModel(flags.model);
+      const { model, meta } = await loadTrainedModel(flags.model, io.err);
       const { imageSize, channels } = meta.model;
       let failed = 0;
       try {
