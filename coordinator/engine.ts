@@ -477,15 +477,17 @@ export class ClusterEngine implements TrainEngine {
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
   private async starStep(epoch: number, global: number[], dropoutSeed: number): Promise<StepStats> {
     const t0 = performance.now();
-    const results: { c: Contribution; r: pb.StepResult }[] = [];
+    const results: { c: Contribution; r: pb.StepResult; position: number }[] = [];
     const attempts = new Map<number[], number>();
     const badResults = new Map<number[], number>();
     let queue: number[][] = [];
+    let stepShards: number[][] = [];
     let first = true;
     while (first || queue.length > 0) {
       const live = await this.liveWorkers();
       if (first) {
-        queue = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
+        stepShards = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
+        queue = [...stepShards];
         first = false;
       }
       // Each worker runs its shards one after another: it holds one step's gradients at a time.
@@ -500,7 +502,7 @@ export class ClusterEngine implements TrainEngine {
         [...perWorker].map(async ([w, shards]) => {
           for (const sh of shards) {
             try {
-              results.push(await this.gradientOf(w, sh, epoch, dropoutSeed));
+              results.push({ ...(await this.gradientOf(w, sh, epoch, dropoutSeed)), position: stepShards.indexOf(sh) });
             } catch (e) {
               // The same shard does not fit on any other worker either: stop, nothing applied.
               if (e instanceof OutOfMemoryError) throw e;
@@ -532,6 +534,8 @@ export class ClusterEngine implements TrainEngine {
       );
     }
 
+    // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
+    results.sort((a, b) => a.position - b.position);
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);
     const tApply = performance.now();

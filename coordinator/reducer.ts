@@ -1,6 +1,8 @@
 // The reducer: the exact mean gradient over the global batch. Each worker sends d(mean loss over
-// its n_i samples); the global mean is Σ (n_i / N) g_i. Contributions are added in rank order so
-// the result does not depend on which worker answered first.
+// its n_i samples); the global mean is Σ (n_i / N) g_i. Contributions are added in the order
+// given, which the engine makes the shards' order in the step: the result then depends neither on
+// who answered first nor on who computed a shard (a dead worker's shard recomputed elsewhere, a
+// resumed run whose workers came back with other ranks).
 import { ProtocolError } from '../common/errors.js';
 import { firstNonFinite } from '../common/wire/flat.js';
 
@@ -17,7 +19,7 @@ export function reduceMean(parts: readonly Contribution[], size: number, out: Fl
   out.fill(0);
   if (total === 0) return out;
   let first = true;
-  for (const p of [...parts].sort((a, b) => a.rank - b.rank)) {
+  for (const p of parts) {
     if (p.count === 0) continue;
     if (p.gradient.length !== size) throw new ProtocolError('wrong-length', `gradient from rank ${p.rank} has ${p.gradient.length} values, expected ${size}`);
     const w = p.count / total;
