@@ -223,6 +223,37 @@ test('cluster - a worker that dies mid-run loses its shard to the survivors and 
   }
 });
 
+test('cluster - with dropout on, a shard recomputed by another worker keeps its masks: the step is bit-identical to the undisturbed one', async () => {
+  // Three steps; worker b vanishes after step 2, so step 3's second shard is computed by a instead.
+  const train = { dropout: true, maxStepsPerEpoch: 3 };
+  const calm = join(tmp.path, 'moved-calm');
+  await runCluster(2, { ...train, out: calm });
+  const job = `t${process.pid}-moved`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'moved');
+  let b: Worker | undefined;
+  let shards = 0;
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, 'wasm', {
+    onWorkerStep: () => {
+      if (++shards === 4) void b!.close('killed by test');
+    },
+  });
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  try {
+    await c.run();
+    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.equal(shards, 6, 'step 3 still had two shards, both computed by rank 0');
+    const [x, y] = await Promise.all([loadCheckpoint(calm), loadCheckpoint(out)]);
+    assert.equal(y.optimizer.step, 3);
+    x.weights.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)), `parameter ${i} bit-identical`));
+  } finally {
+    await c.close();
+    await a.close();
+    await b.close();
+  }
+});
+
 test('cluster - a worker sending NaN gradients is rejected and evicted, and its shard is recomputed', async () => {
   const job = `t${process.pid}-nan`;
   const io = memoryIo();
