@@ -94,6 +94,14 @@ export class OutOfMemoryError extends SyncgradError {
   }
 }
 
+/** A run stopped before it finished (a signal, a launcher out of restarts): its last checkpoint holds it. */
+export class InterruptedError extends SyncgradError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InterruptedError';
+  }
+}
+
 export function isSyncgradError(e: unknown): e is SyncgradError {
   return e instanceof SyncgradError;
 }

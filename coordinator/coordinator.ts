@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
-import { TimeoutError } from '../common/errors.js';
+import { InterruptedError, OutOfMemoryError, TimeoutError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { initialWeights } from '../common/model/cnn.js';
 import { paramSpecs } from '../common/model/spec.js';
@@ -50,6 +50,7 @@ export class Coordinator implements AsyncDisposable {
   private index!: DatasetIndex;
   private job!: pb.JobSpec;
   private closed = false;
+  private closeReason = '';
   /** Present when --metrics-port is set. */
   metrics?: TrainingMetrics;
   private metricsServer?: MetricsServer;
@@ -198,8 +199,19 @@ export class Coordinator implements AsyncDisposable {
   /** Waits for the minimum number of workers, trains, writes the report and tells workers to stop. */
   async run(): Promise<TrainReport> {
     const { train: o, cluster: k } = this.options;
-    const engine = this.engine!;
     this.io.err(`coordinator: waiting for ${k.minWorkers} worker(s) (up to ${Math.round(k.workerWaitMs / 1000)} s)`);
+    try {
+      return await this.train();
+    } catch (e) {
+      // Whatever failed after close() began (a request on a closed connection) is the interruption.
+      if (this.closed && !(e instanceof OutOfMemoryError)) throw new InterruptedError(`coordinator ${this.closeReason}; ${o.out} holds the last checkpoint (continue with --resume)`, { cause: e });
+      throw e;
+    }
+  }
+
+  private async train(): Promise<TrainReport> {
+    const { train: o, cluster: k } = this.options;
+    const engine = this.engine!;
     await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
     const report = await runTrainingLoop({
       options: o,
@@ -232,6 +244,7 @@ export class Coordinator implements AsyncDisposable {
   async close(reason = 'job finished'): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closeReason = reason;
     clearInterval(this.heartbeat);
     // Each wait is bounded: with NATS unreachable a flush or drain would wait for a reconnect.
     if (this.nc && !this.nc.isClosed() && this.s) {
@@ -242,7 +255,9 @@ export class Coordinator implements AsyncDisposable {
     await within(this.engine?.close() ?? Promise.resolve(), CLOSE_FLUSH_MS);
     await this.metricsServer?.close();
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
-      if (!(await within(this.nc.drain().catch(() => {}), CLOSE_FLUSH_MS))) await this.nc.close().catch(() => {});
+      await within(this.nc.drain().catch(() => {}), CLOSE_FLUSH_MS);
+      // A drain refused or cut short (no server to drain to) leaves the client reconnecting forever.
+      if (!this.nc.isClosed()) await this.nc.close().catch(() => {});
     }
   }
 

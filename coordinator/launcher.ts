@@ -1,10 +1,16 @@
 // `syncgrad cluster`, the local launcher (like torchrun --standalone): a NATS server, the
-// coordinator in this process, and N worker processes. Worker output is prefixed with its rank
-// slot; every child is reaped on the way out, error or not.
+// coordinator, and N worker processes. Worker output is prefixed with its rank slot; every child is
+// reaped on the way out, error or not. With --max-restarts K (torchrun's flag) the coordinator runs
+// as a child process too, so that it can die alone: a dead coordinator is started again with
+// --resume and the workers rejoin it by themselves; a dead worker is started again. K restarts in
+// all, then the run fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { ConfigError } from '../common/errors.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { handleShutdownSignals } from '../common/cli/signals.js';
+import { ConfigError, InterruptedError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { TrainReport } from '../common/train/report.js';
 import { Coordinator } from './coordinator.js';
@@ -23,7 +29,42 @@ export interface LaunchOptions {
   /** Backend the workers use (the coordinator's Adam runs on this process's backend). */
   workerBackend: string;
   allowInstall: boolean;
+  /** Restarts of dead processes (coordinator or workers) before the run fails; 0: the coordinator runs in this process. */
+  maxRestarts: number;
+  /** With maxRestarts > 0: the `syncgrad coordinator` arguments for this run (the user's flags, launcher-only ones removed). */
+  coordinatorArgs?: string[];
 }
+
+export const DEFAULT_MAX_RESTARTS = 0;
+
+/** The cluster command's flags that only the launcher understands, each with its value. */
+const LAUNCHER_ONLY_FLAGS = new Set(['--workers', '--worker-backend', '--max-restarts', '--nats']);
+
+/** `argv` (what followed `cluster`) without the launcher's own flags: the coordinator's arguments. */
+export function coordinatorArgsFrom(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.split('=')[0]!;
+    if (LAUNCHER_ONLY_FLAGS.has(name)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function spawnCoordinator(args: string[], url: string, workers: number, io: Io): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'coordinator', ...args, '--nats', url, '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url } });
+  createInterface({ input: child.stdout! }).on('line', (line) => io.out(line));
+  createInterface({ input: child.stderr! }).on('line', (line) => io.err(`[coordinator] ${line}`));
+  return child;
+}
+
+const exitOf = (c: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
+  c.exitCode !== null || c.signalCode !== null ? Promise.resolve({ code: c.exitCode, signal: c.signalCode }) : new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
+const describeExit = (e: { code: number | null; signal: NodeJS.Signals | null }) => (e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`);
 
 /** One `syncgrad worker` process on this machine; its output goes to `io` prefixed with its slot. */
 export function spawnWorker(slot: number, url: string, o: { job: string; backend: string }, io: Io): ChildProcess {
@@ -51,23 +92,79 @@ export async function reap(children: ChildProcess[]): Promise<void> {
 /** Returns the report, or undefined when no NATS server could be had (the caller may fall back). */
 export async function launchCluster(o: LaunchOptions, io: Io, backend: string): Promise<TrainReport | undefined> {
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new ConfigError(`--workers must be an integer >= 1, got ${o.workers}`);
+  if (!Number.isInteger(o.maxRestarts) || o.maxRestarts < 0) throw new ConfigError(`--max-restarts must be an integer >= 0, got ${o.maxRestarts}`);
   const nats = await provideNats(io, { allowInstall: o.allowInstall });
   if (!nats) return undefined;
   io.err(`launcher: NATS at ${nats.url} (${nats.source}); starting ${o.workers} worker process(es)`);
   const children: ChildProcess[] = [];
   let coordinator: Coordinator | undefined;
-  const stop = () => void coordinator?.close('interrupted');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let stopping = false;
+  const release = handleShutdownSignals({
+    what: 'launcher',
+    io,
+    stop: async (sig) => {
+      stopping = true;
+      // Everyone hears it at once: workers and a child coordinator bound their own shutdown.
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      await coordinator?.close(`interrupted (${sig})`);
+    },
+    onForce: () => children.forEach((c) => c.kill('SIGKILL')),
+  });
   try {
-    coordinator = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
-    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job: o.cluster.job, backend: o.workerBackend }, io));
-    return await coordinator.run();
+    if (o.maxRestarts === 0) {
+      coordinator = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
+      for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job: o.cluster.job, backend: o.workerBackend }, io));
+      return await coordinator.run();
+    }
+    return await supervise(o, nats.url, children, io, () => stopping);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    release();
     await coordinator?.close();
     await reap(children);
     await nats.close();
   }
+}
+
+/** Runs the coordinator and the workers as children and restarts whichever dies, up to o.maxRestarts times. */
+async function supervise(o: LaunchOptions, url: string, children: ChildProcess[], io: Io, stopping: () => boolean): Promise<TrainReport> {
+  const base = o.coordinatorArgs ?? [];
+  let restarts = 0;
+  let finished = false;
+  const budget = (what: string, e: { code: number | null; signal: NodeJS.Signals | null }) => {
+    if (restarts >= o.maxRestarts) throw new InterruptedError(`${what} ${describeExit(e)} and --max-restarts ${o.maxRestarts} is used up; ${o.train.out} holds the last checkpoint (continue with --resume)`);
+    restarts++;
+  };
+  let workerFailure: Error | undefined;
+  const startWorker = (slot: number) => {
+    const w = spawnWorker(slot, url, { job: o.cluster.job, backend: o.workerBackend }, io);
+    children.push(w);
+    void exitOf(w).then((e) => {
+      if (finished || stopping() || (e.code === 0 && !e.signal)) return;
+      try {
+        budget(`worker ${slot}`, e);
+      } catch (err) {
+        workerFailure = err as Error;
+        return;
+      }
+      io.err(`launcher: worker ${slot} ${describeExit(e)}; starting it again (restart ${restarts} of ${o.maxRestarts})`);
+      startWorker(slot);
+    });
+  };
+  for (let i = 0; i < o.workers; i++) startWorker(i);
+  let args = base;
+  for (;;) {
+    const child = spawnCoordinator(args, url, o.workers, io);
+    children.push(child);
+    const e = await exitOf(child);
+    if (e.code === 0 && !e.signal) break;
+    if (stopping()) throw new InterruptedError(`launcher interrupted; ${o.train.out} holds the last checkpoint (continue with --resume)`);
+    if (workerFailure) throw workerFailure;
+    // A configuration error does not go away by trying again: the coordinator said which.
+    if (e.code === 2) throw new ConfigError('the coordinator refused its configuration (its line is above)');
+    budget('the coordinator', e);
+    io.err(`launcher: the coordinator ${describeExit(e)}; starting it again with --resume (restart ${restarts} of ${o.maxRestarts})`);
+    args = base.includes('--resume') ? base : [...base, '--resume'];
+  }
+  finished = true;
+  return JSON.parse(await readFile(join(o.train.out, 'report.json'), 'utf8')) as TrainReport;
 }

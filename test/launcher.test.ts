@@ -6,10 +6,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { memoryIo } from '../common/io.js';
 import { HEAP_LIMIT_ENV } from '../common/backend/memory.js';
 import { parseTrainOptions } from '../common/train/options.js';
-import { loadCheckpoint } from '../common/train/checkpoint.js';
+import { loadCheckpoint, loadLatestCheckpoint } from '../common/train/checkpoint.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
@@ -145,5 +146,100 @@ test('bench - exchange runs the production step with synthetic gradients and acc
   } finally {
     if (saved === undefined) delete process.env.NATS_URL;
     else process.env.NATS_URL = saved;
+  }
+});
+
+/** The pids of this machine's `syncgrad coordinator` processes for `job`. */
+function coordinatorPids(job: string): number[] {
+  const r = spawnSync('pgrep', ['-f', `${BIN} coordinator .*--job ${job}`], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run\'s weights', async () => {
+  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
+  const saved = process.env.NATS_URL;
+  process.env.NATS_URL = nats.url;
+  try {
+    const ref = join(tmp.path, 'restart-ref');
+    const r = await cli('cluster', ...args(ref, `rref${process.pid}`));
+    assert.equal(r.code, 0, r.err.join('\n'));
+
+    const out = join(tmp.path, 'restart');
+    const job = `rkill${process.pid}`;
+    const running = cli('cluster', ...args(out, job), '--max-restarts', '2');
+    // Once the run is inside epoch 2, SIGKILL the coordinator process (the launcher's child).
+    let killed = 0;
+    for (let i = 0; i < 6000 && killed === 0; i++) {
+      const p = (await loadLatestCheckpoint(out).catch(() => undefined))?.checkpoint.meta.progress;
+      if (p && p.epochsDone === 1 && p.stepInEpoch > 0) {
+        for (const pid of coordinatorPids(job)) process.kill(pid, 'SIGKILL');
+        killed = coordinatorPids(job).length === 0 ? 1 : 0;
+      }
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.equal(killed, 1, 'the coordinator was killed in epoch 2');
+    const done = await running;
+    assert.equal(done.code, 0, done.err.join('\n'));
+    assert.ok(done.err.some((l) => /^launcher: the coordinator killed by SIGKILL; starting it again with --resume \(restart 1 of 2\)$/.test(l)), done.err.join('\n'));
+    assert.ok(done.err.some((l) => /\[coordinator\] resume: continuing from .*epoch 2/.test(l)), done.err.join('\n'));
+    const [x, y] = await Promise.all([loadCheckpoint(ref), loadCheckpoint(out)]);
+    assert.equal(y.optimizer.step, x.optimizer.step);
+    x.weights.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)), `parameter ${i} bit-identical`));
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    assert.deepEqual(report.epochs.map((e: { epoch: number }) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(workerProcesses(job), []);
+    assert.deepEqual(coordinatorPids(job), []);
+  } finally {
+    if (saved === undefined) delete process.env.NATS_URL;
+    else process.env.NATS_URL = saved;
+  }
+});
+
+test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their NATS server gone; a second signal ends a worker at once', async () => {
+  const own = await startNats();
+  const job = `sig${process.pid}`;
+  const procs: { c: ChildProcess; err: string[] }[] = [];
+  const start = (args: string[], ready: RegExp) =>
+    new Promise<{ c: ChildProcess; err: string[] }>((resolve, reject) => {
+      const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = { c, err: [] as string[] };
+      procs.push(p);
+      createInterface({ input: c.stderr! }).on('line', (l) => {
+        p.err.push(l);
+        if (ready.test(l)) resolve(p);
+      });
+      c.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready: ${p.err.join(' | ')}`)));
+    });
+  const io = memoryIo();
+  const c = await Coordinator.start({ train: parseTrainOptions({ data, imageSize: 16, audit: false, progress: 'none', backend: 'wasm', out: join(tmp.path, 'sig') }), cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }) }, io, 'wasm');
+  try {
+    const worker = () => start(['worker', '--nats', own.url, '--job', job, '--backend', 'wasm'], /joined job/);
+    const [w1, w2] = [await worker(), await worker()];
+    const coord = await start(['coordinator', '--data', data, '--image-size', '16', '--no-audit', '--progress', 'none', '--nats', own.url, '--job', `${job}b`, '--workers', '5', '--out', join(tmp.path, 'sig-b')], /waiting for 5 worker/);
+    await own.close();
+    await new Promise((r) => setTimeout(r, 500));
+    const timed = async (p: { c: ChildProcess }, signals: NodeJS.Signals[]) => {
+      const t0 = performance.now();
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => p.c.once('exit', (code, signal) => r({ code, signal })));
+      for (const s of signals) {
+        p.c.kill(s);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return { ...(await exit), ms: performance.now() - t0 };
+    };
+    const one = await timed(w1, ['SIGTERM']);
+    assert.ok(one.ms < 5000, `worker exited ${Math.round(one.ms)} ms after SIGTERM`);
+    assert.equal(one.signal, null, 'it exited by itself, not by the signal');
+    assert.ok(w1.err.some((l) => /SIGTERM received; shutting down/.test(l)), w1.err.join('\n'));
+    const two = await timed(w2, ['SIGTERM', 'SIGINT']);
+    assert.equal(two.code, 130, `a second signal forces the exit (SIGINT: 130): ${w2.err.join(' | ')}`);
+    assert.ok(w2.err.some((l) => /second signal \(SIGINT\); exiting now/.test(l)), w2.err.join('\n'));
+    const three = await timed(coord, ['SIGTERM']);
+    assert.ok(three.ms < 5000, `coordinator exited ${Math.round(three.ms)} ms after SIGTERM`);
+    assert.equal(three.signal, null);
+  } finally {
+    for (const p of procs) if (p.c.exitCode === null && p.c.signalCode === null) p.c.kill('SIGKILL');
+    await c.close();
+    await own.close();
   }
 });

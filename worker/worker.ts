@@ -545,7 +545,9 @@ export class Worker implements AsyncDisposable {
     for (const sub of this.subs) sub.unsubscribe();
     const idle = await within(this.queue.catch(() => {}), CLOSE_STEP_MS);
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
-      if (!(await within(this.nc.drain().catch(() => {}), CLOSE_DRAIN_MS))) await this.nc.close().catch(() => {});
+      await within(this.nc.drain().catch(() => {}), CLOSE_DRAIN_MS);
+      // A drain refused or cut short (no server to drain to) leaves the client reconnecting forever.
+      if (!this.nc.isClosed()) await this.nc.close().catch(() => {});
     }
     await this.remote?.close();
     // A step still computing owns the replica's tensors; the process is about to end anyway.

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, initBackend } from '../../backend/select.js';
 import { BackendError } from '../../errors.js';
-import { launchCluster } from '../../../coordinator/launcher.js';
+import { coordinatorArgsFrom, DEFAULT_MAX_RESTARTS, launchCluster } from '../../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
@@ -14,8 +14,11 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', `worker processes (default ${DEFAULT_LOCAL_WORKERS})`)
     .addOption(new Option('--worker-backend <name>', 'backend for the workers (default: --backend)').choices(BACKEND_CHOICES))
-    .action(async (flags: Record<string, unknown>) => {
+    .option('--max-restarts <k>', `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`)
+    .action(async (flags: Record<string, unknown>, self: Command) => {
       const train = trainOptionsFromFlags(flags);
+      // Commander keeps the argv it parsed (untyped): the child coordinator gets the user's own flags.
+      const raw = (self.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
       const backend = await initBackend(train.backend);
       const report = await launchCluster(
         {
@@ -24,6 +27,8 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
           cluster: clusterOptionsFromFlags(flags),
           workerBackend: String(flags.workerBackend ?? train.backend),
           allowInstall: true,
+          maxRestarts: flags.maxRestarts === undefined ? DEFAULT_MAX_RESTARTS : parseIntFlag(String(flags.maxRestarts), '--max-restarts', 0),
+          coordinatorArgs: coordinatorArgsFrom(raw.slice(raw.indexOf('cluster') + 1)),
         },
         io,
         backend.kind,

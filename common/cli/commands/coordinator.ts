@@ -5,6 +5,7 @@ import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../parse.js';
+import { handleShutdownSignals } from '../signals.js';
 
 export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
   const cmd = new Command('coordinator').description('run a job\'s coordinator: shard batches to workers, reduce gradients, apply Adam');
@@ -15,7 +16,12 @@ export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
       const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
       const backend = await initBackend(train.backend);
       await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
-      await c.run();
+      const release = handleShutdownSignals({ what: 'coordinator', io, stop: (sig) => c.close(`interrupted (${sig})`) });
+      try {
+        await c.run();
+      } finally {
+        release();
+      }
       exit(0);
     });
   program.addCommand(cmd);

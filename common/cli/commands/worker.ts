@@ -7,6 +7,7 @@ import { WorkerMetrics } from '../../metrics/training.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { parseMicroBatch } from '../../train/micro-batch.js';
+import { handleShutdownSignals } from '../signals.js';
 
 export const workerCommand: CommandModule = (program, { io, exit }) => {
   program
@@ -41,12 +42,9 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
         },
       });
       if (server) io.err(`worker: metrics on http://0.0.0.0:${server.port}/metrics`);
-      const stop = () => void worker.close('interrupted');
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const release = handleShutdownSignals({ what: 'worker', io, stop: (sig) => worker.close(`interrupted (${sig})`) });
       const reason = await worker.done;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      release();
       exit(reason.startsWith('failed') ? 1 : 0);
     });
 };
