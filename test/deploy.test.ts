@@ -108,6 +108,8 @@ test('deploy - docker-compose config accepts the compose file, with and without 
   const coordinator = cfg.services.coordinator!.command as string[];
   assert.equal(coordinator[0], 'coordinator');
   assert.equal(coordinator[coordinator.indexOf('--metrics-port') + 1], '9464');
+  assert.ok(coordinator.includes('--resume'), 'a restarted coordinator resumes');
+  assert.equal(cfg.services.coordinator!.restart, 'on-failure:3');
   // A 3-server NATS cluster: every server routes to the other two, and every syncgrad process lists all three.
   const servers = ['nats', 'nats-2', 'nats-3'];
   const urls = servers.map((n) => `nats://${n}:4222`).join(',');
@@ -233,6 +235,12 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
   const service = seen['Service/syncgrad-coordinator'] as { metadata: { annotations: Record<string, string> }; spec: { ports: { port: number }[] } };
   const args = job.spec.template.spec.containers[0]!.args;
   assert.equal(args[args.indexOf('--metrics-port') + 1], '9464');
+  // Restarted in place by Kubernetes, it resumes from the runs PVC.
+  const jobSpec = job.spec as unknown as { backoffLimit: number; template: { spec: { restartPolicy: string } } };
+  assert.ok(args.includes('--resume'), 'the coordinator resumes');
+  assert.equal(jobSpec.template.spec.restartPolicy, 'OnFailure');
+  assert.ok(jobSpec.backoffLimit >= 1);
+  assert.ok(args[args.indexOf('--out') + 1]!.startsWith('/runs/'), 'checkpoints on the runs volume');
   assert.equal(service.spec.ports[0]!.port, 9464);
   assert.equal(service.metadata.annotations['prometheus.io/scrape'], 'true');
   assert.equal(service.metadata.annotations['prometheus.io/port'], '9464');
