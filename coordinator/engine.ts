@@ -224,6 +224,7 @@ export class ClusterEngine implements TrainEngine {
     } catch (e) {
       if (e instanceof WorkerLost) throw e;
       if (isNoResponders(e)) throw new WorkerLost(w, 'has no subscription (gone)');
+      if (nc.isClosed()) throw new WorkerLost(w, 'the coordinator closed its connection (shutting down)');
       throw new WorkerLost(w, `did not answer within ${Math.round(timeoutMs / 1000)} s`);
     } finally {
       stopped = true;
