@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { handleShutdownSignals } from '../common/cli/signals.js';
+import { handleShutdownSignals } from '../common/signals.js';
 import { ConfigError, InterruptedError } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { TrainReport } from '../common/train/report.js';

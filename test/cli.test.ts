@@ -120,7 +120,7 @@ test('cli - conv-demo shows both convolutions agree', async () => {
 });
 
 test('start - the default demo folder is made when missing, remade when another generator made it, and a user folder is kept', async () => {
-  const { demoDatasetState, DEMO_IMAGE_PX, DEMO_PER_CLASS, DEMO_SEED } = await import('../common/cli/commands/start.js');
+  const { demoDatasetState, DEMO_IMAGE_PX, DEMO_PER_CLASS, DEMO_SEED } = await import('../cli/commands/start.js');
   const { SHAPES_MARKER, SHAPES_VERSION, readShapesMarker } = await import('../common/data/shapes.js');
   assert.equal(await demoDatasetState(join(tmp.path, 'absent')), 'missing');
   // tinyShapes wrote a marker for its own (small) parameters: a shapes set, but not the demo's.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendChoice } from '../../common/backend/select.js';
-import { main } from '../../common/cli/main.js';
+import { main } from '../../cli/main.js';
 import { makeShapesDataset } from '../../common/data/shapes.js';
 import { memoryIo } from '../../common/io.js';
 

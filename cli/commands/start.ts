@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend } from '../../backend/select.js';
-import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../data/shapes.js';
-import { runTrain } from '../../train/run.js';
-import { launchCluster } from '../../../coordinator/launcher.js';
+import { initBackend } from '../../common/backend/select.js';
+import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../common/data/shapes.js';
+import { runTrain } from '../../common/train/run.js';
+import { launchCluster } from '../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';

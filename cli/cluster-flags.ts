@@ -1,7 +1,7 @@
 // Flags shared by `coordinator`, `cluster` and `start` for the cluster side of a run.
 import { Command, Option } from 'commander';
-import { CODEC_NAMES } from '../wire/codec.js';
-import { DATA_MODES, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../../coordinator/options.js';
+import { CODEC_NAMES } from '../common/wire/codec.js';
+import { DATA_MODES, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../coordinator/options.js';
 
 export function addClusterFlags(cmd: Command): Command {
   return cmd

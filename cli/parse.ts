@@ -1,5 +1,5 @@
 // Small flag parsers for commands that do not take the full training options.
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../common/errors.js';
 
 export function parseIntFlag(value: string | undefined, name: string, min = 1): number {
   const n = Number(value);

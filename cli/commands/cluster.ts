@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, initBackend } from '../../backend/select.js';
-import { BackendError } from '../../errors.js';
-import { coordinatorArgsFrom, DEFAULT_MAX_RESTARTS, launchCluster } from '../../../coordinator/launcher.js';
+import { BACKEND_CHOICES, initBackend } from '../../common/backend/select.js';
+import { BackendError } from '../../common/errors.js';
+import { coordinatorArgsFrom, DEFAULT_MAX_RESTARTS, launchCluster } from '../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';

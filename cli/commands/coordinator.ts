@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { initBackend } from '../../backend/select.js';
-import { Coordinator } from '../../../coordinator/coordinator.js';
+import { initBackend } from '../../common/backend/select.js';
+import { Coordinator } from '../../coordinator/coordinator.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../parse.js';
-import { handleShutdownSignals } from '../signals.js';
+import { handleShutdownSignals } from '../../common/signals.js';
 
 export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
   const cmd = new Command('coordinator').description('run a job\'s coordinator: shard batches to workers, reduce gradients, apply Adam');

@@ -1,5 +1,5 @@
-import { auditDataset, formatAudit } from '../../data/audit.js';
-import { indexDataset } from '../../data/dataset.js';
+import { auditDataset, formatAudit } from '../../common/data/audit.js';
+import { indexDataset } from '../../common/data/dataset.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 

@@ -1,14 +1,14 @@
 import { Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { indexDataset, type DatasetIndex, type Sample } from '../../data/dataset.js';
-import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../data/loader.js';
-import { DataError } from '../../errors.js';
-import { batchTensors } from '../../train/local-engine.js';
-import { evalBatch } from '../../train/step.js';
-import { planMicroBatch } from '../../train/micro-batch.js';
-import { emptyConfusion, tally } from '../../train/engine.js';
-import { loadTrainedModel } from '../../train/restore.js';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
+import { indexDataset, type DatasetIndex, type Sample } from '../../common/data/dataset.js';
+import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../common/data/loader.js';
+import { DataError } from '../../common/errors.js';
+import { batchTensors } from '../../common/train/local-engine.js';
+import { evalBatch } from '../../common/train/step.js';
+import { planMicroBatch } from '../../common/train/micro-batch.js';
+import { emptyConfusion, tally } from '../../common/train/engine.js';
+import { loadTrainedModel } from '../../common/train/restore.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 

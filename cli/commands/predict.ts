@@ -1,10 +1,10 @@
 import { Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { decodeImage } from '../../data/decode.js';
-import { normalizePixels } from '../../data/normalize.js';
-import { ImageDecodeError } from '../../errors.js';
-import { loadTrainedModel } from '../../train/restore.js';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
+import { decodeImage } from '../../common/data/decode.js';
+import { normalizePixels } from '../../common/data/normalize.js';
+import { ImageDecodeError } from '../../common/errors.js';
+import { loadTrainedModel } from '../../common/train/restore.js';
 import type { CommandModule } from '../command.js';
 
 export const predictCommand: CommandModule = (program, { io, exit }) => {

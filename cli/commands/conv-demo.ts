@@ -1,5 +1,5 @@
-import { initBackend } from '../../backend/select.js';
-import { runConvDemo } from '../../im2col.js';
+import { initBackend } from '../../common/backend/select.js';
+import { runConvDemo } from '../../common/im2col.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 

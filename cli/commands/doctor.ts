@@ -1,6 +1,6 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { probeBackends } from '../../backend/select.js';
+import { probeBackends } from '../../common/backend/select.js';
 import type { CommandModule } from '../command.js';
 
 /** GPU facts worth printing when diagnosing why tfjs-node-gpu falls back to CPU. */

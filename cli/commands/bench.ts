@@ -1,16 +1,16 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { benchModelConfig, formatProfile, profileStep, runBench, type BenchMode, type BenchResult, type StepProfile } from '../../bench/harness.js';
-import { runTorchReference, torchAvailable, type TorchResult } from '../../bench/torch.js';
-import { ConfigError } from '../../errors.js';
-import { MIN_IMAGE_SIZE } from '../../model/spec.js';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
+import { benchModelConfig, formatProfile, profileStep, runBench, type BenchMode, type BenchResult, type StepProfile } from '../../common/bench/harness.js';
+import { runTorchReference, torchAvailable, type TorchResult } from '../../common/bench/torch.js';
+import { ConfigError } from '../../common/errors.js';
+import { MIN_IMAGE_SIZE } from '../../common/model/spec.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
-import { CODEC_NAMES } from '../../wire/codec.js';
-import { DEFAULT_EXCHANGE, EXCHANGES, type ExchangeDesign } from '../../../coordinator/options.js';
-import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../bench/exchange.js';
-import { withMemoryContext } from '../../backend/memory.js';
-import { parseMicroBatch, planMicroBatch } from '../../train/micro-batch.js';
+import { CODEC_NAMES } from '../../common/wire/codec.js';
+import { DEFAULT_EXCHANGE, EXCHANGES, type ExchangeDesign } from '../../coordinator/options.js';
+import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../coordinator/bench-exchange.js';
+import { withMemoryContext } from '../../common/backend/memory.js';
+import { parseMicroBatch, planMicroBatch } from '../../common/train/micro-batch.js';
 
 interface BenchFlags {
   imageSize: string;

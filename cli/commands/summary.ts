@@ -1,7 +1,7 @@
 import { Option } from 'commander';
-import { ConfigError } from '../../errors.js';
-import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, DEFAULT_IMAGE_SIZE } from '../../model/spec.js';
-import { formatSummary, summarize } from '../../model/summary.js';
+import { ConfigError } from '../../common/errors.js';
+import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, DEFAULT_IMAGE_SIZE } from '../../common/model/spec.js';
+import { formatSummary, summarize } from '../../common/model/summary.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 

@@ -2,8 +2,8 @@
 // drive every command in-process. User errors print one line; anything else is a bug and keeps
 // its stack.
 import { Command, CommanderError } from 'commander';
-import { isSyncgradError } from '../errors.js';
-import { processIo, type Io } from '../io.js';
+import { isSyncgradError } from '../common/errors.js';
+import { processIo, type Io } from '../common/io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
 import { clusterCommand } from './commands/cluster.js';

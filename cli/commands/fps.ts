@@ -1,9 +1,9 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { DEFAULT_FPS_BATCHES } from '../../train/options.js';
-import { measureFps } from '../../train/fps.js';
-import { planMicroBatch } from '../../train/micro-batch.js';
-import { loadTrainedModel } from '../../train/restore.js';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
+import { DEFAULT_FPS_BATCHES } from '../../common/train/options.js';
+import { measureFps } from '../../common/train/fps.js';
+import { planMicroBatch } from '../../common/train/micro-batch.js';
+import { loadTrainedModel } from '../../common/train/restore.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runTrain } from '../../train/run.js';
+import { runTrain } from '../../common/train/run.js';
 import type { CommandModule } from '../command.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 

@@ -1,13 +1,13 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../backend/select.js';
-import { Worker } from '../../../worker/worker.js';
-import { parseWorkerOptions } from '../../../worker/options.js';
-import { MetricsServer } from '../../metrics/server.js';
-import { WorkerMetrics } from '../../metrics/training.js';
+import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
+import { Worker } from '../../worker/worker.js';
+import { parseWorkerOptions } from '../../worker/options.js';
+import { MetricsServer } from '../../common/metrics/server.js';
+import { WorkerMetrics } from '../../common/metrics/training.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
-import { parseMicroBatch } from '../../train/micro-batch.js';
-import { handleShutdownSignals } from '../signals.js';
+import { parseMicroBatch } from '../../common/train/micro-batch.js';
+import { handleShutdownSignals } from '../../common/signals.js';
 
 export const workerCommand: CommandModule = (program, { io, exit }) => {
   program

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, makeShapesDataset } from '../../data/shapes.js';
+import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, makeShapesDataset } from '../../common/data/shapes.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
