@@ -13,9 +13,9 @@ import { Rng } from '../common/rng.js';
 import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop } from '../common/train/loop.js';
-import { datasetFingerprint, findResumePoint, type ResumePoint } from '../common/train/resume.js';
+import { findResumePoint, type ResumePoint } from '../common/train/resume.js';
 import { writeRunReport, type TrainReport } from '../common/train/report.js';
-import { auditAndWarn, describeSplit, loadIndex, modelConfigFor } from '../common/train/run.js';
+import { setupJob, type AuditCounts } from '../common/train/job-setup.js';
 import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
@@ -57,6 +57,7 @@ export class Coordinator implements AsyncDisposable {
   /** Dropout seeds; shared by the engine and the checkpoint. */
   private rng!: Rng;
   private dataset!: string;
+  private audit?: AuditCounts;
   /** Set when --resume found a checkpoint: where the loop continues. */
   private resume?: ResumePoint;
   /** Random per process: a restarted coordinator is a new one to the workers. */
@@ -100,19 +101,19 @@ export class Coordinator implements AsyncDisposable {
       this.metricsServer = await MetricsServer.start(this.metrics.registry, k.metricsPort);
       this.io.err(`coordinator: metrics on http://0.0.0.0:${this.metricsServer.port}/metrics`);
     }
-    this.index = await loadIndex(o);
-    this.io.err(`data: ${this.index.root}: ${describeSplit(this.index)}`);
-    if (o.audit) await auditAndWarn(this.index, this.io);
+    const setup = await setupJob(o, this.io);
+    this.index = setup.index;
+    this.audit = setup.audit;
     if (nc) this.nc = nc;
     else {
       this.nc = await connectNats(k.nats, `syncgrad-coordinator-${k.job}`);
       this.ownsConnection = true;
     }
     this.s = subjects(k.job);
-    const model = modelConfigFor(o, this.index.classes.length);
+    const model = setup.model;
     const specs = paramSpecs(model);
     const paramCount = specs.reduce((a, sp) => a + sp.size, 0);
-    this.dataset = datasetFingerprint(this.index);
+    this.dataset = setup.dataset;
     this.resume = await findResumePoint(o, model, this.dataset, this.io);
     const ck = this.resume?.checkpoint;
     // The master lives as flat arrays (no tensors): Adam and the reduction are plain JS here.
@@ -222,10 +223,12 @@ export class Coordinator implements AsyncDisposable {
       rng: this.rng,
       dataset: this.dataset,
       ...(this.resume ? { resume: this.resume.progress } : {}),
-      skippedImages: () => 0,
+      skippedImages: () => engine.skippedImages,
       recordStepTimings: true,
       ...(this.metrics ? metricHooks(this.metrics) : {}),
     });
+    if (this.audit) report.audit = this.audit;
+    if (engine.skippedImages > 0) this.io.err(`warning: workers skipped ${engine.skippedImages} unreadable image(s) (their logs name them)`);
     report.workers = engine.maxWorkers;
     report.backend = engine.backend;
     report.config = { ...report.config, cluster: { ...k } };

@@ -112,6 +112,8 @@ export class ClusterEngine implements TrainEngine {
   private seq = 0;
   /** Largest number of workers that took part in one step. */
   maxWorkers = 0;
+  /** Images the workers could not decode, over every applied step and evaluation (the report's skippedImages). */
+  skippedImages = 0;
 
   private constructor(o: ClusterEngineOptions) {
     this.o = o;
@@ -387,6 +389,7 @@ export class ClusterEngine implements TrainEngine {
     this.mirror = this.mirrorStep(reduced, version + 1);
     this.mirror.catch(() => {}); // observed by settleMirror
     this.o.hooks.onStepResults?.(results);
+    this.skippedImages += results.reduce((a, r) => a + r.skipped, 0);
     const wall = (performance.now() - t0) / 1000;
     return {
       loss: results.reduce((a, r) => a + r.loss * r.count, 0) / total,
@@ -469,14 +472,15 @@ export class ClusterEngine implements TrainEngine {
         if (e instanceof WorkerLost) this.lose(e.worker, e.message);
         this.slices = [];
         await this.publishWeights();
-        await this.starStep(of.epoch, of.global, of.dropoutSeed);
+        await this.starStep(of.epoch, of.global, of.dropoutSeed, true);
       }
       throw e;
     }
   }
 
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
-  private async starStep(epoch: number, global: number[], dropoutSeed: number): Promise<StepStats> {
+  /** `recount`: the step was applied once already (a failed mirror's recomputation); its skips are counted. */
+  private async starStep(epoch: number, global: number[], dropoutSeed: number, recount = false): Promise<StepStats> {
     const t0 = performance.now();
     const results: { c: Contribution; r: pb.StepResult; position: number }[] = [];
     const attempts = new Map<number[], number>();
@@ -537,6 +541,7 @@ export class ClusterEngine implements TrainEngine {
 
     // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
     results.sort((a, b) => a.position - b.position);
+    if (!recount) this.skippedImages += results.reduce((a, x) => a + x.r.skipped, 0);
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);
     const tApply = performance.now();
@@ -580,6 +585,7 @@ export class ClusterEngine implements TrainEngine {
           if (r.error) throw workerError(w, r);
           if (r.labels.length !== r.count || r.predictions.length !== r.count) throw new ProtocolError('wrong-length', `rank ${w.rank} eval result lists ${r.labels.length} labels for ${r.count} samples`);
           tally(stats, r.labels, r.predictions);
+          this.skippedImages += r.skipped;
           stats.lossSum += r.lossSum;
           stats.fpsSeconds += r.fpsSeconds;
           stats.fpsImages += r.fpsImages;

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { connect } from 'nats';
 import { memoryIo, type Io } from '../common/io.js';
@@ -180,6 +180,22 @@ test('cluster - the report has the single-process fields plus workers and per-st
   assert.equal(report.classes.length, ref.classes.length);
   // Test coverage is exact: every test sample evaluated once.
   assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), report.dataset.test);
+});
+
+test('cluster - the report carries the leak audit and the images the workers skipped, as one process reports them', async () => {
+  const dirty = await tinyShapes(join(tmp.path, 'dirty'), 25, 16);
+  // Three files that are not images any more, wherever the split put them.
+  const files = (await readdir(dirty, { recursive: true })).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
+  for (const f of files.slice(0, 3)) await writeFile(join(dirty, f), 'not an image');
+  const train = { data: dirty, audit: true };
+  const single = await runTrain(parseTrainOptions({ ...BASE, ...train, out: join(tmp.path, 'dirty-single') }), memoryIo());
+  const io = memoryIo();
+  const { report } = await runCluster(2, { ...train, out: join(tmp.path, 'dirty-cluster') }, {}, io);
+  assert.ok(single.skippedImages > 0, 'the single-process run skipped the broken files');
+  assert.equal(report.skippedImages, single.skippedImages);
+  assert.ok(report.audit, 'the audit is in the cluster report');
+  assert.deepEqual(report.audit, single.audit);
+  assert.ok(io.errors.some((l) => /^warning: workers skipped \d+ unreadable image/.test(l)), io.errors.join('\n'));
 });
 
 test('cluster - images over NATS train the same weights as a shared path', async () => {

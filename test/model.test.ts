@@ -139,3 +139,18 @@ test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives 
     tf.dispose([ours.value, ref.value, ...Object.values(ours.grads), ...Object.values(ref.grads), x, w, b, mask, weights]);
   }
 });
+
+test('model - a created model gives back every tensor and byte when disposed (no copy of its weights left behind)', async () => {
+  await useBackend('wasm');
+  const config = { imageSize: 64, channels: 3 as const, classes: 6, dropout: 0.2 };
+  const before = tf.memory();
+  for (const make of [() => Cnn.create(config, 1), () => Cnn.fromWeights(config, initialWeights(config, 2))]) {
+    const model = make();
+    // Alive, it holds exactly one copy of its parameters.
+    assert.equal(tf.memory().numTensors - before.numTensors, paramSpecs(config).length);
+    assert.equal(tf.memory().numBytes - before.numBytes, model.paramCount * 4);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before.numTensors, 'tensors back at the baseline');
+    assert.equal(tf.memory().numBytes, before.numBytes, 'bytes back at the baseline');
+  }
+});
