@@ -1,6 +1,6 @@
 // Flags shared by `coordinator`, `cluster` and `start` for the cluster side of a run.
 import { Command, Option } from 'commander';
-import { CODEC_NAMES } from '../common/wire/codec.js';
+import { CODEC_NAMES } from '../common/wire/codec-names.js';
 import { DATA_MODES, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../coordinator/options.js';
 
 export function addClusterFlags(cmd: Command): Command {

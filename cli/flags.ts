@@ -1,7 +1,7 @@
 // Flag definitions shared by every command that trains (train, start, coordinator, cluster), so
 // they spell and validate options the same way.
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES } from '../common/backend/select.js';
+import { BACKEND_CHOICES } from '../common/backend/choices.js';
 import { PRESETS, PROGRESS_MODES, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
 
 export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Command {

@@ -12,7 +12,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../common/paths.js';
 import { connect } from 'nats';
 import { Coordinator } from './coordinator.js';
 import { provideNats } from './nats-provider.js';
@@ -30,7 +30,7 @@ import { SYSTEM_PYTHON, torchAvailable } from '../common/bench/torch.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
-export const GLOO_SCRIPT = fileURLToPath(new URL('../bench/gloo_allreduce.py', import.meta.url));
+export const GLOO_SCRIPT = join(PACKAGE_ROOT, 'bench', 'gloo_allreduce.py');
 /** Raw throughput probes: 128 messages of the server's chunk size (~1 MB), enough for a steady rate on loopback. */
 const PROBE_MESSAGES = 128;
 const PROBE_WINDOW = 4;

@@ -5,7 +5,7 @@
 // --resume and the workers rejoin it by themselves; a dead worker is started again. K restarts in
 // all, then the run fails.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { SYNCGRAD_BIN } from '../common/paths.js';
 import { createInterface } from 'node:readline';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import type { ClusterOptions } from './options.js';
 import type { TrainOptions } from '../common/train/options.js';
 import { provideNats } from './nats-provider.js';
 
-const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
+const BIN = SYNCGRAD_BIN;
 /** Workers get this long to exit after SHUTDOWN before SIGTERM (they finish at most one request). */
 const WORKER_EXIT_GRACE_MS = 10_000;
 
@@ -35,7 +35,7 @@ export interface LaunchOptions {
   coordinatorArgs?: string[];
 }
 
-export const DEFAULT_MAX_RESTARTS = 0;
+export { DEFAULT_MAX_RESTARTS } from './options.js';
 
 /** The cluster command's flags that only the launcher understands, each with its value. */
 const LAUNCHER_ONLY_FLAGS = new Set(['--workers', '--worker-backend', '--max-restarts', '--nats']);

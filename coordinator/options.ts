@@ -1,7 +1,7 @@
 // Coordinator options: the training options plus the cluster's own, validated in one place.
 import { ConfigError } from '../common/errors.js';
 import type { TrainOptions } from '../common/train/options.js';
-import { CODEC_NAMES } from '../common/wire/codec.js';
+import { CODEC_NAMES } from '../common/wire/codec-names.js';
 import { validateJobName } from '../common/wire/subjects.js';
 
 export const DEFAULT_MIN_WORKERS = 1;
@@ -82,6 +82,9 @@ export function parseClusterOptions(input: Partial<Record<keyof ClusterOptions, 
   validateJobName(String(o.job));
   if (!(DATA_MODES as readonly string[]).includes(String(o.dataMode))) throw new ConfigError(`--data-mode must be one of ${DATA_MODES.join(', ')}`);
   if (!(EXCHANGES as readonly string[]).includes(String(o.exchange))) throw new ConfigError(`--exchange must be one of ${EXCHANGES.join(', ')}, got ${JSON.stringify(o.exchange)}`);
-  if (!CODEC_NAMES.includes(String(o.codec))) throw new ConfigError(`--codec must be one of ${CODEC_NAMES.join(', ')}`);
+  if (!(CODEC_NAMES as readonly string[]).includes(String(o.codec))) throw new ConfigError(`--codec must be one of ${CODEC_NAMES.join(', ')}`);
   return o as unknown as ClusterOptions;
 }
+
+/** `cluster --max-restarts`: 0 keeps the coordinator in the launcher's own process. */
+export const DEFAULT_MAX_RESTARTS = 0;

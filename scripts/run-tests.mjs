@@ -27,16 +27,18 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-if (filter.length === 0) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (tsc.status !== 0) {
-    console.error('type-check failed');
-    process.exit(tsc.status ?? 1);
+// The build first: child processes (workers, a supervised coordinator) run bin/syncgrad.mjs, which
+// runs dist/, so dist/ must be the sources under test. Then, for a whole run, the type-check of
+// everything (tests and scripts too).
+const tsc = (args, what) => {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${what} failed`);
+    process.exit(r.status ?? 1);
   }
-}
+};
+tsc(['-p', 'tsconfig.build.json'], 'build');
+if (filter.length === 0) tsc(['--noEmit', '-p', 'tsconfig.json'], 'type-check');
 
 // Real servers for the integration tests: nats-server / Docker (and Prometheus) installed and
 // started as needed. A failure here (CI without Docker) fails the run before any test.

@@ -1,5 +1,3 @@
-import { auditDataset, formatAudit } from '../../common/data/audit.js';
-import { indexDataset } from '../../common/data/dataset.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -13,6 +11,8 @@ export const auditCommand: CommandModule = (program, { io, exit }) => {
     .option('--test-fraction <f>', 'test share', '0.1')
     .option('--json', 'print JSON')
     .action(async (flags: { data: string; seed: string; valFraction: string; testFraction: string; json?: boolean }) => {
+      const { auditDataset, formatAudit } = await import('../../common/data/audit.js');
+      const { indexDataset } = await import('../../common/data/dataset.js');
       const index = await indexDataset(flags.data, { seed: parseIntFlag(flags.seed, '--seed', 0), valFraction: Number(flags.valFraction), testFraction: Number(flags.testFraction) });
       const report = await auditDataset(index);
       if (flags.json) io.out(JSON.stringify(report, null, 2));

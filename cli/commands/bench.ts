@@ -1,15 +1,14 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
-import { benchModelConfig, formatProfile, profileStep, runBench, type BenchMode, type BenchResult, type StepProfile } from '../../common/bench/harness.js';
-import { runTorchReference, torchAvailable, type TorchResult } from '../../common/bench/torch.js';
+import type { BenchMode, BenchResult, StepProfile } from '../../common/bench/harness.js';
+import type { TorchResult } from '../../common/bench/torch.js';
 import { ConfigError } from '../../common/errors.js';
 import { MIN_IMAGE_SIZE } from '../../common/model/spec.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
+import { CODEC_NAMES } from '../../common/wire/codec-names.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
-import { CODEC_NAMES } from '../../common/wire/codec.js';
 import { DEFAULT_EXCHANGE, EXCHANGES, type ExchangeDesign } from '../../coordinator/options.js';
-import { imageSizeForParams, runExchangeBench, type ExchangeBenchResult } from '../../coordinator/bench-exchange.js';
-import { withMemoryContext } from '../../common/backend/memory.js';
+import type { ExchangeBenchResult } from '../../coordinator/bench-exchange.js';
 import { parseMicroBatch, planMicroBatch } from '../../common/train/micro-batch.js';
 
 interface BenchFlags {
@@ -58,6 +57,11 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--profile', 'also print a per-kernel profile of one step (tf.profile)')
     .option('--json', 'print JSON')
     .action(async (mode: string, flags: BenchFlags) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { benchModelConfig, formatProfile, profileStep, runBench } = await import('../../common/bench/harness.js');
+      const { runTorchReference, torchAvailable } = await import('../../common/bench/torch.js');
+      const { imageSizeForParams, runExchangeBench } = await import('../../coordinator/bench-exchange.js');
+      const { withMemoryContext } = await import('../../common/backend/memory.js');
       if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange') throw new ConfigError(`bench mode must be train, infer or exchange, got ${JSON.stringify(mode)}`);
       if (mode === 'exchange') {
         const o = {

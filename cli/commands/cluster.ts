@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, initBackend } from '../../common/backend/select.js';
 import { BackendError } from '../../common/errors.js';
-import { coordinatorArgsFrom, DEFAULT_MAX_RESTARTS, launchCluster } from '../../coordinator/launcher.js';
+import { BACKEND_CHOICES } from '../../common/backend/choices.js';
+import { DEFAULT_MAX_RESTARTS } from '../../coordinator/options.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
@@ -16,6 +16,8 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
     .addOption(new Option('--worker-backend <name>', 'backend for the workers (default: --backend)').choices(BACKEND_CHOICES))
     .option('--max-restarts <k>', `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`)
     .action(async (flags: Record<string, unknown>, self: Command) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { coordinatorArgsFrom, launchCluster } = await import('../../coordinator/launcher.js');
       const train = trainOptionsFromFlags(flags);
       // Commander keeps the argv it parsed (untyped): the child coordinator gets the user's own flags.
       const raw = (self.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];

@@ -1,5 +1,3 @@
-import { initBackend } from '../../common/backend/select.js';
-import { runConvDemo } from '../../common/im2col.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -12,6 +10,8 @@ export const convDemoCommand: CommandModule = (program, { io, exit }) => {
     .description('worked example: tf.conv2d vs an unfold/fold (im2col) convolution, then max-pool and sigmoid')
     .option('--seed <n>', 'seed for the example input and kernel', '0')
     .action(async (flags: { seed: string }) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { runConvDemo } = await import('../../common/im2col.js');
       await initBackend('cpu');
       const { maxAbsDiff } = await runConvDemo({ seed: parseIntFlag(flags.seed, '--seed', 0) }, io.out);
       exit(maxAbsDiff <= AGREEMENT ? 0 : 1);

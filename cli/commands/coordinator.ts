@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { initBackend } from '../../common/backend/select.js';
-import { Coordinator } from '../../coordinator/coordinator.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
@@ -12,6 +10,8 @@ export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', 'workers to wait for before the first step (default 1)')
     .action(async (flags: Record<string, unknown>) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { Coordinator } = await import('../../coordinator/coordinator.js');
       const train = trainOptionsFromFlags(flags);
       const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
       const backend = await initBackend(train.backend);

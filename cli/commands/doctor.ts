@@ -1,6 +1,4 @@
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
-import { probeBackends } from '../../common/backend/select.js';
 import type { CommandModule } from '../command.js';
 
 /** GPU facts worth printing when diagnosing why tfjs-node-gpu falls back to CPU. */
@@ -19,6 +17,8 @@ export const doctorCommand: CommandModule = (program, { io, exit }) => {
     .command('doctor')
     .description('show which compute backends load, and why the others do not')
     .action(async () => {
+      const tf = await import('@tensorflow/tfjs-core');
+      const { probeBackends } = await import('../../common/backend/select.js');
       const cpus = os.cpus();
       io.out(`node ${process.version} on ${os.platform()}-${os.arch()}, @tensorflow/tfjs-core ${tf.version_core}`);
       io.out(`CPU: ${cpus[0]?.model ?? 'unknown'} × ${os.availableParallelism()} threads, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);

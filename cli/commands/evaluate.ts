@@ -1,14 +1,8 @@
 import { Option } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
-import { indexDataset, type DatasetIndex, type Sample } from '../../common/data/dataset.js';
-import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } from '../../common/data/loader.js';
+import type { DatasetIndex, Sample } from '../../common/data/dataset.js';
 import { DataError } from '../../common/errors.js';
-import { batchTensors } from '../../common/train/local-engine.js';
-import { evalBatch } from '../../common/train/step.js';
 import { planMicroBatch } from '../../common/train/micro-batch.js';
-import { emptyConfusion, tally } from '../../common/train/engine.js';
-import { loadTrainedModel } from '../../common/train/restore.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -25,6 +19,14 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print JSON')
     .action(async (flags: { model: string; data: string; split: (typeof SPLITS)[number]; batchSize: string; backend: BackendChoice; json?: boolean }) => {
+      const tf = await import('@tensorflow/tfjs-core');
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { indexDataset } = await import('../../common/data/dataset.js');
+      const { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } = await import('../../common/data/loader.js');
+      const { batchTensors } = await import('../../common/train/local-engine.js');
+      const { evalBatch } = await import('../../common/train/step.js');
+      const { emptyConfusion, tally } = await import('../../common/train/engine.js');
+      const { loadTrainedModel } = await import('../../common/train/restore.js');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);
       const { model, meta } = await loadTrainedModel(flags.model, io.err);

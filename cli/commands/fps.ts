@@ -1,9 +1,7 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
 import { DEFAULT_FPS_BATCHES } from '../../common/train/options.js';
-import { measureFps } from '../../common/train/fps.js';
 import { planMicroBatch } from '../../common/train/micro-batch.js';
-import { loadTrainedModel } from '../../common/train/restore.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -17,6 +15,9 @@ export const fpsCommand: CommandModule = (program, { io, exit }) => {
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print JSON')
     .action(async (flags: { model: string; batches: string; batchSize: string; backend: BackendChoice; json?: boolean }) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { measureFps } = await import('../../common/train/fps.js');
+      const { loadTrainedModel } = await import('../../common/train/restore.js');
       const batches = parseIntFlag(flags.batches, '--batches');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);

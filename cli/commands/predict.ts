@@ -1,10 +1,6 @@
 import { Option } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
-import { decodeImage } from '../../common/data/decode.js';
-import { normalizePixels } from '../../common/data/normalize.js';
 import { ImageDecodeError } from '../../common/errors.js';
-import { loadTrainedModel } from '../../common/train/restore.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
 
 export const predictCommand: CommandModule = (program, { io, exit }) => {
@@ -16,6 +12,11 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print JSON lines')
     .action(async (images: string[], flags: { model: string; backend: BackendChoice; json?: boolean }) => {
+      const tf = await import('@tensorflow/tfjs-core');
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { decodeImage } = await import('../../common/data/decode.js');
+      const { normalizePixels } = await import('../../common/data/normalize.js');
+      const { loadTrainedModel } = await import('../../common/train/restore.js');
       await initBackend(flags.backend);
       const { model, meta } = await loadTrainedModel(flags.model, io.err);
       const { imageSize, channels } = meta.model;

@@ -1,10 +1,7 @@
 import { Command } from 'commander';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend } from '../../common/backend/select.js';
 import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, SHAPES_MARKER, SHAPES_VERSION, makeShapesDataset, readShapesMarker } from '../../common/data/shapes.js';
-import { runTrain } from '../../common/train/run.js';
-import { launchCluster } from '../../coordinator/launcher.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
@@ -42,6 +39,9 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
   addClusterFlags(addTrainFlags(cmd, { dataRequired: false }))
     .option('--workers <n>', `local worker processes (default ${DEFAULT_LOCAL_WORKERS}); 0 trains in this process`)
     .action(async (flags: Record<string, unknown>) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { runTrain } = await import('../../common/train/run.js');
+      const { launchCluster } = await import('../../coordinator/launcher.js');
       const data = (flags.data as string | undefined) ?? DEFAULT_DEMO_DATA;
       const state = flags.data === undefined ? await demoDatasetState(data) : 'foreign';
       if (state === 'missing' || state === 'stale') {

@@ -1,9 +1,5 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from '../../common/backend/select.js';
-import { Worker } from '../../worker/worker.js';
-import { parseWorkerOptions } from '../../worker/options.js';
-import { MetricsServer } from '../../common/metrics/server.js';
-import { WorkerMetrics } from '../../common/metrics/training.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { parseMicroBatch } from '../../common/train/micro-batch.js';
@@ -22,6 +18,11 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
     .option('--metrics-port <port>', 'serve this worker\'s Prometheus /metrics on this port')
     .option('--micro-batch <n>', 'images per forward/backward pass here, N or auto (default: the job\'s, auto unless the coordinator sets one)')
     .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string }) => {
+      const { initBackend } = await import('../../common/backend/select.js');
+      const { Worker } = await import('../../worker/worker.js');
+      const { parseWorkerOptions } = await import('../../worker/options.js');
+      const { MetricsServer } = await import('../../common/metrics/server.js');
+      const { WorkerMetrics } = await import('../../common/metrics/training.js');
       const o = parseWorkerOptions({
         nats: flags.nats,
         job: flags.job,

@@ -5,29 +5,14 @@
 // the failed allocation into an OutOfMemoryError at the moment it happens, and isOutOfMemory()
 // recognises the messages of the failures that happen inside a kernel, out of the guard's sight.
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, OutOfMemoryError } from '../errors.js';
-
-/** emscripten's getHeapMax() in tfjs-backend-wasm 4.22: 65536 pages less one, just under 4 GiB. */
-export const WASM_HEAP_MAX_BYTES = 4294901760;
-/**
- * Test and capacity-planning hook: pretend the wasm heap stops at this many MB. The guard refuses
- * any allocation that leaves the heap larger, and `--micro-batch auto` plans for it.
- */
-export const HEAP_LIMIT_ENV = 'SYNCGRAD_WASM_HEAP_LIMIT_MB';
+import { OutOfMemoryError } from '../errors.js';
+import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from './heap-limit.js';
+export { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes };
 
 interface WasmModuleLike {
   HEAPU8: Uint8Array;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
-}
-
-/** The wasm heap's ceiling for this process: the env override, or wasm32's 4 GB. */
-export function wasmHeapLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[HEAP_LIMIT_ENV];
-  if (raw === undefined || raw === '') return WASM_HEAP_MAX_BYTES;
-  const mb = Number(raw);
-  if (!(mb > 0)) throw new ConfigError(`${HEAP_LIMIT_ENV} must be a positive number of MB, got ${JSON.stringify(raw)}`);
-  return Math.min(WASM_HEAP_MAX_BYTES, Math.floor(mb * 2 ** 20));
 }
 
 /** Bytes the wasm heap holds now (its high-water mark: a WebAssembly memory never shrinks), or undefined off wasm. */

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, ConfigError } from '../errors.js';
 import { guardWasmHeap, wasmHeapLimitBytes } from './memory.js';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { BACKEND_CHOICES, type BackendChoice } from './choices.js';
+export { BACKEND_CHOICES, type BackendChoice };
 
 /** What actually runs: `tensorflow-gpu` / `tensorflow` are tfjs-node(-gpu), both named 'tensorflow' in tfjs. */
 export type BackendKind = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';

@@ -3,11 +3,12 @@
 // the same time.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { BenchMode } from './harness.js';
 
 export const SYSTEM_PYTHON = '/usr/bin/python3';
-export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_reference.py', import.meta.url));
+export const TORCH_SCRIPT = join(PACKAGE_ROOT, 'bench', 'torch_reference.py');
 
 export interface TorchResult {
   imgPerSec: number;

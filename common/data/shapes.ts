@@ -7,7 +7,6 @@
 // same byte for byte whatever the concurrency, and image k does not change when perClass does.
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { ConfigError } from '../errors.js';
 import { Rng } from '../rng.js';
 
@@ -136,6 +135,8 @@ export async function renderShape(cls: ShapeClass, size: number, rng: Rng): Prom
     `<g transform="translate(${cx.toFixed(3)} ${cy.toFixed(3)}) rotate(${angle.toFixed(3)})">${body}</g></svg>`;
 
   const channels = rgba ? 4 : 3;
+  // Loaded here, not at the top: `start` and `make-dataset` read this module's defaults for --help.
+  const { default: sharp } = await import('sharp');
   const rendered = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   if (rendered.info.channels !== 4) throw new Error(`svg rendered with ${rendered.info.channels} channels, expected 4`);
   const src = rendered.data;

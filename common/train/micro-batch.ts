@@ -3,7 +3,7 @@
 // process's memory only sets how it is cut. `auto` plans from the model's activation size per image
 // and the backend's memory: on wasm the 4 GB heap; native backends get no limit unless one is given.
 import { ConfigError } from '../errors.js';
-import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from '../backend/memory.js';
+import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from '../backend/heap-limit.js';
 import { describeLayers, paramSpecs, type ModelConfig } from '../model/spec.js';
 
 export type MicroBatchChoice = number | 'auto';

@@ -1,6 +1,6 @@
 // Training options: one typed object, defaults in one place, one validating parse (zod).
 import { z } from 'zod';
-import { BACKEND_CHOICES, type BackendChoice } from '../backend/select.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/choices.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_MICRO_BATCH, type MicroBatchChoice } from './micro-batch.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';

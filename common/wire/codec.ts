@@ -2,6 +2,7 @@
 // cost (the equivalence guarantee holds for fp32 only). Pluggable like DDP's comm hooks: the
 // reducer and transport see only bytes per element and encode/decode.
 import { Codec } from './messages.js';
+import { CODEC_NAMES, type CodecName } from './codec-names.js';
 
 export interface TensorCodec {
   readonly codec: Codec;
@@ -100,8 +101,8 @@ const bf16: TensorCodec = {
   },
 };
 
-export const CODECS: Record<string, TensorCodec> = { fp32, fp16, bf16 };
-export const CODEC_NAMES = Object.keys(CODECS);
+export const CODECS: Record<string, TensorCodec> & Record<CodecName, TensorCodec> = { fp32, fp16, bf16 };
+export { CODEC_NAMES };
 
 export function codecFor(c: Codec): TensorCodec {
   const found = Object.values(CODECS).find((x) => x.codec === c);
