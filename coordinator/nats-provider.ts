@@ -2,8 +2,9 @@
 // when set; else a `nats-server` from PATH on a free port; else one in Docker; else, as root on
 // Debian, install Debian's nats-server and use that. Whatever it starts, close() stops and reaps.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { freePort, which } from '../common/host.js';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeoutError } from '../common/errors.js';
@@ -40,30 +41,6 @@ export interface ProvidedNats {
   /** How it was found: env, binary, docker, apt. */
   source: string;
   close(): Promise<void>;
-}
-
-export function which(name: string): string | undefined {
-  for (const d of [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin']) {
-    if (!d) continue;
-    try {
-      accessSync(join(d, name), constants.X_OK);
-      return join(d, name);
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child?: ChildProcess): Promise<void> {

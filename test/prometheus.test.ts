@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../common/host.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
@@ -58,14 +58,6 @@ let workerServers: MetricsServer[] = [];
 let trainingMs = 0;
 /** syncgrad_step at the end of the run, as the coordinator has it. */
 let finalStep = 0;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function api1<T>(path: string, expr: string, time?: number): Promise<T> {
   const res = await fetch(`${api}/api/v1/${path}?query=${encodeURIComponent(expr)}${time === undefined ? '' : `&time=${time}`}`);

@@ -1,11 +1,12 @@
 // How a worker gets at the images: the coordinator's sample lists (fetched once at join), then
 // either a path this machine can read, or the bytes themselves over NATS, cached on local disk.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import type { Sample } from '../common/data/dataset.js';
+import { writeFileAtomic } from '../common/atomic-write.js';
 import { decodeImageBuffer, type Channels } from '../common/data/decode.js';
 import { ImageDecodeError, ProtocolError, TimeoutError } from '../common/errors.js';
 import { decode, encode, pb, SPLIT_NAMES, splitOf } from '../common/wire/messages.js';
@@ -105,10 +106,7 @@ export class RemoteImages implements AsyncDisposable {
     const buf = Buffer.concat(parts);
     // Closing: the bytes are still good for this caller, but nothing may be cached any more.
     if (this.closed) return buf;
-    await mkdir(await this.dir(), { recursive: true });
-    await writeFile(`${file}.tmp`, buf);
-    const { rename } = await import('node:fs/promises');
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, buf);
     return buf;
   }
 

@@ -65,6 +65,7 @@ export class Worker implements AsyncDisposable {
   private lastReduce?: { seq: number; bytes: Uint8Array };
   private remote?: RemoteImages;
   private subs: Subscription[] = [];
+  private controlSub?: Subscription;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** The coordinator process this worker joined (JoinReply), and when it last heard it. */
@@ -220,7 +221,8 @@ export class Worker implements AsyncDisposable {
   }
 
   private listenControl(): void {
-    this.nc.subscribe(this.s.control, {
+    // Kept apart from `subs` (a rejoin replaces those), and ended by close() like them.
+    this.controlSub = this.nc.subscribe(this.s.control, {
       callback: (_e, m) => {
         const c = this.decodeOrReject(pb.Control, m.data, 'Control');
         if (!c) return;
@@ -543,6 +545,7 @@ export class Worker implements AsyncDisposable {
     this.closed = true;
     clearInterval(this.watchdog);
     for (const sub of this.subs) sub.unsubscribe();
+    this.controlSub?.unsubscribe();
     const idle = await within(this.queue.catch(() => {}), CLOSE_STEP_MS);
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
       await within(this.nc.drain().catch(() => {}), CLOSE_DRAIN_MS);

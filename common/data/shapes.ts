@@ -5,10 +5,11 @@
 // single-channel PNG/JPEG, RGBA PNG with transparency, JPEG).
 // Every image draws from its own stream, Rng.derive(seed, class, index), so the output is the
 // same byte for byte whatever the concurrency, and image k does not change when perClass does.
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { Rng } from '../rng.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export const SHAPE_CLASSES = ['circle', 'cross', 'ring', 'square', 'stripes', 'triangle'] as const;
 export type ShapeClass = (typeof SHAPE_CLASSES)[number];
@@ -95,11 +96,7 @@ export async function readShapesMarker(dir: string): Promise<ShapesMarker | unde
 }
 
 /** `.tmp` is not an image extension, so a file cut short by an interrupted run is never indexed. */
-async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
+const writeAtomically = (path: string, bytes: Buffer | string) => writeFileAtomic(path, bytes);
 
 interface Rendered {
   ext: 'png' | 'jpg';

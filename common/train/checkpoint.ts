@@ -6,7 +6,8 @@
 // falls back to the previous one.
 //
 // Layout: MAGIC (8 bytes) | header length (u32 LE) | header JSON (UTF-8, padded to 4 bytes) | f32 LE blobs.
-import { open, readFile, rename, rm, stat, mkdir } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import { dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { paramSpecs, validateModelConfig, type ModelConfig } from '../model/spec.js';
@@ -92,7 +93,6 @@ async function exists(path: string): Promise<boolean> {
 
 export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promise<string> {
   const path = checkpointPath(runOrFile);
-  await mkdir(dirname(path), { recursive: true });
   const specs = paramSpecs(ckpt.meta.model);
   const blobs: { name: string; data: Float32Array }[] = [];
   ckpt.weights.forEach((w, i) => blobs.push({ name: `param/${specs[i]!.name}`, data: w }));
@@ -107,24 +107,17 @@ export async function saveCheckpoint(runOrFile: string, ckpt: Checkpoint): Promi
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length);
 
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
   try {
-    await fh.write(MAGIC);
-    await fh.write(len);
-    await fh.write(json);
-    for (const b of blobs) await fh.write(toLittleEndianBytes(b.data));
-    await fh.sync();
+    return await writeFileAtomic(path, [MAGIC, len, json, ...blobs.map((b) => toLittleEndianBytes(b.data))], {
+      sync: true,
+      // Keep the one this replaces: the newest can still turn out unreadable later.
+      beforeRename: async () => {
+        if (isDirectoryPath(runOrFile) && (await exists(path))) await rename(path, join(dirname(path), PREVIOUS_CHECKPOINT_FILE));
+      },
+    });
   } catch (e) {
-    await fh.close().catch(() => {});
-    await rm(tmp, { force: true });
     throw new CheckpointError(path, 'cannot write checkpoint', { cause: e });
   }
-  await fh.close();
-  // Keep the one this replaces: the newest can still turn out unreadable later.
-  if (isDirectoryPath(runOrFile) && (await exists(path))) await rename(path, join(dirname(path), PREVIOUS_CHECKPOINT_FILE));
-  await rename(tmp, path);
-  return path;
 }
 
 const FNV_OFFSET = 0x811c9dc5;

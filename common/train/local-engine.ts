@@ -100,8 +100,6 @@ export class LocalEngine implements TrainEngine {
     return snapshotOf(this.o.model, this.o.optimizer);
   }
 
-  async close(): Promise<void> {
-    this.o.optimizer.dispose();
-    this.o.model.dispose();
-  }
+  /** Nothing of its own to free: the model and the optimizer belong to whoever made them (runTrain). */
+  async close(): Promise<void> {}
 }

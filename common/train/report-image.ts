@@ -2,6 +2,7 @@
 // rasterised by sharp, so a run can be judged at a glance without Grafana.
 import sharp from 'sharp';
 import type { TrainReport } from './report.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 const W = 1200;
 const H = 460;
@@ -88,8 +89,5 @@ export function reportSvg(r: TrainReport): string {
 }
 
 export async function writeReportImage(path: string, r: TrainReport): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await sharp(Buffer.from(reportSvg(r))).png().toFile(tmp);
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, path);
+  await writeFileAtomic(path, await sharp(Buffer.from(reportSvg(r))).png().toBuffer());
 }

@@ -1,6 +1,5 @@
 // The run report (`--report FILE`): the same shape from `train` and from a cluster run.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 
 export interface EpochReport {
   epoch: number;
@@ -42,18 +41,7 @@ export interface TrainReport {
   steps?: StepTiming[];
 }
 
-/** The run directory's report.json and report.png. */
-export async function writeRunReport(out: string, report: TrainReport, extra?: string): Promise<void> {
-  const { writeReportImage } = await import('./report-image.js');
-  await writeReport(join(out, 'report.json'), report);
-  await writeReportImage(join(out, 'report.png'), report);
-  if (extra) await writeReport(extra, report);
-}
-
 /** Written atomically like checkpoints, so a reader never sees half a report. */
 export async function writeReport(path: string, report: TrainReport): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
 }

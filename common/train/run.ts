@@ -11,7 +11,8 @@ import { planMicroBatch } from './micro-batch.js';
 import { runTrainingLoop } from './loop.js';
 import { Adam } from './optimizer.js';
 import type { TrainOptions } from './options.js';
-import { writeRunReport, type TrainReport } from './report.js';
+import type { TrainReport } from './report.js';
+import { writeRunReport } from './run-report.js';
 
 export async function runTrain(o: TrainOptions, io: Io): Promise<TrainReport> {
   const backend = await initBackend(o.backend);
@@ -36,5 +37,7 @@ export async function runTrain(o: TrainOptions, io: Io): Promise<TrainReport> {
     return report;
   } finally {
     await engine.close();
+    optimizer.dispose();
+    model.dispose();
   }
 }

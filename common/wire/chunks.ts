@@ -51,7 +51,7 @@ export class ChunkSource {
   }
 
   chunk(index: number): Uint8Array {
-    const { perChunk, count, total } = this.plan;
+    const { count } = this.plan;
     if (!Number.isInteger(index) || index < 0 || index >= count) {
       return encode(pb.TensorChunk, { job: this.job, version: this.version, index, error: `chunk ${index} out of range 0..${count - 1}` });
     }

@@ -10,13 +10,14 @@
 // Both modes serve the same thing: no auth unless asked for, a fixed URL for the server's life (restart() comes back on the
 // same port), options set through a config file (nats-server 2.9 takes max_payload only from one).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, which } from '../../common/host.js';
 import type { StartedTestContainer } from 'testcontainers';
 
 export type NatsMode = 'docker' | 'binary';
@@ -129,32 +130,10 @@ export function resolveNatsMode(): Promise<NatsMode> {
 }
 
 export function findNatsServer(): string | null {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
-    if (!dir) continue;
-    const p = join(dir, 'nats-server');
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not in this dir
-    }
-  }
-  return null;
+  return which('nats-server') ?? null;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function configText(options: NatsServerOptions, storeDir: string, extra: string[] = []): string {
   const lines = [...extra];
