@@ -116,7 +116,12 @@ test('cli - a corrupt image in the dataset is skipped, counted and named in one 
 test('cli - conv-demo shows both convolutions agree', async () => {
   const r = await cli('conv-demo', '--seed', '3');
   assert.equal(r.code, 0, r.err.join('\n'));
-  assert.match(r.out.join('\n'), /agree/);
+  const line = r.out.find((l) => l.startsWith('im2col vs tf.conv2d:'));
+  assert.ok(line, r.out.join('\n'));
+  // The figure itself, not only the verdict's wording ("DO NOT agree" also contains "agree").
+  const m = /max \|diff\| = (\S+) \(agree to 1e-6\)$/.exec(line);
+  assert.ok(m, line);
+  assert.ok(Number(m[1]) <= 1e-6, line);
 });
 
 test('start - the default demo folder is made when missing, remade when another generator made it, and a user folder is kept', async () => {

@@ -13,7 +13,7 @@ import { runTrain } from '../common/train/run.js';
 import { loadCheckpoint } from '../common/train/checkpoint.js';
 import { encode, pb } from '../common/wire/messages.js';
 import { subjects } from '../common/wire/subjects.js';
-import { ChunkSource } from '../common/wire/chunks.js';
+import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { checksum } from '../common/wire/flat.js';
 import { Coordinator } from '../coordinator/coordinator.js';
@@ -70,6 +70,13 @@ async function runCluster(workers: number, train: Partial<TrainOptions>, cluster
   }
 }
 
+/** The single-process run every equivalence check compares with: trained once, by whichever test asks first, so each test runs alone too. */
+let reference: Promise<{ path: string; report: Awaited<ReturnType<typeof runTrain>> }> | undefined;
+function singleRun(): Promise<{ path: string; report: Awaited<ReturnType<typeof runTrain>> }> {
+  const path = join(tmp.path, 'single');
+  return (reference ??= runTrain(parseTrainOptions({ ...BASE, data, out: path }), memoryIo()).then((report) => ({ path, report })));
+}
+
 async function maxAbsDiff(runA: string, runB: string): Promise<number> {
   const [a, b] = await Promise.all([loadCheckpoint(runA), loadCheckpoint(runB)]);
   assert.equal(a.optimizer.step, b.optimizer.step, 'same number of steps');
@@ -79,8 +86,7 @@ async function maxAbsDiff(runA: string, runB: string): Promise<number> {
 }
 
 test('cluster - star exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5 after 10 steps', async () => {
-  const single = join(tmp.path, 'single');
-  const ref = await runTrain(parseTrainOptions({ ...BASE, data, out: single }), memoryIo());
+  const { path: single, report: ref } = await singleRun();
   assert.equal(ref.epochs.length, 1);
   for (const n of [1, 2, 3]) {
     const out = join(tmp.path, `cluster-${n}`);
@@ -103,11 +109,11 @@ test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach
   const d = await maxAbsDiff(single, out);
   assert.ok(d <= 1e-5, `max |Δw| = ${d}`);
   // And dropout did act: without it the weights differ.
-  assert.ok((await maxAbsDiff(join(tmp.path, 'single'), single)) > 1e-5, 'dropout changed the run');
+  assert.ok((await maxAbsDiff((await singleRun()).path, single)) > 1e-5, 'dropout changed the run');
 });
 
 test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
-  const single = join(tmp.path, 'single');
+  const single = (await singleRun()).path;
   for (const n of [1, 2, 3]) {
     const out = join(tmp.path, `sharded-${n}`);
     const io = memoryIo();
@@ -137,7 +143,7 @@ async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'on
     await c.run();
     assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
-    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
     return io.errors;
   } finally {
     await c.close();
@@ -167,8 +173,7 @@ test('cluster - --exchange auto takes the star below 4 MB of gradient and the sh
 });
 
 test('cluster - the report has the single-process fields plus workers and per-step timings', async () => {
-  const single = join(tmp.path, 'single');
-  const ref = (await loadCheckpoint(single)).meta;
+  const ref = (await loadCheckpoint((await singleRun()).path)).meta;
   const out = join(tmp.path, 'report-run');
   const { report } = await runCluster(2, { out, maxStepsPerEpoch: 3 });
   const keys = ['config', 'backend', 'params', 'classes', 'dataset', 'epochs', 'testLoss', 'testAccuracy', 'fps', 'confusion', 'skippedImages', 'startedAt', 'finishedAt'];
@@ -231,7 +236,7 @@ test('cluster - a worker that dies mid-run loses its shard to the survivors and 
     const ck = await loadCheckpoint(out);
     assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
     // Losing a worker changes who computes, not what: still the single-process result.
-    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
   } finally {
     await c.close();
     await a.close();
@@ -299,7 +304,7 @@ test('cluster - a worker sending NaN gradients is rejected and evicted, and its 
     await c.run();
     assert.ok((c.rejects.get('non-finite') ?? 0) >= 1);
     assert.ok(io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)), io.errors.join('\n'));
-    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5, 'no NaN reached the master weights');
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5, 'no NaN reached the master weights');
   } finally {
     await nc.drain();
     await c.close();
@@ -327,7 +332,7 @@ test('cluster - a NATS server restart mid-run costs time, not correctness', asyn
     assert.ok(restarted, 'the server was restarted during the run');
     const ck = await loadCheckpoint(out);
     assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
-    assert.ok((await maxAbsDiff(join(tmp.path, 'single'), out)) <= 1e-5);
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
   } finally {
     await c.close();
     await Promise.all(ws.map((w) => w.close()));
@@ -337,12 +342,14 @@ test('cluster - a NATS server restart mid-run costs time, not correctness', asyn
 test('cluster - malformed, unknown-job and stale messages are rejected and counted, weights untouched', async () => {
   const job = `t${process.pid}-bad`;
   const io = memoryIo();
-  const o = parseTrainOptions({ ...BASE, data, out: join(tmp.path, 'bad') });
+  const out = join(tmp.path, 'bad');
+  const o = parseTrainOptions({ ...BASE, data, out });
   const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 30_000 }) }, io, 'wasm');
   const nc = await connect({ servers: nats.url });
+  let w: Worker | undefined;
   try {
     const s = subjects(job);
-    const before = await loadWeightsChecksum(nc, s.weights, job);
+    const before = await masterWeights(nc, s.weights, job, c);
     await nc.request(s.weights, new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]), { timeout: 2000 });
     await nc.request(s.weights, encode(pb.ChunkRequest, { job: 'someone-else', version: 0, index: 0 }), { timeout: 2000 });
     await nc.request(s.weights, encode(pb.ChunkRequest, { job, version: 99, index: 0 }), { timeout: 2000 });
@@ -350,14 +357,22 @@ test('cluster - malformed, unknown-job and stale messages are rejected and count
     assert.equal(c.rejects.get('malformed'), 2);
     assert.equal(c.rejects.get('unknown-job'), 1);
     assert.equal(c.rejects.get('stale'), 1);
-    assert.equal(await loadWeightsChecksum(nc, s.weights, job), before);
+    // Every value of the master, not a prefix of one chunk.
+    assert.equal(checksum(await masterWeights(nc, s.weights, job, c)), checksum(before));
+    // And the run that follows trains from them to the single-process result.
+    w = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+    await c.run();
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
   } finally {
     await nc.drain();
     await c.close();
+    await w?.close();
   }
 });
 
-async function loadWeightsChecksum(nc: Awaited<ReturnType<typeof connect>>, subject: string, job: string): Promise<string> {
-  const m = await nc.request(subject, encode(pb.ChunkRequest, { job, version: 0, index: 0 }), { timeout: 2000 });
-  return Buffer.from(pb.TensorChunk.decode(m.data).data).toString('base64').slice(0, 64);
+/** The coordinator's whole master weights vector, pulled like a replica pulls it. */
+async function masterWeights(nc: Awaited<ReturnType<typeof connect>>, subject: string, job: string, c: Coordinator): Promise<Float32Array> {
+  const m = pb.TensorChunk.decode((await nc.request(subject, encode(pb.ChunkRequest, { job, version: 0, index: 0 }), { timeout: 2000 })).data);
+  return pullTensor({ nc, subject, job, version: 0, rank: 0, total: m.total, codec: pb.Codec.FP32, chunkBytes: m.data.length || 1, onReject: (r, d) => assert.fail(`${r}: ${d} (${c.rejects.size})`) });
 }
+
