@@ -61,11 +61,33 @@ export class BackendError extends SyncgradError {
   }
 }
 
+/**
+ * Why a message was refused: the label of syncgrad_rejected_messages_total and of every "rejected
+ * message (reason)" log line, so one closed set.
+ */
+export const REJECT_REASONS = [
+  'malformed', // does not decode, or decodes to nonsense (a ragged page, an empty reply)
+  'unknown-job', // for another job
+  'unknown-worker', // from a worker that has not joined
+  'unknown-path', // a data request for a file the index does not list
+  'stale', // for another version or step than the current one
+  'duplicate', // a chunk already held, sent again
+  'wrong-index', // a chunk other than the one asked for
+  'wrong-length', // a tensor or chunk of the wrong size
+  'checksum', // bytes that fail their checksum
+  'non-finite', // NaN or ±Inf in a gradient or weights
+  'bad-index', // a sample index outside the split
+  'index-mismatch', // a worker's index differs from the coordinator's
+  'refused', // the peer answered with an error
+  'worker-error', // a worker failed the step for its own reasons
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
 /** A malformed or unexpected message on the wire. Never a user error: it is logged and counted. */
 export class ProtocolError extends SyncgradError {
   override readonly isUserError = false;
-  readonly reason: string;
-  constructor(reason: string, message: string, options?: ErrorOptions) {
+  readonly reason: RejectReason;
+  constructor(reason: RejectReason, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ProtocolError';
     this.reason = reason;

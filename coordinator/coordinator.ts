@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
-import { InterruptedError, OutOfMemoryError, TimeoutError } from '../common/errors.js';
+import { InterruptedError, OutOfMemoryError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import { initialWeights } from '../common/model/cnn.js';
 import { paramSpecs } from '../common/model/spec.js';
@@ -88,7 +88,7 @@ export class Coordinator implements AsyncDisposable {
     return this.metricsServer?.port;
   }
 
-  private reject(reason: string, detail: string): void {
+  private reject(reason: RejectReason, detail: string): void {
     this.rejects.set(reason, (this.rejects.get(reason) ?? 0) + 1);
     this.metrics?.rejected.inc({ reason });
     this.io.err(`coordinator: rejected message (${reason}): ${detail}`);

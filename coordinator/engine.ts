@@ -3,7 +3,7 @@
 // once to the master weights, and publish them as the next version. A worker that dies mid-step
 // loses its shard to the survivors; the step's result is the same mean either way.
 import type { NatsConnection } from 'nats';
-import { OutOfMemoryError, ProtocolError, TimeoutError } from '../common/errors.js';
+import { OutOfMemoryError, ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { Rng } from '../common/rng.js';
 import { emptyConfusion, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
@@ -35,7 +35,7 @@ export interface WorkerStepStats {
 }
 
 export interface ClusterEngineHooks {
-  onReject: (reason: string, detail: string) => void;
+  onReject: (reason: RejectReason, detail: string) => void;
   onWorkerLost: (w: WorkerInfo, why: string) => void;
   onWorkerStep?: (s: WorkerStepStats) => void;
   onBytes?: (direction: 'in' | 'out', bytes: number) => void;

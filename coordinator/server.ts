@@ -2,20 +2,32 @@
 // bytes for workers without the shared filesystem. Each reply is built from immutable state, so a
 // handler never sees a half-updated version.
 import { readFile, stat } from 'node:fs/promises';
+import type { RejectReason } from '../common/errors.js';
 import { join } from 'node:path';
 import type { NatsConnection, Subscription } from 'nats';
 import type { DatasetIndex, Sample } from '../common/data/dataset.js';
 import { ChunkSource } from '../common/wire/chunks.js';
 import { relativeLists } from '../common/wire/index-hash.js';
 import { CODECS } from '../common/wire/codec.js';
-import { decode, encode, pb, splitName } from '../common/wire/messages.js';
+import { decodeOrReject, encode, pb, splitName } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
 import type { Registry, WorkerInfo } from './registry.js';
 
 export interface ServerHooks {
-  onReject: (reason: string, detail: string) => void;
+  onReject: (reason: RejectReason, detail: string) => void;
   onJoin: (w: WorkerInfo) => void;
   onBytesOut?: (bytes: number) => void;
+}
+
+/** A split number a request may name; anything else is reported as malformed. */
+function validSplit(split: number, onReject: (reason: RejectReason, detail: string) => void): boolean {
+  try {
+    splitName(split);
+    return true;
+  } catch (e) {
+    onReject('malformed', (e as Error).message);
+    return false;
+  }
 }
 
 export class CoordinatorServer {
@@ -69,26 +81,16 @@ export class CoordinatorServer {
   }
 
   private onJoin(data: Uint8Array): Uint8Array {
-    let req: pb.JoinRequest;
-    try {
-      req = decode(pb.JoinRequest, data, 'JoinRequest');
-    } catch (e) {
-      this.hooks.onReject('malformed', (e as Error).message);
-      return encode(pb.JoinReply, { accepted: false, reason: 'malformed JoinRequest' });
-    }
+    const req = decodeOrReject(pb.JoinRequest, data, 'JoinRequest', this.hooks.onReject);
+    if (!req) return encode(pb.JoinReply, { accepted: false, reason: 'malformed JoinRequest' });
     if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
     const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend });
     return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job, coordinatorId: this.coordinatorId });
   }
 
   private onReady(data: Uint8Array): Uint8Array {
-    let req: pb.ReadyRequest;
-    try {
-      req = decode(pb.ReadyRequest, data, 'ReadyRequest');
-    } catch (e) {
-      this.hooks.onReject('malformed', (e as Error).message);
-      return encode(pb.ReadyReply, { accepted: false, reason: 'malformed ReadyRequest' });
-    }
+    const req = decodeOrReject(pb.ReadyRequest, data, 'ReadyRequest', this.hooks.onReject);
+    if (!req) return encode(pb.ReadyReply, { accepted: false, reason: 'malformed ReadyRequest' });
     const w = req.job === this.job.job ? this.registry.markReady(req.rank, req.workerId) : undefined;
     if (!w) {
       this.hooks.onReject('unknown-worker', `ready from ${req.workerId} as rank ${req.rank} of job ${req.job}`);
@@ -99,14 +101,8 @@ export class CoordinatorServer {
   }
 
   private onIndex(data: Uint8Array): Uint8Array {
-    let req: pb.IndexRequest;
-    try {
-      req = decode(pb.IndexRequest, data, 'IndexRequest');
-      splitName(req.split);
-    } catch (e) {
-      this.hooks.onReject('malformed', (e as Error).message);
-      return encode(pb.IndexReply, {});
-    }
+    const req = decodeOrReject(pb.IndexRequest, data, 'IndexRequest', this.hooks.onReject);
+    if (!req || !validSplit(req.split, this.hooks.onReject)) return encode(pb.IndexReply, {});
     if (req.job !== this.job.job) {
       this.hooks.onReject('unknown-job', `index request for job ${req.job}`);
       return encode(pb.IndexReply, {});
@@ -127,32 +123,22 @@ export class CoordinatorServer {
   }
 
   private onWeights(data: Uint8Array, source: ChunkSource | undefined, what: string): Uint8Array {
-    let req: pb.ChunkRequest;
-    try {
-      req = decode(pb.ChunkRequest, data, 'ChunkRequest');
-    } catch (e) {
-      this.hooks.onReject('malformed', (e as Error).message);
-      return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
-    }
+    const req = decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest', this.hooks.onReject);
+    if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
     if (req.job !== this.job.job) {
       this.hooks.onReject('unknown-job', `${what} request for job ${req.job}`);
       return encode(pb.TensorChunk, { job: req.job, error: `unknown job ${req.job}` });
     }
     if (!source || source.version !== req.version) {
       this.hooks.onReject('stale', `${what} v${req.version} requested, current is v${source?.version ?? -1}`);
-      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: current ${what} are v${source?.version ?? -1}` });
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: current ${what} are v${source?.version ?? -1}` });
     }
     return source.chunk(req.index);
   }
 
   private async onData(data: Uint8Array): Promise<Uint8Array> {
-    let req: pb.DataRequest;
-    try {
-      req = decode(pb.DataRequest, data, 'DataRequest');
-    } catch (e) {
-      this.hooks.onReject('malformed', (e as Error).message);
-      return encode(pb.DataReply, { error: 'malformed DataRequest' });
-    }
+    const req = decodeOrReject(pb.DataRequest, data, 'DataRequest', this.hooks.onReject);
+    if (!req) return encode(pb.DataReply, { error: 'malformed DataRequest' });
     // Only files the index lists are served: a worker cannot read anything else off this disk.
     if (req.job !== this.job.job || !this.known.has(req.path)) {
       this.hooks.onReject('unknown-path', `data request for ${req.job}:${req.path}`);

@@ -14,7 +14,7 @@ import { loadCheckpoint, loadLatestCheckpoint } from '../common/train/checkpoint
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
-import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let nats: StartedNats;
@@ -22,9 +22,7 @@ let tmp: TempDir;
 let data: string;
 
 before(async () => {
-  await useBackend('wasm');
-  tmp = await tempDir();
-  data = await tinyShapes(join(tmp.path, 'shapes'), 12, 16);
+  ({ tmp, data } = await shapesFixture(12, 16));
   nats = await startNats();
 });
 after(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_FILE, loadCheckpoint, loadLatestCheckpoint, PREVIOUS_CHECKPOINT_FILE } from '../common/train/checkpoint.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
-import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let tmp: TempDir;
@@ -18,10 +18,8 @@ let nats: StartedNats;
 const children: ChildProcess[] = [];
 
 before(async () => {
-  await useBackend('wasm');
-  tmp = await tempDir();
   // 12 per class at 16 px: 60 training images, 8 steps of 8 per epoch.
-  data = await tinyShapes(join(tmp.path, 'shapes'), 12, 16);
+  ({ tmp, data } = await shapesFixture(12, 16));
   nats = await startNats();
 });
 after(async () => {

@@ -133,12 +133,21 @@ test('wire - a chunk already received, sent again for another request, is reject
 });
 
 test('wire - a stale version and an absent peer end the transfer with a typed error', async () => {
-  const sub = nc.subscribe('t.stale', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })) });
+  const sub = nc.subscribe('t.stale', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'current weights are v2', errorKind: pb.ErrorKind.STALE })) });
   await assert.rejects(
     pullTensor({ nc, subject: 't.stale', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096 }),
     (e: unknown) => e instanceof ProtocolError && e.reason === 'stale',
   );
   sub.unsubscribe();
+  // The kind decides, not the text: an error that only says "stale" is a refusal, asked again until the retries run out.
+  const reasons: string[] = [];
+  const text = nc.subscribe('t.text', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })) });
+  await assert.rejects(
+    pullTensor({ nc, subject: 't.text', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096, retries: 1, onReject: (r) => reasons.push(r) }),
+    (e: unknown) => e instanceof TimeoutError,
+  );
+  assert.deepEqual(reasons, ['refused', 'refused']);
+  text.unsubscribe();
   await assert.rejects(
     pullTensor({ nc, subject: 't.nobody', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096 }),
     (e: unknown) => e instanceof TimeoutError && /no one answers/.test(e.message),

@@ -4,7 +4,7 @@
 // mirror) and the new weights slice (to the other replicas). The moments are only trusted for the
 // (slice, version) the coordinator last committed; otherwise they are pulled from the mirror.
 import type { NatsConnection } from 'nats';
-import { ProtocolError } from '../common/errors.js';
+import { ProtocolError, type RejectReason } from '../common/errors.js';
 import { FlatAdam } from '../common/train/flat-adam.js';
 import { ChunkSource, planChunks, pullTensor } from '../common/wire/chunks.js';
 import { CODECS, codecFor } from '../common/wire/codec.js';
@@ -21,7 +21,7 @@ export interface SliceOwnerContext {
   gradient: () => { version: number; flat: Float32Array } | undefined;
   /** The replica's flat weights at `version` (the owner updates its slice of them in place). */
   weights: () => { version: number; flat: Float32Array };
-  onReject: (reason: string, detail: string) => void;
+  onReject: (reason: RejectReason, detail: string) => void;
   onBytes: (direction: 'in' | 'out', bytes: number) => void;
 }
 
@@ -53,7 +53,7 @@ export class SliceOwner {
   serve(kind: 'rgrad' | 'wslice', req: pb.ChunkRequest): Uint8Array {
     const src = kind === 'rgrad' ? this.rgrad : this.wslice;
     if (!src || src.version !== req.version || req.job !== this.c.job.job) {
-      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: no ${kind} slice for v${req.version}` });
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: no ${kind} slice for v${req.version}` });
     }
     return src.chunk(req.index);
   }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NatsConnection, Subscription } from 'nats';
 import { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY, type LoaderOptions, type Batch } from '../common/data/loader.js';
 import type { Sample } from '../common/data/dataset.js';
-import { OutOfMemoryError, ProtocolError, TimeoutError, isSyncgradError } from '../common/errors.js';
+import { OutOfMemoryError, ProtocolError, TimeoutError, isSyncgradError, type RejectReason } from '../common/errors.js';
 import { connectNats } from '../common/wire/connect.js';
 import { within } from '../common/deadline.js';
 import type { Io } from '../common/io.js';
@@ -20,7 +20,7 @@ import { withMemoryContext } from '../common/backend/memory.js';
 import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
 import { codecFor } from '../common/wire/codec.js';
 import { checksum, flatten, unflatten } from '../common/wire/flat.js';
-import { DataMode, decode, encode, pb, splitName } from '../common/wire/messages.js';
+import { DataMode, decode, decodeOrReject, encode, pb, splitName } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
 import { SliceOwner } from './slice-owner.js';
@@ -37,9 +37,14 @@ const CLOSE_DRAIN_MS = 1500;
 
 const VERSION = '0.1.0';
 
+export interface WorkerEnd {
+  reason: string;
+  failed: boolean;
+}
+
 export interface WorkerHooks {
   /** Called for each message the worker refuses. */
-  onReject?: (reason: string, detail: string) => void;
+  onReject?: (reason: RejectReason, detail: string) => void;
   /** Called after each computed shard. */
   onStep?: (s: { rank: number; count: number; computeSeconds: number }) => void;
 }
@@ -84,9 +89,10 @@ export class Worker implements AsyncDisposable {
   private flat?: Float32Array;
   /** Sharded exchange: this worker's role as the owner of one slice. */
   private owner?: SliceOwner;
-  private resolveDone!: (reason: string) => void;
-  /** Resolves with the reason when the job ends or the worker is closed. */
-  readonly done: Promise<string>;
+  private resolveDone!: (end: WorkerEnd) => void;
+  /** Resolves when the job ends or the worker is closed: why, and whether it failed (the command's exit code). */
+  readonly done: Promise<WorkerEnd>;
+  private failed = false;
 
   private constructor(
     private readonly o: WorkerOptions,
@@ -119,15 +125,10 @@ export class Worker implements AsyncDisposable {
 
   /** Decodes a request, or counts and logs it as malformed and returns undefined (the caller answers with an error). */
   private decodeOrReject<T>(type: { decode(bytes: Uint8Array): T }, data: Uint8Array, what: string): T | undefined {
-    try {
-      return decode(type, data, what);
-    } catch (e) {
-      this.reject('malformed', (e as Error).message);
-      return undefined;
-    }
+    return decodeOrReject(type, data, what, (r, d) => this.reject(r, d));
   }
 
-  private reject(reason: string, detail: string): void {
+  private reject(reason: RejectReason, detail: string): void {
     this.hooks.onReject?.(reason, detail);
     this.io.err(`worker ${this.rank}: rejected message (${reason}): ${detail}`);
   }
@@ -263,6 +264,7 @@ export class Worker implements AsyncDisposable {
 
   private fail(e: unknown): void {
     this.io.err(`worker ${this.rank}: ${e instanceof Error ? e.message : String(e)}`);
+    this.failed = this.failed || !this.closed;
     void this.close(`failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
@@ -480,7 +482,7 @@ export class Worker implements AsyncDisposable {
     const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
     if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
     if (!this.gradSource || this.gradSource.version !== req.version || req.job !== this.job.job) {
-      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: `stale: no gradients for step ${req.version}` });
+      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: no gradients for step ${req.version}` });
     }
     return this.gradSource.chunk(req.index);
   }
@@ -556,7 +558,7 @@ export class Worker implements AsyncDisposable {
     // A step still computing owns the replica's tensors; the process is about to end anyway.
     if (idle) this.model?.dispose();
     this.model = undefined;
-    this.resolveDone(reason);
+    this.resolveDone({ reason, failed: this.failed });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

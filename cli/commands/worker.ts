@@ -44,8 +44,8 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
       });
       if (server) io.err(`worker: metrics on http://0.0.0.0:${server.port}/metrics`);
       const release = handleShutdownSignals({ what: 'worker', io, stop: (sig) => worker.close(`interrupted (${sig})`) });
-      const reason = await worker.done;
+      const end = await worker.done;
       release();
-      exit(reason.startsWith('failed') ? 1 : 0);
+      exit(end.failed ? 1 : 0);
     });
 };

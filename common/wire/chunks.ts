@@ -3,7 +3,7 @@
 // ask again for exactly the chunks that went missing. Transfers are pulled: the receiver keeps a
 // small window of requests in flight, which is also the back-pressure nats.js lacks.
 import type { NatsConnection } from 'nats';
-import { ProtocolError, TimeoutError } from '../errors.js';
+import { ProtocolError, TimeoutError, type RejectReason } from '../errors.js';
 import { codecFor, type TensorCodec } from './codec.js';
 import { decode, encode, pb, type Codec } from './messages.js';
 
@@ -89,7 +89,7 @@ export interface PullOptions {
   timeoutMs?: number;
   retries?: number;
   /** Called for every rejected reply (malformed, stale, wrong length, duplicate). */
-  onReject?: (reason: string, detail: string) => void;
+  onReject?: (reason: RejectReason, detail: string) => void;
   /** Receives bytes moved, for metrics. */
   onBytes?: (bytes: number) => void;
   /** Only chunks [first, end) of the plan (the sharded exchange pulls one slice of a gradient). */
@@ -114,7 +114,7 @@ export async function pullTensor(o: PullOptions): Promise<Float32Array> {
   const window = o.window ?? DEFAULT_WINDOW;
   const timeout = o.timeoutMs ?? DEFAULT_CHUNK_TIMEOUT_MS;
   const retries = o.retries ?? DEFAULT_CHUNK_RETRIES;
-  const reject = (reason: string, detail: string) => o.onReject?.(reason, detail);
+  const reject = (reason: RejectReason, detail: string) => o.onReject?.(reason, detail);
 
   const fetchOne = async (index: number): Promise<void> => {
     let lastError: unknown;
@@ -173,8 +173,8 @@ function checkChunk(
   plan: ChunkPlan,
   index: number,
   codec: TensorCodec,
-): { reason: string; detail: string } | undefined {
-  if (c.error) return { reason: c.error.startsWith('stale') ? 'stale' : 'refused', detail: `${o.subject}: ${c.error}` };
+): { reason: RejectReason; detail: string } | undefined {
+  if (c.error) return { reason: c.errorKind === pb.ErrorKind.STALE ? 'stale' : 'refused', detail: `${o.subject}: ${c.error}` };
   if (c.job !== o.job) return { reason: 'unknown-job', detail: `chunk for job ${c.job}, expected ${o.job}` };
   if (c.version !== o.version) return { reason: 'stale', detail: `chunk v${c.version}, expected v${o.version}` };
   if (c.index !== index || c.count !== plan.count) return { reason: 'wrong-index', detail: `chunk ${c.index}/${c.count}, expected ${index}/${plan.count}` };

@@ -1,7 +1,7 @@
 // The generated protobuf classes, re-exported under short names, plus safe decoding: a malformed
 // message becomes a ProtocolError with reason 'malformed', never an exception from protobufjs.
 import { syncgrad } from '../../proto/gen/syncgrad.js';
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, type RejectReason } from '../errors.js';
 
 export { syncgrad as pb };
 export type Codec = syncgrad.Codec;
@@ -21,6 +21,19 @@ export function decode<T>(type: Decodable<T>, bytes: Uint8Array, what: string): 
     return type.decode(bytes);
   } catch (e) {
     throw new ProtocolError('malformed', `malformed ${what} message (${bytes.length} bytes): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Decodes, or reports the message as malformed and returns undefined: the caller answers with an
+ * error of its own kind. Every handler of untrusted bytes goes through here.
+ */
+export function decodeOrReject<T>(type: Decodable<T>, bytes: Uint8Array, what: string, onReject: (reason: RejectReason, detail: string) => void): T | undefined {
+  try {
+    return decode(type, bytes, what);
+  } catch (e) {
+    onReject('malformed', (e as Error).message);
+    return undefined;
   }
 }
 

@@ -47,7 +47,10 @@ export namespace syncgrad {
         ERROR_OTHER = 0,
 
         /** OUT_OF_MEMORY value */
-        OUT_OF_MEMORY = 1
+        OUT_OF_MEMORY = 1,
+
+        /** STALE value */
+        STALE = 2
     }
 
     /**
@@ -966,6 +969,9 @@ export namespace syncgrad {
         /** TensorChunk error. */
         error: string;
 
+        /** TensorChunk errorKind. */
+        errorKind: syncgrad.ErrorKind;
+
         /**
          * Creates a new TensorChunk instance using the specified properties.
          * @param [properties] Properties to set
@@ -1031,6 +1037,9 @@ export namespace syncgrad {
 
             /** TensorChunk error */
             error?: (string|null);
+
+            /** TensorChunk errorKind */
+            errorKind?: (syncgrad.ErrorKind|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

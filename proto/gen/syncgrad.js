@@ -69,11 +69,13 @@ export const syncgrad = $root.syncgrad = (() => {
      * @enum {number}
      * @property {number} ERROR_OTHER=0 ERROR_OTHER value
      * @property {number} OUT_OF_MEMORY=1 OUT_OF_MEMORY value
+     * @property {number} STALE=2 STALE value
      */
     syncgrad.ErrorKind = (function() {
         const valuesById = $Object.create(null), values = $Object.create(valuesById);
         values[valuesById[0] = "ERROR_OTHER"] = 0;
         values[valuesById[1] = "OUT_OF_MEMORY"] = 1;
+        values[valuesById[2] = "STALE"] = 2;
         return values;
     })();
 
@@ -2327,6 +2329,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {syncgrad.Codec|null} [codec] TensorChunk codec
          * @property {Uint8Array|null} [data] TensorChunk data
          * @property {string|null} [error] TensorChunk error
+         * @property {syncgrad.ErrorKind|null} [errorKind] TensorChunk errorKind
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2431,6 +2434,14 @@ export const syncgrad = $root.syncgrad = (() => {
         TensorChunk.prototype.error = "";
 
         /**
+         * TensorChunk errorKind.
+         * @member {syncgrad.ErrorKind} errorKind
+         * @memberof syncgrad.TensorChunk
+         * @instance
+         */
+        TensorChunk.prototype.errorKind = 0;
+
+        /**
          * Creates a new TensorChunk instance using the specified properties.
          * @function create
          * @memberof syncgrad.TensorChunk
@@ -2480,6 +2491,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.data);
             if (message.error != null && $Object.hasOwnProperty.call(message, "error") && message.error !== "")
                 writer.uint32(/* id 9, wireType 2 =*/74).string(message.error);
+            if (message.errorKind != null && $Object.hasOwnProperty.call(message, "errorKind") && message.errorKind !== 0)
+                writer.uint32(/* id 10, wireType 0 =*/80).int32(message.errorKind);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2603,6 +2616,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.error = value;
                         else
                             delete message.error;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorKind = value;
+                        else
+                            delete message.errorKind;
                         continue;
                     }
                 }

@@ -24,6 +24,13 @@ export async function tinyShapes(dir: string, perClass = 5, size = 16, seed = 3)
   return dir;
 }
 
+/** The wasm backend, a temp dir and a real shapes dataset in it: most integration files' `before`. */
+export async function shapesFixture(perClass: number, size: number): Promise<{ tmp: TempDir; data: string }> {
+  await useBackend('wasm');
+  const tmp = await tempDir();
+  return { tmp, data: await tinyShapes(join(tmp.path, 'shapes'), perClass, size) };
+}
+
 export interface CliResult {
   code: number;
   out: string[];
