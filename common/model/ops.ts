@@ -6,6 +6,10 @@
 // keeps only the output y; relu'(pre) is read off y > 0. Dropout keeps only its scaled mask.
 // docs/performance.md (memory at 256²) has the heap before and after.
 import * as tf from '@tensorflow/tfjs-core';
+// These ops exist to be differentiated: tfjs-core's node bundle ships no gradient definitions, the
+// union package registers them (as common/train/step.ts does; a process that only loads the model
+// and its ops, such as a test, needs them too).
+import '@tensorflow/tfjs';
 
 type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
