@@ -1,14 +1,15 @@
 // Flags shared by `coordinator`, `cluster` and `start` for the cluster side of a run.
 import { Command, Option } from 'commander';
 import { CODEC_NAMES } from '../common/wire/codec-names.js';
-import { DATA_MODES, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../coordinator/options.js';
+import { DATA_MODES, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_WORKER_WAIT_MS, EXCHANGES, parseClusterOptions, type ClusterOptions } from '../coordinator/options.js';
+import { DEFAULT_JOB, DEFAULT_NATS_URL } from '../common/wire/subjects.js';
 
 export function addClusterFlags(cmd: Command): Command {
   return cmd
-    .option('--nats <url>', 'NATS server URL (default $NATS_URL or nats://127.0.0.1:4222)')
-    .option('--job <name>', 'job name; subjects are syncgrad.<job>.* (default "default")')
-    .option('--worker-wait <seconds>', 'how long to wait for workers to join (default 120)')
-    .option('--step-timeout <seconds>', 'a worker silent this long on one step is dropped (default 600)')
+    .option('--nats <url>', `NATS server URL, or a comma-separated list of one cluster's (default $NATS_URL or ${DEFAULT_NATS_URL})`)
+    .option('--job <name>', `job name; subjects are syncgrad.<job>.* (default "${DEFAULT_JOB}")`)
+    .option('--worker-wait <seconds>', `how long to wait for workers to join (default ${DEFAULT_WORKER_WAIT_MS / 1000})`)
+    .option('--step-timeout <seconds>', `a worker silent this long on one step is dropped (default ${DEFAULT_STEP_TIMEOUT_MS / 1000})`)
     .addOption(new Option('--data-mode <mode>', 'shared: workers read --data themselves; nats: they fetch image bytes from the coordinator').choices(DATA_MODES))
     .addOption(new Option('--codec <name>', 'gradient encoding on the wire (fp32 is exact)').choices(CODEC_NAMES))
     .addOption(new Option('--exchange <design>', 'auto (default): sharded from 4 MB of gradient, else star; sharded: each worker reduces and updates one slice of the weights; star: the coordinator reduces and serves them all').choices(EXCHANGES))

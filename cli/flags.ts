@@ -2,27 +2,29 @@
 // they spell and validate options the same way.
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../common/backend/choices.js';
-import { PRESETS, PROGRESS_MODES, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_FPS_BATCHES, DEFAULT_LR, DEFAULT_OUT, DEFAULT_PREFETCH, DEFAULT_SEED, PRESETS, PROGRESS_MODES, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
+import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../common/data/dataset.js';
+import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../common/model/spec.js';
 
 export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Command {
   return cmd
     .addOption(new Option('--data <dir>', 'dataset directory (ImageFolder, or train/val/test subfolders)').makeOptionMandatory(opts.dataRequired))
     .addOption(new Option('--preset <name>', 'start from a named configuration').choices(Object.keys(PRESETS)))
-    .option('--epochs <n>', 'epochs to train (default 20)')
-    .option('--batch-size <n>', 'global batch size (default 32)')
-    .option('--lr <rate>', 'Adam learning rate (default 1e-5, the seed\'s)')
-    .option('--image-size <n>', 'input height and width (default 256)')
-    .option('--channels <n>', 'input channels, 1 or 3 (default 3)')
+    .option('--epochs <n>', `epochs to train (default ${DEFAULT_EPOCHS})`)
+    .option('--batch-size <n>', `global batch size (default ${DEFAULT_BATCH_SIZE})`)
+    .option('--lr <rate>', `Adam learning rate (default ${DEFAULT_LR.toExponential()}, the seed's)`)
+    .option('--image-size <n>', `input height and width (default ${DEFAULT_IMAGE_SIZE})`)
+    .option('--channels <n>', `input channels, 1 or 3 (default ${DEFAULT_CHANNELS})`)
     .addOption(new Option('--backend <name>', 'compute backend (default auto)').choices(BACKEND_CHOICES))
-    .option('--seed <n>', 'seed for init, split, shuffling and dropout (default 42)')
-    .option('--out <dir>', 'run directory for checkpoints and report.json (default runs/latest)')
+    .option('--seed <n>', `seed for init, split, shuffling and dropout (default ${DEFAULT_SEED})`)
+    .option('--out <dir>', `run directory for checkpoints and report.json (default ${DEFAULT_OUT})`)
     .option('--report <file>', 'also write the JSON report here')
     .option('--no-dropout', 'disable dropout (exact equivalence checks)')
-    .option('--val-fraction <f>', 'validation share of each class (default 0.1)')
-    .option('--test-fraction <f>', 'test share of each class (default 0.1)')
+    .option('--val-fraction <f>', `validation share of each class (default ${DEFAULT_VAL_FRACTION})`)
+    .option('--test-fraction <f>', `test share of each class (default ${DEFAULT_TEST_FRACTION})`)
     .option('--no-audit', 'skip the duplicate-image leak audit')
-    .option('--prefetch <n>', 'batches decoded ahead of compute (default 2)')
-    .option('--fps-batches <n>', 'test batches timed for FPS (default 10)')
+    .option('--prefetch <n>', `batches decoded ahead of compute (default ${DEFAULT_PREFETCH})`)
+    .option('--fps-batches <n>', `test batches timed for FPS (default ${DEFAULT_FPS_BATCHES})`)
     .addOption(new Option('--progress <mode>', 'progress display (default auto: bars on a TTY)').choices(PROGRESS_MODES))
     .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)')
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps (default: each epoch end and at most every 5 minutes of training); the last two checkpoints are kept')

@@ -1,8 +1,9 @@
 // Coordinator options: the training options plus the cluster's own, validated in one place.
-import { ConfigError } from '../common/errors.js';
+import { z } from 'zod';
 import type { TrainOptions } from '../common/train/options.js';
+import { choiceFlag, intFlag, parseOptions } from '../common/zod-options.js';
 import { CODEC_NAMES } from '../common/wire/codec-names.js';
-import { validateJobName } from '../common/wire/subjects.js';
+import { DEFAULT_JOB, DEFAULT_NATS_URL, validateJobName } from '../common/wire/subjects.js';
 
 export const DEFAULT_MIN_WORKERS = 1;
 /** Workers usually join within seconds of the coordinator; two minutes covers a slow image pull. */
@@ -42,7 +43,7 @@ export interface ClusterOptions {
   stepTimeoutMs: number;
   /** shared: workers read the dataset path; nats: workers fetch image bytes from the coordinator. */
   dataMode: (typeof DATA_MODES)[number];
-  codec: string;
+  codec: (typeof CODEC_NAMES)[number];
   metricsPort?: number;
   exchange: ExchangeDesign;
   /** Workers send a fixed synthetic gradient instead of computing (`bench exchange`). */
@@ -56,8 +57,8 @@ export interface CoordinatorOptions {
 
 export function defaultClusterOptions(): ClusterOptions {
   return {
-    nats: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    job: 'default',
+    nats: process.env.NATS_URL ?? DEFAULT_NATS_URL,
+    job: DEFAULT_JOB,
     minWorkers: DEFAULT_MIN_WORKERS,
     workerWaitMs: DEFAULT_WORKER_WAIT_MS,
     stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS,
@@ -67,23 +68,23 @@ export function defaultClusterOptions(): ClusterOptions {
   };
 }
 
+const clusterSchema = z.object({
+  nats: z.string().min(1, '--nats must name a server'),
+  job: z.string(),
+  minWorkers: intFlag('--workers', 1),
+  workerWaitMs: intFlag('--worker-wait', 1),
+  stepTimeoutMs: intFlag('--step-timeout', 1),
+  dataMode: choiceFlag('--data-mode', DATA_MODES),
+  codec: choiceFlag('--codec', CODEC_NAMES),
+  metricsPort: intFlag('--metrics-port', 0).optional(),
+  exchange: choiceFlag('--exchange', EXCHANGES),
+  syntheticGradients: z.boolean().optional(),
+});
+
 export function parseClusterOptions(input: Partial<Record<keyof ClusterOptions, unknown>>): ClusterOptions {
-  const o = defaultClusterOptions() as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(input)) if (v !== undefined) o[k] = v;
-  const int = (key: string, flag: string, min: number) => {
-    const n = Number(o[key]);
-    if (!Number.isInteger(n) || n < min) throw new ConfigError(`${flag} must be an integer >= ${min}, got ${JSON.stringify(o[key])}`);
-    o[key] = n;
-  };
-  int('minWorkers', '--workers', 1);
-  int('workerWaitMs', '--worker-wait', 1);
-  int('stepTimeoutMs', '--step-timeout', 1);
-  if (o.metricsPort !== undefined) int('metricsPort', '--metrics-port', 0);
-  validateJobName(String(o.job));
-  if (!(DATA_MODES as readonly string[]).includes(String(o.dataMode))) throw new ConfigError(`--data-mode must be one of ${DATA_MODES.join(', ')}`);
-  if (!(EXCHANGES as readonly string[]).includes(String(o.exchange))) throw new ConfigError(`--exchange must be one of ${EXCHANGES.join(', ')}, got ${JSON.stringify(o.exchange)}`);
-  if (!(CODEC_NAMES as readonly string[]).includes(String(o.codec))) throw new ConfigError(`--codec must be one of ${CODEC_NAMES.join(', ')}`);
-  return o as unknown as ClusterOptions;
+  const o = parseOptions<ClusterOptions>(clusterSchema, defaultClusterOptions(), input);
+  validateJobName(o.job);
+  return o;
 }
 
 /** `cluster --max-restarts`: 0 keeps the coordinator in the launcher's own process. */

@@ -1,9 +1,10 @@
 // Worker options: one typed object, defaults, one validating parse.
-import { ConfigError } from '../common/errors.js';
-import { validateJobName } from '../common/wire/subjects.js';
+import { z } from 'zod';
+import { intFlag, parseOptions } from '../common/zod-options.js';
+import { DEFAULT_JOB, DEFAULT_NATS_URL, validateJobName } from '../common/wire/subjects.js';
 import { parseMicroBatch, type MicroBatchChoice } from '../common/train/micro-batch.js';
 
-export const DEFAULT_JOB = 'default';
+export { DEFAULT_JOB };
 /** How long a worker keeps knocking before giving up on a coordinator that never answers. */
 export const DEFAULT_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
 /** Between join attempts: short enough that a worker started first joins ~1 s after the coordinator. */
@@ -22,18 +23,24 @@ export interface WorkerOptions {
 }
 
 export function defaultWorkerOptions(): WorkerOptions {
-  return { nats: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', job: DEFAULT_JOB, joinTimeoutMs: DEFAULT_JOIN_TIMEOUT_MS };
+  return { nats: process.env.NATS_URL ?? DEFAULT_NATS_URL, job: DEFAULT_JOB, joinTimeoutMs: DEFAULT_JOIN_TIMEOUT_MS };
 }
 
+/** One URL, or a comma-separated list of one NATS cluster's servers. */
+const NATS_URLS = /^((nats|tls|ws|wss):\/\/\S+|[\w.-]+:\d+)(\s*,\s*((nats|tls|ws|wss):\/\/\S+|[\w.-]+:\d+))*$/;
+
+const workerSchema = z.object({
+  nats: z.string().regex(NATS_URLS, { message: '--nats must be a URL like nats://host:4222 (or a comma-separated list of them)' }),
+  job: z.string(),
+  dataRoot: z.string().min(1).optional(),
+  joinTimeoutMs: intFlag('--join-timeout', 1),
+  name: z.string().min(1).optional(),
+  microBatch: z.unknown().optional(),
+});
+
 export function parseWorkerOptions(input: Partial<WorkerOptions>): WorkerOptions {
-  const o: WorkerOptions = { ...defaultWorkerOptions() };
-  for (const [k, v] of Object.entries(input)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
-  // One URL, or a comma-separated list of one NATS cluster's servers.
-  for (const url of o.nats.split(',')) {
-    if (!/^(nats|tls|ws|wss):\/\/|^[\w.-]+:\d+$/.test(url.trim())) throw new ConfigError(`--nats must be a URL like nats://host:4222 (or a comma-separated list of them), got ${JSON.stringify(o.nats)}`);
-  }
+  const o = parseOptions(workerSchema, defaultWorkerOptions(), input) as WorkerOptions;
   validateJobName(o.job);
-  if (!(o.joinTimeoutMs > 0)) throw new ConfigError('--join-timeout must be positive');
   if (o.microBatch !== undefined) o.microBatch = parseMicroBatch(o.microBatch);
   return o;
 }

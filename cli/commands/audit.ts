@@ -1,3 +1,4 @@
+import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../../common/data/dataset.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 
@@ -6,9 +7,9 @@ export const auditCommand: CommandModule = (program, { io, exit }) => {
     .command('audit')
     .description('find exact duplicate images (decoded pixels) across and within train/val/test')
     .requiredOption('--data <dir>', 'dataset directory')
-    .option('--seed <n>', 'split seed, as given to train', '42')
-    .option('--val-fraction <f>', 'validation share', '0.1')
-    .option('--test-fraction <f>', 'test share', '0.1')
+    .option('--seed <n>', 'split seed, as given to train', String(DEFAULT_SPLIT_SEED))
+    .option('--val-fraction <f>', 'validation share', String(DEFAULT_VAL_FRACTION))
+    .option('--test-fraction <f>', 'test share', String(DEFAULT_TEST_FRACTION))
     .option('--json', 'print JSON')
     .action(async (flags: { data: string; seed: string; valFraction: string; testFraction: string; json?: boolean }) => {
       const { auditDataset, formatAudit } = await import('../../common/data/audit.js');

@@ -21,7 +21,7 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { model: string; data: string; split: (typeof SPLITS)[number]; batchSize: string; backend: BackendChoice; json?: boolean }) => {
       const tf = await import('@tensorflow/tfjs-core');
       const { initBackend } = await import('../../common/backend/select.js');
-      const { indexDataset } = await import('../../common/data/dataset.js');
+      const { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, indexDataset } = await import('../../common/data/dataset.js');
       const { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } = await import('../../common/data/loader.js');
       const { batchTensors } = await import('../../common/train/local-engine.js');
       const { evalBatch } = await import('../../common/train/step.js');
@@ -33,7 +33,7 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
       const passImages = planMicroBatch('auto', backend.kind, model.config, 'worker').infer;
       try {
         const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };
-        const index: DatasetIndex = await indexDataset(flags.data, { valFraction: cfg.valFraction ?? 0.1, testFraction: cfg.testFraction ?? 0.1, seed: cfg.seed ?? meta.seed });
+        const index: DatasetIndex = await indexDataset(flags.data, { valFraction: cfg.valFraction ?? DEFAULT_VAL_FRACTION, testFraction: cfg.testFraction ?? DEFAULT_TEST_FRACTION, seed: cfg.seed ?? meta.seed });
         if (index.classes.join('\u0000') !== meta.classes.join('\u0000')) {
           throw new DataError(index.root, `classes differ from the model's (${meta.classes.join(', ')})`);
         }

@@ -1,5 +1,7 @@
 import { Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
+import { DEFAULT_JOB, DEFAULT_NATS_URL } from '../../common/wire/subjects.js';
+import { DEFAULT_JOIN_TIMEOUT_MS, parseWorkerOptions } from '../../worker/options.js';
 import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { parseMicroBatch } from '../../common/train/micro-batch.js';
@@ -9,18 +11,17 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('worker')
     .description('join a job as a worker: compute gradients on this machine\'s backend')
-    .option('--nats <url>', 'NATS server URL (default $NATS_URL or nats://127.0.0.1:4222)')
-    .option('--job <name>', 'job to join (default "default")')
+    .option('--nats <url>', `NATS server URL, or a comma-separated list of one cluster's (default $NATS_URL or ${DEFAULT_NATS_URL})`)
+    .option('--job <name>', `job to join (default "${DEFAULT_JOB}")`)
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--data-root <dir>', 'where this machine mounts the dataset, if not at the coordinator\'s path')
-    .option('--join-timeout <seconds>', 'give up if no coordinator answers (default 300)')
+    .option('--join-timeout <seconds>', `give up if no coordinator answers, at the start or after the coordinator died (default ${DEFAULT_JOIN_TIMEOUT_MS / 1000})`)
     .option('--name <id>', 'worker identity in logs (default host:pid)')
     .option('--metrics-port <port>', 'serve this worker\'s Prometheus /metrics on this port')
     .option('--micro-batch <n>', 'images per forward/backward pass here, N or auto (default: the job\'s, auto unless the coordinator sets one)')
     .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { Worker } = await import('../../worker/worker.js');
-      const { parseWorkerOptions } = await import('../../worker/options.js');
       const { MetricsServer } = await import('../../common/metrics/server.js');
       const { WorkerMetrics } = await import('../../common/metrics/training.js');
       const o = parseWorkerOptions({

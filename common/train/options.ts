@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/choices.js';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../data/dataset.js';
 import { DEFAULT_MICRO_BATCH, type MicroBatchChoice } from './micro-batch.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';
 
@@ -9,7 +10,8 @@ export const DEFAULT_EPOCHS = 20;
 export const DEFAULT_BATCH_SIZE = 32;
 /** The seed's Adam learning rate. */
 export const DEFAULT_LR = 1e-5;
-export const DEFAULT_SEED = 42;
+export const DEFAULT_SEED = DEFAULT_SPLIT_SEED;
+export const DEFAULT_PREFETCH = 2;
 export const DEFAULT_OUT = 'runs/latest';
 /**
  * Between mid-epoch checkpoints when --checkpoint-every is not given. A seed epoch at 256² takes
@@ -65,10 +67,10 @@ export function defaultTrainOptions(): TrainOptions {
     seed: DEFAULT_SEED,
     out: DEFAULT_OUT,
     dropout: true,
-    valFraction: 0.1,
-    testFraction: 0.1,
+    valFraction: DEFAULT_VAL_FRACTION,
+    testFraction: DEFAULT_TEST_FRACTION,
     audit: true,
-    prefetch: 2,
+    prefetch: DEFAULT_PREFETCH,
     fpsBatches: DEFAULT_FPS_BATCHES,
     progress: 'auto',
     microBatch: DEFAULT_MICRO_BATCH,

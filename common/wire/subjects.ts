@@ -2,6 +2,10 @@
 // other's traffic, and a server-side ACL can grant a job exactly its own prefix.
 import { ConfigError } from '../errors.js';
 
+/** Where a coordinator or worker looks for NATS without --nats or $NATS_URL. */
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+export const DEFAULT_JOB = 'default';
+
 const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function validateJobName(job: string): string {
