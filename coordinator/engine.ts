@@ -15,13 +15,10 @@ import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
 import { PROBE_INTERVAL_MS } from './options.js';
 import { assertFinite, reduceMean, type Contribution } from './reducer.js';
+import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS, MISBEHAVIOUR } from './retry-policy.js';
 import type { Registry, WorkerInfo } from './registry.js';
 import type { CoordinatorServer } from './server.js';
 
-/** A shard that failed this often on live workers is not the workers' fault: stop the run. */
-const MAX_SHARD_ATTEMPTS = 4;
-/** Results that convict the worker that sent them, not the samples. */
-const MISBEHAVIOUR = new Set(['non-finite', 'checksum', 'wrong-length', 'malformed', 'stale']);
 /** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
 const DEAD_AFTER_MISSES = 3;
 /** Reduced slices the mirror pulls at once (see mirrorStep: the server's per-client buffer bounds it). */
@@ -509,24 +506,13 @@ export class ClusterEngine implements TrainEngine {
             try {
               results.push({ ...(await this.gradientOf(w, sh, epoch, dropoutSeed)), position: stepShards.indexOf(sh) });
             } catch (e) {
-              // The same shard does not fit on any other worker either: stop, nothing applied.
-              if (e instanceof OutOfMemoryError) throw e;
-              const n = (attempts.get(sh) ?? 0) + 1;
-              attempts.set(sh, n);
-              if (e instanceof WorkerLost) {
-                this.lose(e.worker, e.message);
-              } else if (e instanceof ProtocolError && MISBEHAVIOUR.has(e.reason)) {
-                // Bad data from one worker: drop it (it rejoins with a fresh replica) and let
-                // another compute the shard. The same shard failing this way twice is the
-                // model diverging, not a worker: stop before anything reaches the master weights.
-                const seen = (badResults.get(sh) ?? 0) + 1;
-                badResults.set(sh, seen);
-                if (seen >= 2) throw new ProtocolError(e.reason, `training diverged or data is bad: ${e.message} (twice for the same samples)`, { cause: e });
-                this.lose(w, e.message);
-              } else {
-                this.o.io.err(`step: shard of ${sh.length} on rank ${w.rank} failed (${(e as Error).message}); retrying`);
-                if (n >= MAX_SHARD_ATTEMPTS) throw e;
-              }
+              const failure = classifyShardFailure(e, (x) => x instanceof WorkerLost);
+              const d = decideShardFailure(failure, attempts.get(sh) ?? 0, badResults.get(sh) ?? 0);
+              attempts.set(sh, (attempts.get(sh) ?? 0) + 1);
+              if (failure.kind === 'protocol' && MISBEHAVIOUR.has(failure.error.reason)) badResults.set(sh, (badResults.get(sh) ?? 0) + 1);
+              if (d.action === 'stop') throw d.error;
+              if (d.action === 'drop-worker-and-retry') this.lose(e instanceof WorkerLost ? e.worker : w, d.why);
+              else this.o.io.err(`step: shard of ${sh.length} on rank ${w.rank} failed (${d.why}); retrying`);
               queue.push(sh);
               // This worker is out of the step; its remaining shards move on with the queue.
               if (!this.o.registry.has(w.rank, w.id)) {

@@ -1,0 +1,111 @@
+// The coordinator's pure parts on their own, without NATS: the reducer, sharding, the registry, the
+// shard retry policy and the option parsers. The end-to-end runs in cluster.test.ts reach them too,
+// but a wrong branch here should fail a test that names it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, OutOfMemoryError, ProtocolError } from '../common/errors.js';
+import { shard } from '../coordinator/engine.js';
+import { parseClusterOptions, resolveExchange, SHARDED_FROM_BYTES } from '../coordinator/options.js';
+import { assertFinite, reduceMean } from '../coordinator/reducer.js';
+import { Registry } from '../coordinator/registry.js';
+import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
+import { parseWorkerOptions } from '../worker/options.js';
+
+test('reducer - the mean weights each contribution by its sample count, in the order given', () => {
+  const a = { rank: 0, count: 3, gradient: Float32Array.from([1, 2, 0.1]) };
+  const b = { rank: 1, count: 1, gradient: Float32Array.from([5, -2, 0.7]) };
+  const out = reduceMean([a, b], 3);
+  // Σ (n_i / N) g_i, each term rounded to float32 as it is added.
+  const f = Math.fround;
+  assert.deepEqual([...out], [f(f(0.75 * 1) + f(0.25 * 5)), f(f(0.75 * 2) + f(0.25 * -2)), f(f(f(0.75) * f(0.1)) + f(0.25 * f(0.7)))].map(f));
+  // Another order may round differently: the engine passes shard order, so this is what it relies on.
+  const c = { rank: 2, count: 1, gradient: Float32Array.from([0.1, 1e-8, 3]) };
+  const d = { rank: 0, count: 2, gradient: Float32Array.from([0.7, 1, 1e-8]) };
+  const x = reduceMean([c, d, b], 3);
+  const y = reduceMean([c, d, b], 3);
+  assert.deepEqual([...x], [...y], 'deterministic');
+  // A zero-count contribution adds nothing; no samples at all is a zero gradient.
+  assert.deepEqual([...reduceMean([a, { rank: 3, count: 0, gradient: Float32Array.from([9, 9, 9]) }], 3)], [...reduceMean([a], 3)]);
+  assert.deepEqual([...reduceMean([], 3)], [0, 0, 0]);
+  assert.throws(() => reduceMean([{ rank: 0, count: 1, gradient: new Float32Array(2) }], 3), (e: unknown) => e instanceof ProtocolError && e.reason === 'wrong-length');
+  assert.throws(() => assertFinite(Float32Array.from([0, Number.NaN]), 'g'), (e: unknown) => e instanceof ProtocolError && e.reason === 'non-finite' && /element 1/.test(e.message));
+});
+
+test('shard - contiguous shards whose sizes differ by at most one cover the batch in order', () => {
+  for (const [len, n] of [[32, 2], [32, 3], [7, 4], [3, 5], [16, 1]] as const) {
+    const items = Array.from({ length: len }, (_, i) => i);
+    const parts = shard(items, n);
+    assert.equal(parts.length, n);
+    assert.deepEqual(parts.flat(), items, `${len} over ${n}`);
+    const sizes = parts.map((p) => p.length);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${len} over ${n}: ${sizes}`);
+    // Larger shards first, so the same batch always splits the same way.
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a));
+  }
+});
+
+test('registry - ranks are handed out lowest-free-first, a rejoin keeps one rank, only ready workers are live', async () => {
+  const r = new Registry();
+  const info = (id: string) => ({ id, host: 'h', pid: 1, backend: 'wasm' });
+  const a = r.join(info('a'));
+  const b = r.join(info('b'));
+  const c = r.join(info('c'));
+  assert.deepEqual([a.rank, b.rank, c.rank], [0, 1, 2]);
+  assert.equal(r.size, 0, 'nobody is ready yet');
+  for (const w of [a, b, c]) assert.ok(r.markReady(w.rank, w.id));
+  assert.equal(r.markReady(0, 'someone-else'), undefined, 'a rank is only marked ready by its worker');
+  r.leave(1);
+  assert.deepEqual(r.live().map((w) => w.id), ['a', 'c']);
+  assert.equal(r.join(info('d')).rank, 1, 'the lowest free rank');
+  const again = r.join(info('a'));
+  assert.equal(again.rank, 0, 'a rejoining worker takes the lowest free rank, once');
+  assert.equal([...r.live()].filter((w) => w.id === 'a').length, 0, 'and is not live until ready again');
+  // waitFor wakes on readiness and gives up with the caller's error.
+  const waiting = r.waitFor(2, 5000, () => new Error('timeout'));
+  r.markReady(again.rank, 'a');
+  await waiting;
+  await assert.rejects(r.waitFor(9, 30, () => new Error('only some')), /only some/);
+});
+
+test('retry policy - out of memory stops, a lost worker moves its shard, bad data twice stops, other errors retry up to the limit', () => {
+  const lost = new Error('stopped answering');
+  const isLost = (e: unknown) => e === lost;
+  const decide = (e: unknown, attempts = 0, bad = 0) => decideShardFailure(classifyShardFailure(e, isLost), attempts, bad);
+  assert.equal(decide(new OutOfMemoryError('too big')).action, 'stop');
+  assert.equal(decide(lost).action, 'drop-worker-and-retry');
+  assert.equal(decide(lost, 100).action, 'drop-worker-and-retry', 'lost workers never exhaust a shard');
+  const nan = new ProtocolError('non-finite', 'NaN at 3');
+  assert.equal(decide(nan).action, 'drop-worker-and-retry');
+  const twice = decide(nan, 1, 1);
+  assert.equal(twice.action, 'stop');
+  assert.match((twice as { error: Error }).error.message, /training diverged or data is bad: NaN at 3 \(twice for the same samples\)/);
+  // A refusal is not misbehaviour: it is retried like any worker error.
+  assert.equal(decide(new ProtocolError('refused', 'busy')).action, 'retry');
+  const other = new Error('decoder crashed');
+  assert.equal(decide(other, MAX_SHARD_ATTEMPTS - 2).action, 'retry');
+  const last = decide(other, MAX_SHARD_ATTEMPTS - 1);
+  assert.equal(last.action, 'stop');
+  assert.equal((last as { error: Error }).error, other);
+});
+
+test('options - cluster and worker options: defaults, coercion from flag strings, one line per mistake', () => {
+  const c = parseClusterOptions({ minWorkers: '3' as never, workerWaitMs: 5000, metricsPort: '0' as never });
+  assert.equal(c.minWorkers, 3);
+  assert.equal(c.metricsPort, 0);
+  assert.equal(c.exchange, 'auto');
+  for (const [input, message] of [
+    [{ minWorkers: 0 }, /^--workers must be an integer >= 1, got 0$/],
+    [{ minWorkers: 'two' }, /^--workers must be an integer >= 1, got "two"$/],
+    [{ codec: 'int8' }, /^--codec must be one of fp32, fp16, bf16, got "int8"$/],
+    [{ dataMode: 'nfs' }, /^--data-mode must be one of shared, nats, got "nfs"$/],
+    [{ job: 'a.b' }, /^--job must be/],
+  ] as const) {
+    assert.throws(() => parseClusterOptions(input as never), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(input));
+  }
+  assert.equal(resolveExchange('auto', SHARDED_FROM_BYTES / 4), 'sharded');
+  assert.equal(resolveExchange('auto', SHARDED_FROM_BYTES / 4 - 1), 'star');
+  const w = parseWorkerOptions({ nats: 'nats://a:4222, nats://b:4222' });
+  assert.equal(w.job, 'default');
+  assert.throws(() => parseWorkerOptions({ nats: 'http://a:4222' }), (e: unknown) => e instanceof ConfigError && /^--nats must be a URL/.test(e.message));
+  assert.throws(() => parseWorkerOptions({ joinTimeoutMs: -1 }), (e: unknown) => e instanceof ConfigError && /^--join-timeout must be an integer >= 1/.test(e.message));
+});
