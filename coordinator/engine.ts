@@ -8,19 +8,17 @@ import type { Io } from '../common/io.js';
 import type { Rng } from '../common/rng.js';
 import { emptyConfusion, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
 import type { FlatAdam } from '../common/train/flat-adam.js';
-import { isNoResponders, planChunks, pullTensor } from '../common/wire/chunks.js';
+import { planChunks, pullTensor } from '../common/wire/chunks.js';
 import { codecFor } from '../common/wire/codec.js';
 import { checksum, unflatten } from '../common/wire/flat.js';
 import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
-import { PROBE_INTERVAL_MS } from './options.js';
 import { assertFinite, reduceMean, type Contribution } from './reducer.js';
+import { requestWorker, WorkerLost } from './liveness.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS, MISBEHAVIOUR } from './retry-policy.js';
 import type { Registry, WorkerInfo } from './registry.js';
 import type { CoordinatorServer } from './server.js';
 
-/** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
-const DEAD_AFTER_MISSES = 3;
 /** Reduced slices the mirror pulls at once (see mirrorStep: the server's per-client buffer bounds it). */
 const MIRROR_PULLS = 2;
 
@@ -57,15 +55,6 @@ export interface ClusterEngineOptions {
   stepTimeoutMs: number;
   workerWaitMs: number;
   hooks: ClusterEngineHooks;
-}
-
-class WorkerLost extends Error {
-  constructor(
-    readonly worker: WorkerInfo,
-    why: string,
-  ) {
-    super(why);
-  }
 }
 
 /** A worker's refusal: out of memory stops the run with the worker's own line; anything else is retried. */
@@ -160,74 +149,9 @@ export class ClusterEngine implements TrainEngine {
     return registry.live();
   }
 
-  /**
-   * A request that fails fast when its worker disappears, and survives a lost message. While it
-   * waits it pings the worker: "no responders" three times running means the worker is gone; an
-   * idle worker that never started `seq`, or already answered it, means the command or the reply
-   * was lost (a server restart), so the request is sent again (workers answer a repeated seq from
-   * cache).
-   */
-  private async request(w: WorkerInfo, subject: string, data: Uint8Array, seq: number, timeoutMs: number): Promise<Uint8Array> {
-    const { nc, s } = this.o;
-    let stopped = false;
-    const attempts: Promise<{ data: Uint8Array }>[] = [nc.request(subject, data, { timeout: timeoutMs })];
-    let resend: () => void = () => {};
-    const watch = (async (): Promise<never> => {
-      let misses = 0;
-      let lost = 0;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
-        if (stopped) return new Promise<never>(() => {});
-        try {
-          const pong = decode(pb.Pong, (await nc.request(s.ping(w.rank), encode(pb.Ping, { job: this.o.job.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS })).data, 'Pong');
-          misses = 0;
-          // Two idle answers in a row rule out a reply that is merely in flight.
-          lost = pong.currentSeq !== seq && (pong.lastSeq === seq || pong.lastSeq < seq) ? lost + 1 : 0;
-          if (lost >= 2 && !stopped) {
-            lost = 0;
-            this.o.io.err(`coordinator: request ${seq} to rank ${w.rank} was lost in transit; sending it again`);
-            resend();
-          }
-        } catch (e) {
-          // A busy worker times out (its subscription exists); a gone one has no responders.
-          if (isNoResponders(e) && ++misses >= DEAD_AFTER_MISSES) throw new WorkerLost(w, 'stopped answering (no responders)');
-        }
-      }
-    })();
-    try {
-      const msg = await new Promise<{ data: Uint8Array }>((resolve, reject) => {
-        let failures = 0;
-        let absent = 0;
-        const track = (p: Promise<{ data: Uint8Array }>) =>
-          p.then(resolve, (e: unknown) => {
-            // No responders can be a worker between two servers of a NATS cluster (its server died,
-            // it reconnects within ~1 s): ask again, and count it gone only as the probe would.
-            if (isNoResponders(e) && ++absent < DEAD_AFTER_MISSES && !stopped) {
-              failures++;
-              setTimeout(() => resend(), PROBE_INTERVAL_MS);
-              return;
-            }
-            // The first attempt's failure only counts once every resend has failed too.
-            if (++failures >= attempts.length) reject(e);
-          });
-        resend = () => {
-          const p = nc.request(subject, data, { timeout: timeoutMs });
-          attempts.push(p);
-          track(p);
-        };
-        track(attempts[0]!);
-        watch.catch(reject);
-      });
-      this.o.hooks.onBytes?.('in', msg.data.length);
-      return msg.data;
-    } catch (e) {
-      if (e instanceof WorkerLost) throw e;
-      if (isNoResponders(e)) throw new WorkerLost(w, 'has no subscription (gone)');
-      if (nc.isClosed()) throw new WorkerLost(w, 'the coordinator closed its connection (shutting down)');
-      throw new WorkerLost(w, `did not answer within ${Math.round(timeoutMs / 1000)} s`);
-    } finally {
-      stopped = true;
-    }
+  private request(w: WorkerInfo, subject: string, data: Uint8Array, seq: number, timeoutMs: number): Promise<Uint8Array> {
+    const { nc, s, job, io, hooks } = this.o;
+    return requestWorker({ nc, s, job: job.job, io, ...(hooks.onBytes ? { onBytes: hooks.onBytes } : {}) }, { worker: w, subject, data, seq, timeoutMs });
   }
 
   private lose(w: WorkerInfo, why: string): void {
@@ -245,23 +169,35 @@ export class ClusterEngine implements TrainEngine {
     const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank, slices: this.slices });
     this.o.hooks.onBytes?.('out', cmd.length);
     const bytes = await this.request(w, s.step(w.rank), cmd, seq, this.o.stepTimeoutMs);
-    let r: pb.StepResult;
+    const r = this.checked(() => decode(pb.StepResult, bytes, 'StepResult'));
+    if (r.error) throw workerError(w, r);
+    this.check([
+      [r.step === seq && r.rank === w.rank && r.job === job.job, 'stale', `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`, `rank ${w.rank} answered for another step`],
+      [r.total === this.paramCount, 'wrong-length', `rank ${w.rank} gradient has ${r.total} values, expected ${this.paramCount}`, `rank ${w.rank} sent a gradient of the wrong length`],
+    ]);
+    return r;
+  }
+
+  /**
+   * The result checks, as one table: each row is (holds, reason, what is logged and counted, what
+   * the thrown ProtocolError says). The first row that does not hold is counted and thrown.
+   */
+  private check(rows: [holds: boolean, reason: RejectReason, detail: string, message: string][]): void {
+    for (const [holds, reason, detail, message] of rows) {
+      if (holds) continue;
+      this.o.hooks.onReject(reason, detail);
+      throw new ProtocolError(reason, message);
+    }
+  }
+
+  /** Runs `f`; a ProtocolError it throws (a decode, a finiteness check) is counted under its reason first. */
+  private checked<T>(f: () => T): T {
     try {
-      r = decode(pb.StepResult, bytes, 'StepResult');
+      return f();
     } catch (e) {
-      this.o.hooks.onReject('malformed', (e as Error).message);
+      if (e instanceof ProtocolError) this.o.hooks.onReject(e.reason, e.message);
       throw e;
     }
-    if (r.error) throw workerError(w, r);
-    if (r.step !== seq || r.rank !== w.rank || r.job !== job.job) {
-      this.o.hooks.onReject('stale', `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`);
-      throw new ProtocolError('stale', `rank ${w.rank} answered for another step`);
-    }
-    if (r.total !== this.paramCount) {
-      this.o.hooks.onReject('wrong-length', `rank ${w.rank} gradient has ${r.total} values, expected ${this.paramCount}`);
-      throw new ProtocolError('wrong-length', `rank ${w.rank} sent a gradient of the wrong length`);
-    }
-    return r;
   }
 
   /** commandStep, then pulls the whole gradient here (the star exchange). */
@@ -287,16 +223,8 @@ export class ClusterEngine implements TrainEngine {
     }).catch((e: unknown) => {
       throw e instanceof TimeoutError ? new WorkerLost(w, e.message) : e;
     });
-    if (job.gradientCodec === pb.Codec.FP32 && checksum(gradient) !== r.checksum) {
-      this.o.hooks.onReject('checksum', `rank ${w.rank} gradient checksum mismatch`);
-      throw new ProtocolError('checksum', `rank ${w.rank} gradient arrived corrupted`);
-    }
-    try {
-      assertFinite(gradient, `gradient from rank ${w.rank}`);
-    } catch (e) {
-      this.o.hooks.onReject('non-finite', (e as Error).message);
-      throw e;
-    }
+    this.check([[job.gradientCodec !== pb.Codec.FP32 || checksum(gradient) === r.checksum, 'checksum', `rank ${w.rank} gradient checksum mismatch`, `rank ${w.rank} gradient arrived corrupted`]]);
+    this.checked(() => assertFinite(gradient, `gradient from rank ${w.rank}`));
     this.o.hooks.onWorkerStep?.({ rank: w.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: pulled });
     return { c: { rank: w.rank, count: r.count, gradient }, r };
   }
@@ -417,10 +345,7 @@ export class ClusterEngine implements TrainEngine {
         }).catch((e: unknown) => {
           throw e instanceof TimeoutError ? new WorkerLost(sl.w, e.message) : e;
         });
-        if (checksum(got) !== sl.gradChecksum) {
-          this.o.hooks.onReject('checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`);
-          throw new ProtocolError('checksum', `rank ${sl.w.rank}'s reduced slice arrived corrupted`);
-        }
+        this.check([[checksum(got) === sl.gradChecksum, 'checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`, `rank ${sl.w.rank}'s reduced slice arrived corrupted`]]);
         assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
     };
     await Promise.all(
