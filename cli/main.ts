@@ -13,6 +13,7 @@ import { benchCommand } from './commands/bench.js';
 import { convDemoCommand } from './commands/conv-demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { fpsCommand } from './commands/fps.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { predictCommand } from './commands/predict.js';
@@ -27,6 +28,7 @@ export const COMMANDS: CommandModule[] = [
   coordinatorCommand,
   workerCommand,
   evaluateCommand,
+  exportCommand,
   predictCommand,
   fpsCommand,
   benchCommand,
