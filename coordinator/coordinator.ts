@@ -12,7 +12,7 @@ import { FlatAdam } from '../common/train/flat-adam.js';
 import { Rng } from '../common/rng.js';
 import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
-import { runTrainingLoop } from '../common/train/loop.js';
+import { runTrainingLoop, stepsPerEpochOf } from '../common/train/loop.js';
 import { findResumePoint, type ResumePoint } from '../common/train/resume.js';
 import type { TrainReport } from '../common/train/report.js';
 import { writeRunReport } from '../common/train/run-report.js';
@@ -27,6 +27,8 @@ import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
 import { TrainingMetrics } from '../common/metrics/training.js';
 import { MetricsServer } from '../common/metrics/server.js';
+import { loopHooks } from '../common/metrics/loop-hooks.js';
+import { RunStatus } from '../common/metrics/status.js';
 import { resolveExchange, type CoordinatorOptions } from './options.js';
 import { Registry } from './registry.js';
 import { CoordinatorServer } from './server.js';
@@ -54,6 +56,8 @@ export class Coordinator implements AsyncDisposable {
   private closeReason = '';
   /** Present when --metrics-port is set. */
   metrics?: TrainingMetrics;
+  /** The live page's numbers (with --metrics-port). */
+  status?: RunStatus;
   private metricsServer?: MetricsServer;
   /** Dropout seeds; shared by the engine and the checkpoint. */
   private rng!: Rng;
@@ -99,8 +103,10 @@ export class Coordinator implements AsyncDisposable {
     const { train: o, cluster: k } = this.options;
     if (k.metricsPort !== undefined) {
       this.metrics = new TrainingMetrics({ run: k.job, processMetrics: true });
-      this.metricsServer = await MetricsServer.start(this.metrics.registry, k.metricsPort);
-      this.io.err(`coordinator: metrics on http://0.0.0.0:${this.metricsServer.port}/metrics`);
+      this.status = new RunStatus({ job: k.job, kind: 'cluster', epochs: o.epochs, stepsPerEpoch: 0 });
+      const status = this.status;
+      this.metricsServer = await MetricsServer.start(this.metrics.registry, k.metricsPort, '0.0.0.0', () => status.toJSON());
+      this.io.err(`coordinator: metrics on http://0.0.0.0:${this.metricsServer.port}/metrics, live page on http://0.0.0.0:${this.metricsServer.port}/`);
     }
     const setup = await setupJob(o, this.io);
     this.index = setup.index;
@@ -170,10 +176,13 @@ export class Coordinator implements AsyncDisposable {
         onReject: (r, d) => this.reject(r, d),
         onWorkerLost: (w, why) => {
           this.metrics?.workers.set(this.registry.size);
+          this.status?.onWorkerLost(w.rank);
           this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}; ${this.registry.size} live`);
           this.hooks.onWorkerLost?.(w, why);
         },
         onWorkerStep: (st) => {
+          const w = this.registry.live().find((x) => x.rank === st.rank);
+          this.status?.onWorkerStep({ ...st, host: w?.host ?? '?', backend: w?.backend ?? '?' });
           this.metrics?.samples.inc({ worker: String(st.rank) }, st.count);
           this.metrics?.computeDuration.observe({ worker: String(st.rank) }, st.computeSeconds);
           this.hooks.onWorkerStep?.(st);
@@ -215,6 +224,7 @@ export class Coordinator implements AsyncDisposable {
     const { train: o, cluster: k } = this.options;
     const engine = this.engine!;
     await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
+    this.status?.plan(stepsPerEpochOf(o, this.index.train.length));
     const report = await runTrainingLoop({
       options: o,
       model: { imageSize: o.imageSize, channels: o.channels, classes: this.index.classes.length, dropout: (this.job.model as pb.ModelSpec).dropout },
@@ -226,13 +236,14 @@ export class Coordinator implements AsyncDisposable {
       ...(this.resume ? { resume: this.resume.progress } : {}),
       skippedImages: () => engine.skippedImages,
       recordStepTimings: true,
-      ...(this.metrics ? metricHooks(this.metrics) : {}),
+      ...(this.metrics ? loopHooks(this.metrics, this.status) : {}),
     });
     if (this.audit) report.audit = this.audit;
     if (engine.skippedImages > 0) this.io.err(`warning: workers skipped ${engine.skippedImages} unreadable image(s) (their logs name them)`);
     report.workers = engine.maxWorkers;
     report.backend = engine.backend;
     report.config = { ...report.config, cluster: { ...k } };
+    this.status?.finish();
     await writeRunReport(o.out, report, o.report);
     return report;
   }
@@ -268,29 +279,4 @@ export class Coordinator implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-
-/** The loop's callbacks that keep the training series current. */
-function metricHooks(m: TrainingMetrics) {
-  return {
-    onStep: (s: { epoch: number; step: number; loss: number; computeSeconds: number; exchangeSeconds: number }) => {
-      m.epoch.set(s.epoch);
-      m.step.set(s.step);
-      m.stepLoss.set(s.loss);
-      m.stepDuration.observe(s.computeSeconds + s.exchangeSeconds);
-      m.exchangeDuration.observe(s.exchangeSeconds);
-    },
-    onEpoch: (e: { trainLoss: number; trainAccuracy: number; imagesPerSecond: number }) => {
-      m.loss.set({ split: 'train' }, e.trainLoss);
-      m.accuracy.set({ split: 'train' }, e.trainAccuracy);
-      m.imagesPerSecond.set(e.imagesPerSecond);
-    },
-    onEvaluated: (split: 'train' | 'val' | 'test', r: { accuracy: number; loss: number; fps: number }) => {
-      m.loss.set({ split }, r.loss);
-      m.accuracy.set({ split }, r.accuracy);
-      if (split === 'test') m.inferenceFps.set(r.fps);
-    },
-    onCheckpoint: (seconds: number) => m.checkpointDuration.observe(seconds),
-  };
 }

@@ -21,7 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
 // docker-compose (1.29) validates deploy/docker-compose.yml offline; it needs no engine.
-export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose'];
+// chromium: the live page's browser test (playwright-core drives it; its own downloads are unreachable).
+export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium'];
 export const DOCKERD_LOG = '/tmp/syncgrad-dockerd.log';
 export const DOCKERD_ARGS = [
   '--iptables=false',
@@ -274,6 +275,7 @@ export async function setupTestEnv() {
   if (wantDocker && !engine && !which('dockerd')) missing.push('docker.io');
   if (!which('prometheus')) missing.push('prometheus');
   if (!which('docker-compose')) missing.push('docker-compose');
+  if (!which('chromium')) missing.push('chromium');
   if (missing.length > 0) {
     const cmd = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
     if (asRoot && debian) {

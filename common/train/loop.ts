@@ -40,12 +40,17 @@ export function epochOrder(seed: number, epoch: number, n: number): number[] {
   return Rng.derive(seed, 'epoch', epoch).permutation(n);
 }
 
+/** Steps an epoch takes: every batch of the train split, or --max-steps of them. */
+export function stepsPerEpochOf(o: Pick<TrainOptions, 'batchSize' | 'maxStepsPerEpoch'>, trainCount: number): number {
+  const full = Math.ceil(trainCount / o.batchSize);
+  return o.maxStepsPerEpoch !== undefined ? Math.min(o.maxStepsPerEpoch, full) : full;
+}
+
 export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
   const { options: o, index, engine, io } = ctx;
   const startedAt = new Date().toISOString();
   const sink: ProgressSink = { stream: io.progressStream, line: io.err, mode: o.progress };
-  const fullSteps = Math.ceil(index.train.length / o.batchSize);
-  const stepsPerEpoch = o.maxStepsPerEpoch !== undefined ? Math.min(o.maxStepsPerEpoch, fullSteps) : fullSteps;
+  const stepsPerEpoch = stepsPerEpochOf(o, index.train.length);
   const r = ctx.resume;
   const epochs: EpochReport[] = r ? [...r.epochs] : [];
   const steps: StepTiming[] = r?.steps ? [...r.steps] : [];

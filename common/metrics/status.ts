@@ -1,0 +1,109 @@
+// What a run looks like right now, for the live page (GET /) and GET /status.json: the same numbers
+// the Prometheus series carry, kept as a small history so a browser can draw curves without a
+// Prometheus. Updated from the training loop's hooks and, in a cluster, from each shard's result.
+
+/** Steps kept for the per-step curves: a seed epoch at batch 32 is ~190 steps, so several epochs' worth. */
+export const STATUS_STEPS_KEPT = 2000;
+
+export interface StepPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+  imagesPerSecond: number;
+  computeSeconds: number;
+  exchangeSeconds: number;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  imagesPerSecond: number;
+}
+
+export interface WorkerRow {
+  rank: number;
+  host: string;
+  backend: string;
+  /** Images over compute seconds in its last shard. */
+  imagesPerSecond: number;
+  images: number;
+  /** ms since the epoch when its last result arrived. */
+  lastSeen: number;
+}
+
+export interface StatusJson {
+  job: string;
+  kind: 'train' | 'cluster';
+  startedAt: string;
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number | null;
+  imagesPerSecond: number | null;
+  testAccuracy: number | null;
+  fps: number | null;
+  finished: boolean;
+  workers: WorkerRow[];
+  history: EpochPoint[];
+  steps: StepPoint[];
+}
+
+export class RunStatus {
+  private readonly s: StatusJson;
+  private readonly workers = new Map<number, WorkerRow>();
+
+  constructor(o: { job: string; kind: 'train' | 'cluster'; epochs: number; stepsPerEpoch: number }) {
+    this.s = { ...o, startedAt: new Date().toISOString(), epoch: 0, step: 0, loss: null, imagesPerSecond: null, testAccuracy: null, fps: null, finished: false, workers: [], history: [], steps: [] };
+  }
+
+  /** Known once the dataset is indexed. */
+  plan(stepsPerEpoch: number): void {
+    this.s.stepsPerEpoch = stepsPerEpoch;
+  }
+
+  onStep(x: { epoch: number; step: number; loss: number; count: number; computeSeconds: number; exchangeSeconds: number }): void {
+    const seconds = x.computeSeconds + x.exchangeSeconds;
+    const ips = seconds > 0 ? x.count / seconds : 0;
+    this.s.epoch = x.epoch;
+    this.s.step = x.step;
+    this.s.loss = x.loss;
+    this.s.imagesPerSecond = ips;
+    this.s.steps.push({ step: x.step, epoch: x.epoch, loss: x.loss, imagesPerSecond: ips, computeSeconds: x.computeSeconds, exchangeSeconds: x.exchangeSeconds });
+    if (this.s.steps.length > STATUS_STEPS_KEPT) this.s.steps.splice(0, this.s.steps.length - STATUS_STEPS_KEPT);
+  }
+
+  onEpoch(e: EpochPoint): void {
+    this.s.history.push({ epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, imagesPerSecond: e.imagesPerSecond });
+  }
+
+  onTest(r: { accuracy: number; fps: number }): void {
+    this.s.testAccuracy = r.accuracy;
+    this.s.fps = r.fps;
+  }
+
+  onWorkerStep(w: { rank: number; host: string; backend: string; count: number; computeSeconds: number }): void {
+    const row = this.workers.get(w.rank) ?? { rank: w.rank, host: w.host, backend: w.backend, imagesPerSecond: 0, images: 0, lastSeen: 0 };
+    row.host = w.host;
+    row.backend = w.backend;
+    row.images += w.count;
+    row.imagesPerSecond = w.computeSeconds > 0 ? w.count / w.computeSeconds : 0;
+    row.lastSeen = Date.now();
+    this.workers.set(w.rank, row);
+  }
+
+  onWorkerLost(rank: number): void {
+    this.workers.delete(rank);
+  }
+
+  finish(): void {
+    this.s.finished = true;
+  }
+
+  toJSON(): StatusJson {
+    return { ...this.s, workers: [...this.workers.values()].sort((a, b) => a.rank - b.rank) };
+  }
+}

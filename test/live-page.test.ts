@@ -1,0 +1,92 @@
+// The live page in a real browser: Debian's chromium driven by playwright-core opens the
+// coordinator's HTTP port during a short cluster run; the charts hold data points and
+// /status.json carries the documented fields. The screenshot is the README's.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { which } from '../common/host.js';
+import { memoryIo } from '../common/io.js';
+import type { StatusJson } from '../common/metrics/status.js';
+import { parseTrainOptions } from '../common/train/options.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import { parseClusterOptions } from '../coordinator/options.js';
+import { Worker } from '../worker/worker.js';
+import { startNats, type StartedNats } from './helpers/nats-server.js';
+import { shapesFixture, type TempDir } from './helpers/fixtures.js';
+
+let tmp: TempDir;
+let data: string;
+let nats: StartedNats;
+
+before(async () => {
+  ({ tmp, data } = await shapesFixture(20, 16));
+  nats = await startNats();
+});
+after(async () => {
+  await nats?.close();
+  await tmp?.[Symbol.asyncDispose]();
+});
+
+/** Debian's chromium; playwright's own browser downloads are not reachable here. */
+function browserPath(): string | undefined {
+  return which('chromium') ?? which('chromium-browser');
+}
+
+test('live page - a browser shows live curves and the worker table during a cluster run, from /status.json', async (t) => {
+  const executablePath = browserPath();
+  if (!executablePath) {
+    if (process.env.CI === 'true') assert.fail('the live page test needs Debian\'s chromium in CI (apt-get install chromium)');
+    t.skip('chromium not installed (apt-get install chromium)');
+    return;
+  }
+  const job = `live${process.pid}`;
+  const io = memoryIo();
+  const o = parseTrainOptions({ data, out: join(tmp.path, 'live'), imageSize: 16, epochs: 4, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 });
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) }, io, 'wasm');
+  const workers = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+  const base = `http://127.0.0.1:${c.metricsPort}`;
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] });
+  try {
+    const running = c.run();
+    const status = async () => (await (await fetch(`${base}/status.json`)).json()) as StatusJson;
+    // Live: past two epochs (so the accuracy chart has a line) and still training.
+    for (let i = 0; i < 900 && (await status()).history.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    const s = await status();
+    assert.equal(s.finished, false, 'the page is read while the run is live');
+    for (const k of ['job', 'epoch', 'step', 'stepsPerEpoch', 'loss', 'workers', 'history'] as const) assert.ok(k in s, `status.json has ${k}`);
+    assert.equal(s.job, job);
+    assert.ok(s.step > 0 && s.stepsPerEpoch > 0 && typeof s.loss === 'number');
+    assert.deepEqual(s.workers.map((w) => w.rank), [0, 1]);
+    for (const w of s.workers) assert.ok(w.host && w.backend === 'wasm' && w.imagesPerSecond > 0, JSON.stringify(w));
+    assert.ok(s.history[0]!.trainLoss > 0 && s.history[0]!.valAccuracy >= 0);
+
+    const page = await browser.newPage({ viewport: { width: 1300, height: 760 } });
+    const blocked: string[] = [];
+    // Nothing but this server: a CDN request would fail offline.
+    page.on('request', (r) => {
+      if (!r.url().startsWith(base)) blocked.push(r.url());
+    });
+    await page.goto(`${base}/`);
+    // Browser-side code as text: the test is compiled without the DOM's types.
+    await page.waitForFunction('window.syncgradCharts && window.syncgradCharts.loss.data[0].length > 2 && window.syncgradCharts.acc.data[0].length >= 2 && document.querySelectorAll("#workers tbody tr").length === 2', undefined, { timeout: 30_000 });
+    const points = (await page.evaluate(
+      'Object.fromEntries(Object.entries(window.syncgradCharts).map(([k, v]) => [k, v.data.slice(1).map((series) => series.filter((x) => x !== null && Number.isFinite(x)).length)]))',
+    )) as Record<string, number[]>;
+    assert.ok(points.loss![0]! > 2, `loss points: ${JSON.stringify(points)}`);
+    assert.ok(points.ips![0]! > 2 && points.exchange![0]! > 2, JSON.stringify(points));
+    assert.ok(points.acc![0]! >= 1 && points.acc![1]! >= 1, JSON.stringify(points));
+    assert.match(await page.textContent('#summary') ?? '', /^epoch \d+\/4, step \d+/);
+    assert.deepEqual(blocked, []);
+    const shot = join(tmp.path, 'live.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    if (process.env.SYNCGRAD_SCREENSHOT_OUT) await copyFile(shot, process.env.SYNCGRAD_SCREENSHOT_OUT);
+    await running;
+    assert.equal((await status()).finished, true);
+  } finally {
+    await browser.close();
+    await c.close();
+    await Promise.all(workers.map((w) => w.close()));
+  }
+});
