@@ -53,6 +53,7 @@ try {
   process.exit(1);
 }
 
+console.error(`tests: node ${process.version}`);
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',

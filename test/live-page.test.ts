@@ -90,3 +90,59 @@ test('live page - a browser shows live curves and the worker table during a clus
     await Promise.all(workers.map((w) => w.close()));
   }
 });
+
+test('export - the tfjs export loads in a browser with the README\'s tf.loadLayersModel line and gives our logits', async (t) => {
+  const executablePath = browserPath();
+  if (!executablePath) {
+    if (process.env.CI === 'true') assert.fail('the browser test needs Debian\'s chromium in CI (apt-get install chromium)');
+    t.skip('chromium not installed (apt-get install chromium)');
+    return;
+  }
+  const { saveCheckpoint, loadCheckpoint } = await import('../common/train/checkpoint.js');
+  const { Cnn, initialWeights } = await import('../common/model/cnn.js');
+  const { cli } = await import('./helpers/fixtures.js');
+  const config = { imageSize: 24, channels: 3 as const, classes: 6, dropout: 0.2 };
+  const run = join(tmp.path, 'browser-run');
+  await saveCheckpoint(run, {
+    meta: { model: config, classes: ['a', 'b', 'c', 'd', 'e', 'f'], epoch: 1, step: 0, learningRate: 1e-5, seed: 1, rng: [1, 2, 3, 4], config: {}, createdAt: new Date().toISOString() },
+    weights: initialWeights(config, 5).map((w) => w.map((v) => v * 3)),
+    optimizer: { step: 0, m: [], v: [] },
+  });
+  const dir = join(tmp.path, 'browser-model');
+  const r = await cli('export', '--model', run, '--format', 'tfjs', '--out', dir);
+  assert.equal(r.code, 0, r.err.join('\n'));
+  // A static server, as a user would put the directory behind one: the page, tfjs's browser build from node_modules, the model.
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const tfjs = createRequire(import.meta.url).resolve('@tensorflow/tfjs/dist/tf.min.js');
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const file = path === '/tf.min.js' ? tfjs : path.startsWith('/model/') ? join(dir, path.slice('/model/'.length)) : undefined;
+    if (path === '/') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/tf.min.js"></script>');
+    if (!file) return void res.writeHead(404).end();
+    readFile(file).then((b) => res.writeHead(200).end(b), () => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] });
+  const model = Cnn.fromWeights(config, (await loadCheckpoint(run)).weights);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    const x = Array.from({ length: 2 * 24 * 24 * 3 }, (_, i) => Math.sin(i * 0.37));
+    // The README's line, then one prediction (the cpu backend: no GPU in this browser).
+    const theirs = (await page.evaluate(
+      `(async (x) => { await tf.setBackend('cpu'); const model = await tf.loadLayersModel('/model/model.json'); return model.predict(tf.tensor4d(x, [2, 24, 24, 3])).arraySync(); })(${JSON.stringify(x)})`,
+    )) as number[][];
+    const tf = await import('@tensorflow/tfjs-core');
+    const ours = tf.tidy(() => model.forward(tf.tensor4d(x, [2, 24, 24, 3]), { training: false }).arraySync() as number[][]);
+    const d = Math.max(...ours.flatMap((row, i) => row.map((v, j) => Math.abs(v - theirs[i]![j]!))));
+    assert.ok(d <= 1e-4, `max |Δlogit| browser vs ours = ${d}`);
+    assert.ok(Math.max(...ours.flat().map(Math.abs)) > 0.1, 'logits are not all near zero');
+  } finally {
+    model.dispose();
+    await browser.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
