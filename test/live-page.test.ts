@@ -146,3 +146,39 @@ test('export - the tfjs export loads in a browser with the README\'s tf.loadLaye
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('live page - train --metrics-port serves the page and a live /status.json for one process', async () => {
+  const { runTrain } = await import('../common/train/run.js');
+  const seen: StatusJson[] = [];
+  let page = '';
+  let port = 0;
+  let polling: Promise<void> | undefined;
+  const report = await runTrain(parseTrainOptions({ data, out: join(tmp.path, 'train-live'), imageSize: 16, epochs: 2, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 }), memoryIo(), {
+    metricsPort: 0,
+    onMetricsPort: (p) => {
+      port = p;
+      polling = (async () => {
+        page = await (await fetch(`http://127.0.0.1:${p}/`)).text();
+        // Until the server closes with the run.
+        for (;;) {
+          try {
+            seen.push((await (await fetch(`http://127.0.0.1:${p}/status.json`)).json()) as StatusJson);
+          } catch {
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+    },
+  });
+  await polling;
+  assert.ok(port > 0);
+  assert.match(page, /<script src="\/assets\/uPlot\.iife\.min\.js"><\/script>/);
+  const live = seen.filter((s) => !s.finished && s.step > 0);
+  assert.ok(live.length > 0, `status while training (${seen.length} reads)`);
+  assert.equal(live[0]!.kind, 'train');
+  assert.equal(live[0]!.stepsPerEpoch, Math.ceil(report.dataset.train / 4));
+  const last = seen[seen.length - 1]!;
+  assert.ok(last.history.length >= 1 && last.history.length <= 2);
+  assert.deepEqual(last.workers, [], 'one process, no workers');
+});
