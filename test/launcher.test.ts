@@ -193,7 +193,7 @@ test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends
   }
 });
 
-test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their NATS server gone; a second signal ends a worker at once', async () => {
+test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their NATS server gone, and the launcher with its workers; a second signal ends a worker at once', async () => {
   const own = await startNats();
   const job = `sig${process.pid}`;
   const procs: { c: ChildProcess; err: string[] }[] = [];
@@ -235,6 +235,14 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
     const three = await timed(coord, ['SIGTERM']);
     assert.ok(three.ms < 5000, `coordinator exited ${Math.round(three.ms)} ms after SIGTERM`);
     assert.equal(three.signal, null);
+    // The launcher: its server is the gone one too; SIGTERM ends it and reaps its workers.
+    const launched = await start(['cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', `${job}c`, '--backend', 'wasm', '--out', join(tmp.path, 'sig-c'), '--progress', 'none', '--no-audit'], /\[worker 1\].*joined job/);
+    const four = await timed(launched, ['SIGTERM']);
+    assert.ok(four.ms < 5000, `launcher exited ${Math.round(four.ms)} ms after SIGTERM`);
+    assert.equal(four.signal, null);
+    assert.ok(launched.err.some((l) => /^launcher: SIGTERM received/.test(l)), launched.err.join('\n'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(workerProcesses(`${job}c`), [], 'no worker left behind');
   } finally {
     for (const p of procs) if (p.c.exitCode === null && p.c.signalCode === null) p.c.kill('SIGKILL');
     await c.close();
