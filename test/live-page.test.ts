@@ -29,18 +29,19 @@ after(async () => {
   await tmp?.[Symbol.asyncDispose]();
 });
 
-/** Debian's chromium; playwright's own browser downloads are not reachable here. */
-function browserPath(): string | undefined {
-  return which('chromium') ?? which('chromium-browser');
+/** Debian's chromium (playwright's own browser downloads are not reachable here); in CI its absence fails, elsewhere the test skips. */
+function browserOrSkip(t: { skip(message: string): void }): string | undefined {
+  const path = which('chromium') ?? which('chromium-browser');
+  if (!path) {
+    if (process.env.CI === 'true') assert.fail('the browser tests need Debian\'s chromium in CI (apt-get install chromium)');
+    t.skip('chromium not installed (apt-get install chromium)');
+  }
+  return path;
 }
 
 test('live page - a browser shows live curves and the worker table during a cluster run, from /status.json', async (t) => {
-  const executablePath = browserPath();
-  if (!executablePath) {
-    if (process.env.CI === 'true') assert.fail('the live page test needs Debian\'s chromium in CI (apt-get install chromium)');
-    t.skip('chromium not installed (apt-get install chromium)');
-    return;
-  }
+  const executablePath = browserOrSkip(t);
+  if (!executablePath) return;
   const job = `live${process.pid}`;
   const io = memoryIo();
   const o = parseTrainOptions({ data, out: join(tmp.path, 'live'), imageSize: 16, epochs: 4, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 });
@@ -92,12 +93,8 @@ test('live page - a browser shows live curves and the worker table during a clus
 });
 
 test('export - the tfjs export loads in a browser with the README\'s tf.loadLayersModel line and gives our logits', async (t) => {
-  const executablePath = browserPath();
-  if (!executablePath) {
-    if (process.env.CI === 'true') assert.fail('the browser test needs Debian\'s chromium in CI (apt-get install chromium)');
-    t.skip('chromium not installed (apt-get install chromium)');
-    return;
-  }
+  const executablePath = browserOrSkip(t);
+  if (!executablePath) return;
   const { saveCheckpoint, loadCheckpoint } = await import('../common/train/checkpoint.js');
   const { Cnn, initialWeights } = await import('../common/model/cnn.js');
   const { cli } = await import('./helpers/fixtures.js');

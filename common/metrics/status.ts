@@ -2,6 +2,8 @@
 // the Prometheus series carry, kept as a small history so a browser can draw curves without a
 // Prometheus. Updated from the training loop's hooks and, in a cluster, from each shard's result.
 
+import type { EpochReport } from '../train/report.js';
+
 /** Steps kept for the per-step curves: a seed epoch at batch 32 is ~190 steps, so several epochs' worth. */
 export const STATUS_STEPS_KEPT = 2000;
 
@@ -14,14 +16,8 @@ export interface StepPoint {
   exchangeSeconds: number;
 }
 
-export interface EpochPoint {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  imagesPerSecond: number;
-}
+/** An epoch's report line without its duration. */
+export type EpochPoint = Omit<EpochReport, 'seconds'>;
 
 export interface WorkerRow {
   rank: number;
