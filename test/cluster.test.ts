@@ -20,17 +20,15 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions, resolveExchange, type ClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { natsModeBanner, startNats, type StartedNats } from './helpers/nats-server.js';
-import { tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { shapesFixture, tinyShapes, type TempDir } from './helpers/fixtures.js';
 
 let nats: StartedNats;
 let tmp: TempDir;
 let data: string;
 
 before(async () => {
-  await useBackend('wasm');
-  tmp = await tempDir();
   // 25 per class at 16 px: 120 training images, ten global batches of 12.
-  data = await tinyShapes(join(tmp.path, 'shapes'), 25, 16);
+  ({ tmp, data } = await shapesFixture(25, 16));
   nats = await startNats();
   console.log(natsModeBanner(nats.mode));
 });

@@ -12,16 +12,14 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { startNatsCluster, type StartedNatsCluster } from './helpers/nats-cluster.js';
-import { tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { shapesFixture, type TempDir } from './helpers/fixtures.js';
 
 let cluster: StartedNatsCluster;
 let tmp: TempDir;
 let data: string;
 
 before(async () => {
-  await useBackend('wasm');
-  tmp = await tempDir();
-  data = await tinyShapes(join(tmp.path, 'shapes'), 25, 16);
+  ({ tmp, data } = await shapesFixture(25, 16));
   cluster = await startNatsCluster(3);
 });
 after(async () => {
