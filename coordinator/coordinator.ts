@@ -21,7 +21,6 @@ import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { connectNats } from '../common/wire/connect.js';
-import { indexHash, relativeLists } from '../common/wire/index-hash.js';
 import { DataMode, encode, pb } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
@@ -129,17 +128,17 @@ export class Coordinator implements AsyncDisposable {
     if (ck) optimizer.importState(ck.optimizer);
     this.rng = Rng.derive(o.seed, 'dropout');
     if (ck) this.rng.setState(ck.meta.rng);
-    const lists = relativeLists(this.index);
     this.job = pb.JobSpec.create({
       job: k.job,
       model: { imageSize: model.imageSize, channels: model.channels, classes: model.classes, dropout: model.dropout },
       classes: this.index.classes,
       dataMode: k.dataMode === 'nats' ? DataMode.OVER_NATS : DataMode.SHARED_PATH,
       dataRoot: this.index.root,
-      trainCount: lists.train.length,
-      valCount: lists.val.length,
-      testCount: lists.test.length,
-      indexHash: indexHash(lists),
+      trainCount: this.index.train.length,
+      valCount: this.index.val.length,
+      testCount: this.index.test.length,
+      // The split lists' hash, which checkpoints carry too: workers prove they index the same data.
+      indexHash: this.dataset,
       gradientCodec: CODECS[k.codec]!.codec,
       chunkBytes: chunkBytesFor(this.nc.info?.max_payload ?? 1024 * 1024),
       batchSize: o.batchSize,

@@ -246,8 +246,16 @@ export class Worker implements AsyncDisposable {
     });
     // A coordinator that died says nothing: after this long without a heartbeat, knock until one
     // answers (up to --join-timeout), as a worker started before its coordinator does.
+    let lastTick = Date.now();
     this.watchdog = setInterval(() => {
-      if (this.closed || this.rejoining || Date.now() - this.heardCoordinator < COORDINATOR_SILENT_MS) return;
+      const now = Date.now();
+      const stalled = now - lastTick > 2 * WATCHDOG_MS;
+      lastTick = now;
+      // Silence counts only while idle: a step in progress (a wasm compute blocks this process for
+      // up to a minute at 256²) holds back the heartbeats queued on the socket, and this timer
+      // can run before they are read.
+      if (stalled || this.currentSeq !== 0) this.heardCoordinator = now;
+      if (this.closed || this.rejoining || now - this.heardCoordinator < COORDINATOR_SILENT_MS) return;
       this.io.err(`worker ${this.rank}: no heartbeat from the coordinator for ${COORDINATOR_SILENT_MS / 1000} s; knocking until one answers`);
       this.rejoin();
     }, WATCHDOG_MS);
