@@ -22,7 +22,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
 // docker-compose (1.29) validates deploy/docker-compose.yml offline; it needs no engine.
 // chromium: the live page's browser test (playwright-core drives it; its own downloads are unreachable).
-export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium'];
+// python3-torch: the reference the export parity test loads safetensors into (PyPI is unreachable;
+// Debian's 1.13 is the one torch these machines can have).
+export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch'];
 export const DOCKERD_LOG = '/tmp/syncgrad-dockerd.log';
 export const DOCKERD_ARGS = [
   '--iptables=false',
@@ -75,6 +77,11 @@ export function which(name) {
     }
   }
   return null;
+}
+
+/** Whether the system python (the one the parity test runs) imports torch. */
+function systemTorch() {
+  return run('/usr/bin/python3', ['-c', 'import torch'], { timeout: 60_000 }).ok;
 }
 
 function isDebian() {
@@ -276,6 +283,7 @@ export async function setupTestEnv() {
   if (!which('prometheus')) missing.push('prometheus');
   if (!which('docker-compose')) missing.push('docker-compose');
   if (!which('chromium')) missing.push('chromium');
+  if (!systemTorch()) missing.push('python3-torch');
   if (missing.length > 0) {
     const cmd = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
     if (asRoot && debian) {
