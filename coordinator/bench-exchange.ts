@@ -1,10 +1,10 @@
 // `syncgrad bench exchange`, our nccl-tests: the cost of one synchronous step's gradient exchange
 // at a given model size, with no model compute. It starts a real nats-server (the launcher's
-// provider), the production Coordinator (ClusterEngine: step commands, chunked gradient pulls,
-// reduction, Adam, weight publication) and N real `syncgrad worker` processes whose job spec says
-// to send a fixed synthetic gradient instead of computing one. Beside it, in the same run: gloo's
-// all-reduce of the same element count over the same process count (bench/gloo_allreduce.py), and
-// raw nats.js throughput through the same server.
+// provider), the production Coordinator (ClusterEngine: step commands, and the star's or the
+// sharded exchange's transfers, reduction and Adam) and N real `syncgrad worker` processes whose
+// job spec says to send a fixed synthetic gradient instead of computing one. Beside it, in the
+// same run: gloo's all-reduce of the same element count over the same process count
+// (bench/gloo_allreduce.py), and raw nats.js throughput through the same server (nats-probe.ts).
 //
 // A step's exchange runs from the moment every worker holds its gradient (the latest ready_ms) to
 // the moment every replica holds the next weights (the latest weights_held_ms of the following
@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../common/paths.js';
 import { connect } from 'nats';
+import { natsThroughput, PROBE_IN_FLIGHT } from './nats-probe.js';
 import { Coordinator } from './coordinator.js';
 import { provideNats } from './nats-provider.js';
 import { parseClusterOptions, resolveExchange, type ExchangeDesign } from './options.js';
@@ -31,9 +32,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 export const GLOO_SCRIPT = join(PACKAGE_ROOT, 'bench', 'gloo_allreduce.py');
-/** Raw throughput probes: 128 messages of the server's chunk size (~1 MB), enough for a steady rate on loopback. */
-const PROBE_MESSAGES = 128;
-const PROBE_WINDOW = 4;
 
 export interface ExchangeBenchOptions {
   params: number;
@@ -68,11 +66,19 @@ export interface ExchangeBenchResult {
     /** The larger of bytes sent and received in one step by the busiest syncgrad process (median over steps). */
     busiestBytesPerStep: number;
     busiestProcess: string;
+    /**
+     * The busiest process's bytes sent plus received per second of a median step. Both directions
+     * cost a nats.js client the same CPU (~1.4 CPU-s per GB each way), so this is the rate to hold
+     * against raw NATS, where the publisher only sends and the subscriber only receives.
+     */
+    busiestInOutMBps: number;
+    /** busiestInOutMBps over the better raw NATS figure of the same run. */
+    busiestShareOfRaw: number;
     perProcess: ProcessBytes[];
   };
   gloo: { medianSeconds: number; p90Seconds: number; torchVersion: string } | null;
   glooSkipped?: string;
-  nats: { pubSubMBps: number; pullMBps: number; server: string; messageBytes: number };
+  nats: { pubSubMBps: number; pullMBps: number; server: string; messageBytes: number; messages: number; inFlight: number };
   /** exchange median / gloo median; null without gloo. */
   ratioToGloo: number | null;
 }
@@ -87,44 +93,6 @@ export function imageSizeForParams(params: number): number {
 function p90(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(0.9 * s.length))]!;
-}
-
-/** 1 MB pub/sub and a 4-deep request/reply pull of 1 MB replies, plain nats.js through `url`. */
-export async function natsThroughput(url: string, messageBytes: number): Promise<{ pubSubMBps: number; pullMBps: number }> {
-  const pub = await connect({ servers: url, name: 'bench-pub' });
-  const sub = await connect({ servers: url, name: 'bench-sub' });
-  try {
-    const payload = new Uint8Array(messageBytes).fill(7);
-    // pub/sub: the subscriber's rate from the first publish to the last message received.
-    let received = 0;
-    const done = new Promise<void>((resolve) => {
-      sub.subscribe('bench.pubsub', { callback: () => ++received === PROBE_MESSAGES && resolve() });
-    });
-    await sub.flush();
-    const t0 = performance.now();
-    // Flushing every 8 messages keeps the server's per-client pending buffer far below its 64 MB cap.
-    for (let i = 0; i < PROBE_MESSAGES; i++) {
-      pub.publish('bench.pubsub', payload);
-      if (i % 8 === 7) await pub.flush();
-    }
-    await done;
-    const pubSubMBps = (PROBE_MESSAGES * messageBytes) / 1e6 / ((performance.now() - t0) / 1000);
-    // pull: the requester keeps PROBE_WINDOW requests in flight, as our chunk transfers do.
-    sub.subscribe('bench.pull', { callback: (_e, m) => m.respond(payload) });
-    await sub.flush();
-    let next = 0;
-    const t1 = performance.now();
-    await Promise.all(
-      Array.from({ length: PROBE_WINDOW }, async () => {
-        while (next++ < PROBE_MESSAGES) await pub.request('bench.pull', new Uint8Array(8), { timeout: 10_000 });
-      }),
-    );
-    const pullMBps = (PROBE_MESSAGES * messageBytes) / 1e6 / ((performance.now() - t1) / 1000);
-    return { pubSubMBps, pullMBps };
-  } finally {
-    await pub.close();
-    await sub.close();
-  }
 }
 
 /** gloo all_reduce of `params` floats over `world` processes, or the reason it cannot run here. */
@@ -213,6 +181,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       else glooSkipped = g.reason;
     } else glooSkipped = '--no-torch';
     const medianSeconds = median(stepsSeconds);
+    const busiestInOutMBps = (busiest.bytesInPerStep + busiest.bytesOutPerStep) / 1e6 / medianSeconds;
     return {
       params: o.params,
       workers: o.workers,
@@ -227,11 +196,13 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         stepsSeconds,
         busiestBytesPerStep: Math.max(busiest.bytesInPerStep, busiest.bytesOutPerStep),
         busiestProcess: busiest.process,
+        busiestInOutMBps,
+        busiestShareOfRaw: busiestInOutMBps / Math.max(raw.pubSubMBps, raw.pullMBps),
         perProcess,
       },
       gloo,
       ...(glooSkipped !== undefined ? { glooSkipped } : {}),
-      nats: { ...raw, server: nats.source, messageBytes },
+      nats: { ...raw, server: nats.source, messageBytes, inFlight: PROBE_IN_FLIGHT },
       ratioToGloo: gloo ? medianSeconds / gloo.medianSeconds : null,
     };
   } finally {

@@ -1,15 +1,17 @@
 // The cluster's TrainEngine: one synchronous step = split the global batch across live workers,
-// collect each worker's gradient of its mean loss, reduce to the exact global mean, apply Adam
-// once to the master weights, and publish them as the next version. A worker that dies mid-step
-// loses its shard to the survivors; the step's result is the same mean either way.
+// reduce their gradients of their mean losses to the exact global mean, and apply Adam once.
+// Star: the coordinator pulls every gradient, reduces, updates the master weights and serves
+// them. Sharded: the workers all-reduce among themselves and every replica applies the same
+// Adam; the coordinator only commands, checks that the replicas agree, and takes a replica's
+// state when it needs one (a checkpoint, a new worker, a failed step). A worker that dies
+// mid-step loses its shard to the survivors; the step's result is the same mean either way.
 import type { NatsConnection } from 'nats';
-import { OutOfMemoryError, ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
+import { InterruptedError, OutOfMemoryError, ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { Io } from '../common/io.js';
 import type { Rng } from '../common/rng.js';
 import { emptyConfusion, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
 import type { FlatAdam } from '../common/train/flat-adam.js';
-import { planChunks, pullTensor } from '../common/wire/chunks.js';
-import { codecFor } from '../common/wire/codec.js';
+import { pullTensor } from '../common/wire/chunks.js';
 import { checksum, unflatten } from '../common/wire/flat.js';
 import { decode, encode, pb, splitOf } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
@@ -18,9 +20,6 @@ import { requestWorker, WorkerLost } from './liveness.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS, MISBEHAVIOUR } from './retry-policy.js';
 import type { Registry, WorkerInfo } from './registry.js';
 import type { CoordinatorServer } from './server.js';
-
-/** Reduced slices the mirror pulls at once (see mirrorStep: the server's per-client buffer bounds it). */
-const MIRROR_PULLS = 2;
 
 export interface WorkerStepStats {
   rank: number;
@@ -89,12 +88,13 @@ export class ClusterEngine implements TrainEngine {
   private readonly mean: Float32Array;
   private version = 0;
   private sum = 0;
-  /** Where the slices of the current weights version live (sharded exchange); empty: pull them from here. */
-  private slices: { rank: number; start: number; end: number; checksum: number }[] = [];
-  /** The running mirror of the last sharded step (settleMirror observes it), the step it carries, and whether it applied it. */
-  private mirror?: Promise<void>;
-  private mirrorOf?: { epoch: number; global: number[]; dropoutSeed: number };
-  private mirrorApplied = false;
+  /**
+   * The version this process's buffers and moments hold. After sharded steps it trails `version`
+   * (the replicas hold that one) until refreshMaster() takes a replica's state.
+   */
+  private masterVersion = -1;
+  /** Workers (by id) whose replicas hold weights `version` with its moments: those of the last sharded step. */
+  private holders = new Set<string>();
   private seq = 0;
   /** Largest number of workers that took part in one step. */
   maxWorkers = 0;
@@ -135,6 +135,8 @@ export class ClusterEngine implements TrainEngine {
   private async publishWeights(version = this.version + 1): Promise<void> {
     const flat = this.buffers[this.current];
     this.version = version;
+    this.masterVersion = version;
+    this.holders.clear();
     this.sum = checksum(flat);
     this.o.server.setWeights(this.version, flat);
     this.o.server.setMoments(this.version, this.o.optimizer.state);
@@ -162,11 +164,17 @@ export class ClusterEngine implements TrainEngine {
     this.o.nc.publish(this.o.s.control, encode(pb.Control, { job: this.o.job.job, kind: pb.Control.Kind.EVICT, reason: why, workerId: w.id }));
   }
 
-  /** Sends one shard to `w` and returns its validated result; the gradient stays on the worker. */
-  private async commandStep(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number): Promise<pb.StepResult> {
+  /**
+   * Sends one shard to `w` and returns its validated result; the gradient stays on the worker.
+   * With `reduce`, the worker all-reduces it with the ranks listed and answers with its new weights.
+   */
+  private async commandStep(w: WorkerInfo, indices: number[], epoch: number, dropoutSeed: number, reduce?: { ranks: number[]; exchange: number }): Promise<pb.StepResult> {
     const { job, s } = this.o;
     const seq = ++this.seq;
-    const cmd = encode(pb.StepCommand, { job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank, slices: this.slices });
+    const cmd = encode(pb.StepCommand, {
+      job: job.job, step: seq, epoch, paramsVersion: this.version, paramsChecksum: this.sum, indices, dropoutSeed, rank: w.rank,
+      reduceRanks: reduce?.ranks ?? [], exchange: reduce?.exchange ?? 0, adamStep: this.o.optimizer.step,
+    });
     this.o.hooks.onBytes?.('out', cmd.length);
     const bytes = await this.request(w, s.step(w.rank), cmd, seq, this.o.stepTimeoutMs);
     const r = this.checked(() => decode(pb.StepResult, bytes, 'StepResult'));
@@ -240,7 +248,6 @@ export class ClusterEngine implements TrainEngine {
     const batch = Array.from({ length: Math.min(this.o.batchSize, this.o.job.trainCount) }, (_, i) => i);
     const out: StepStats[] = [];
     for (let i = 0; i < count; i++) out.push(await this.step(1, batch));
-    await this.settleSharded();
     return out;
   }
 
@@ -252,152 +259,104 @@ export class ClusterEngine implements TrainEngine {
       try {
         return await this.shardedStep(epoch, global, dropoutSeed, t0);
       } catch (e) {
-        if (e instanceof OutOfMemoryError) throw e;
-        // Nothing was applied: recompute the step through the star path, which drops and
-        // evicts a faulty worker exactly as before, and have every replica pull the whole result.
-        if (e instanceof WorkerLost) this.lose(e.worker, e.message);
+        if (e instanceof OutOfMemoryError || e instanceof InterruptedError) throw e;
+        // Nothing was committed: recompute the step through the star path, which drops and
+        // evicts a faulty worker exactly as before, from the version every survivor still holds.
         this.o.io.err(`coordinator: sharded exchange of a step failed (${(e as Error).message}); recomputing it through the coordinator`);
-        this.slices = [];
-        // A mirror still running (the failure came before its verdict) must land before the star step reads the master.
-        await this.settleMirror().catch(() => {});
-        // Replicas may hold the owners' copy of this version: a new version makes them pull the master's.
-        await this.publishWeights();
+        await this.refreshMaster();
       }
     }
     return this.starStep(epoch, global, dropoutSeed);
   }
 
   /**
-   * The sharded exchange (docs/cluster.md): every live worker computes one shard and keeps its
-   * gradient; each owns one chunk-aligned slice of the vector, pulls that slice from its peers,
-   * reduces it and applies Adam to it; the coordinator pulls the reduced slices, applies the same
-   * Adam to its mirror, checks every owner's new weights by checksum and only then commits. Any
-   * failure throws before the mirror changes.
+   * The sharded exchange (docs/cluster.md): every live worker computes one shard, then the step's
+   * ranks all-reduce their gradients among themselves (rank i reduces slice i and fans it out) and
+   * each applies Adam to its whole replica. The coordinator moves no tensor: it checks that every
+   * replica reports the same new weights and counts the version. Any failure throws before the
+   * version moves, and every replica still holds the one before.
    */
   private async shardedStep(epoch: number, global: number[], dropoutSeed: number, t0: number): Promise<StepStats> {
-    const { job, s } = this.o;
     const live = [...(await this.liveWorkers())].sort((a, b) => a.rank - b.rank);
     const shards = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
     const workers = live.slice(0, shards.length);
     this.maxWorkers = Math.max(this.maxWorkers, workers.length);
-    const results = await Promise.all(shards.map((sh, i) => this.commandStep(workers[i]!, sh, epoch, dropoutSeed)));
-    results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0 }));
-    // The previous step's mirror ran while these shards computed; its verdict is needed now.
-    await this.settleMirror();
-    const total = results.reduce((a, r) => a + r.count, 0);
-    const computeSeconds = Math.max(0, ...results.map((r) => r.computeSeconds));
-    if (total === 0) throw new ProtocolError('refused', 'no image of the step decoded');
-    const plan = planChunks(this.paramCount, codecFor(job.gradientCodec), job.chunkBytes);
-    const per = Math.ceil(plan.count / workers.length);
-    const slices = workers
-      .map((w, i) => ({ w, start: Math.min(this.paramCount, i * per * plan.perChunk), end: Math.min(this.paramCount, (i + 1) * per * plan.perChunk) }))
-      .filter((x) => x.end > x.start);
-    const peers = results.map((r) => ({ rank: r.rank, gradVersion: r.step, count: r.count }));
-    const version = this.version;
-    const adamStep = this.o.optimizer.step;
-    const reduced = await Promise.all(
-      slices.map(async (sl) => {
-        const seq = ++this.seq;
-        const cmd = encode(pb.ReduceCommand, { job: job.job, seq, start: sl.start, end: sl.end, version, peers, total, adamStep });
-        this.o.hooks.onBytes?.('out', cmd.length);
-        const rr = decode(pb.ReduceResult, await this.request(sl.w, s.reduce(sl.w.rank), cmd, seq, this.o.stepTimeoutMs), 'ReduceResult');
-        if (rr.error) throw new ProtocolError(rr.badPeer > 0 ? 'non-finite' : 'worker-error', `rank ${sl.w.rank} could not reduce its slice: ${rr.error}`);
-        if (rr.seq !== seq || rr.rank !== sl.w.rank) throw new ProtocolError('stale', `rank ${sl.w.rank} answered reduce ${rr.seq} for ${seq}`);
-        return { ...sl, gradChecksum: rr.gradChecksum, weightsChecksum: rr.weightsChecksum };
-      }),
+    // A replica without the current version (a new worker) pulls it from here: hold it first.
+    if (workers.some((w) => !this.holders.has(w.id))) await this.refreshMaster();
+    const exchange = ++this.seq;
+    const ranks = workers.map((w) => w.rank);
+    let aborted = false;
+    const settled = await Promise.allSettled(
+      shards.map((sh, i) =>
+        this.commandStep(workers[i]!, sh, epoch, dropoutSeed, { ranks, exchange }).catch((e: unknown) => {
+          // The other ranks wait for this one's parts: tell them to stop now.
+          if (!aborted) this.o.nc.publish(this.o.s.control, encode(pb.Control, { job: this.o.job.job, kind: pb.Control.Kind.ABORT, reason: (e as Error).message, exchange }));
+          aborted = true;
+          throw e;
+        }),
+      ),
     );
-    // The owners hold version + 1 now; replicas may pull it from them at once (each slice checked
-    // against its owner's checksum) while the mirror confirms it off the critical path.
-    this.version = version + 1;
-    this.slices = reduced.map((sl) => ({ rank: sl.w.rank, start: sl.start, end: sl.end, checksum: sl.weightsChecksum }));
-    this.mirrorOf = { epoch, global, dropoutSeed };
-    this.mirror = this.mirrorStep(reduced, version + 1);
-    this.mirror.catch(() => {}); // observed by settleMirror
+    const errors = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as Error] : []));
+    for (const e of errors) if (e instanceof WorkerLost) this.lose(e.worker, e.message);
+    if (errors.length > 0) throw errors.find((e) => e instanceof OutOfMemoryError) ?? errors.find((e) => !(e instanceof WorkerLost)) ?? errors[0]!;
+    const results = settled.map((x) => (x as PromiseFulfilledResult<pb.StepResult>).value);
+    const sums = new Set(results.map((r) => r.weightsChecksum));
+    this.check([[sums.size === 1, 'checksum', `replicas disagree on weights v${this.version + 1}: ${results.map((r) => `rank ${r.rank} ${r.weightsChecksum}`).join(', ')}`, 'the replicas computed different weights']]);
+    results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0 }));
+    const total = results.reduce((a, r) => a + r.count, 0);
+    this.version += 1;
+    this.sum = results[0]!.weightsChecksum;
+    this.o.optimizer.commit();
+    this.holders = new Set(workers.map((w) => w.id));
     this.o.hooks.onStepResults?.(results);
     this.skippedImages += results.reduce((a, r) => a + r.skipped, 0);
+    const computeSeconds = Math.max(0, ...results.map((r) => r.computeSeconds));
     const wall = (performance.now() - t0) / 1000;
     return {
       loss: results.reduce((a, r) => a + r.loss * r.count, 0) / total,
       correct: results.reduce((a, r) => a + r.correct, 0),
       count: total,
       computeSeconds,
-      // Everything but the slowest shard's compute: command round trips, slices, Adam at the owners.
+      // Everything but the slowest shard's compute: the command round trip, the all-reduce, Adam.
       exchangeSeconds: Math.max(0, wall - computeSeconds),
     };
   }
 
   /**
-   * The coordinator's copy of a sharded step: pulls every reduced slice, checks it, applies the same
-   * JS Adam to the master and compares each owner's new slice with its own. The master is the truth:
-   * on any disagreement it is published as a newer version and replicas pull it from here.
+   * Makes the master hold `version` again after sharded steps: takes the [weights | m | v] of a
+   * replica that holds it, checks the weights against the checksum every replica reported, and
+   * serves them. With no such replica left, the steps since the last checkpoint are gone, and the
+   * run stops rather than continue from older weights.
    */
-  private async mirrorStep(reduced: { w: WorkerInfo; start: number; end: number; gradChecksum: number; weightsChecksum: number }[], version: number): Promise<void> {
+  private async refreshMaster(): Promise<void> {
+    if (this.masterVersion === this.version) return;
     const { job, s } = this.o;
-    this.mirrorApplied = false;
-    // Two slices at a time: each pull keeps 4 chunks in flight, and the server queues what this
-    // client has not read yet (max_pending, 256 MB in deploy/nats/nats.conf) or cuts it off.
-    let nextSlice = 0;
-    const pullOne = async (sl: (typeof reduced)[number]): Promise<void> => {
-        const got = this.mean.subarray(sl.start, sl.end);
-        await pullTensor({
-          nc: this.o.nc, subject: s.rgrad(sl.w.rank), job: job.job, version, rank: sl.w.rank, total: sl.end - sl.start,
-          codec: pb.Codec.FP32, chunkBytes: job.chunkBytes, into: got, onReject: this.o.hooks.onReject, onBytes: (b) => this.o.hooks.onBytes?.('in', b),
-        }).catch((e: unknown) => {
-          throw e instanceof TimeoutError ? new WorkerLost(sl.w, e.message) : e;
+    const P = this.paramCount;
+    const holders = this.o.registry.live().filter((w) => this.holders.has(w.id));
+    for (const w of holders) {
+      try {
+        const state = await pullTensor({
+          nc: this.o.nc, subject: s.state(w.rank), job: job.job, version: this.version, rank: w.rank, total: 3 * P, codec: pb.Codec.FP32,
+          chunkBytes: job.chunkBytes, onReject: this.o.hooks.onReject, onBytes: (b) => this.o.hooks.onBytes?.('in', b),
         });
-        this.check([[checksum(got) === sl.gradChecksum, 'checksum', `rank ${sl.w.rank} reduced slice checksum mismatch`, `rank ${sl.w.rank}'s reduced slice arrived corrupted`]]);
-        assertFinite(got, `reduced slice of rank ${sl.w.rank}`);
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(MIRROR_PULLS, reduced.length) }, async () => {
-        while (nextSlice < reduced.length) await pullOne(reduced[nextSlice++]!);
-      }),
-    );
-    const next = 1 - this.current;
-    const cur = this.buffers[this.current];
-    const out = this.buffers[next];
-    for (const sl of reduced) this.o.optimizer.applySlice(cur, this.mean, out, sl.start, sl.end);
-    this.o.optimizer.commit();
-    this.current = next;
-    this.mirrorApplied = true;
-    const wrong = reduced.filter((sl) => checksum(out.subarray(sl.start, sl.end)) !== sl.weightsChecksum);
-    if (wrong.length === 0) {
-      await this.publishWeights(version);
-      return;
-    }
-    for (const sl of wrong) {
-      this.o.hooks.onReject('checksum', `rank ${sl.w.rank}'s updated slice differs from the coordinator's`);
-      this.lose(sl.w, "its updated weights slice differs from the coordinator's");
-    }
-    this.slices = [];
-    await this.publishWeights(version + 1);
-    throw new ProtocolError('checksum', `slice owner(s) ${wrong.map((x) => x.w.rank).join(', ')} computed other weights than the coordinator; republished the coordinator's as v${this.version}`);
-  }
-
-  /**
-   * Waits for the last sharded step's mirror; a failed mirror fails the step that waits (it is
-   * recomputed). A mirror that failed before it applied its step (an owner died before its
-   * reduced slice was pulled) would lose that step from the master: it is recomputed here first,
-   * through the star path, from the master's weights.
-   */
-  private async settleMirror(recover = true): Promise<void> {
-    const m = this.mirror;
-    const of = this.mirrorOf;
-    this.mirror = undefined;
-    this.mirrorOf = undefined;
-    if (!m) return;
-    try {
-      await m;
-    } catch (e) {
-      if (recover && !this.mirrorApplied && of) {
-        this.o.io.err(`coordinator: the mirror of a sharded step failed before applying it (${(e as Error).message}); recomputing that step through the coordinator`);
-        if (e instanceof WorkerLost) this.lose(e.worker, e.message);
-        this.slices = [];
-        await this.publishWeights();
-        await this.starStep(of.epoch, of.global, of.dropoutSeed, true);
+        const weights = state.subarray(0, P);
+        if (checksum(weights) !== this.sum) {
+          this.o.hooks.onReject('checksum', `rank ${w.rank}'s state of v${this.version} fails the replicas' checksum`);
+          continue;
+        }
+        const next = 1 - this.current;
+        this.buffers[next].set(weights);
+        this.current = next;
+        this.o.optimizer.state.set(state.subarray(P));
+        const holders = this.holders;
+        await this.publishWeights(this.version);
+        this.holders = holders;
+        return;
+      } catch (e) {
+        this.o.io.err(`coordinator: could not take the state of v${this.version} from rank ${w.rank} (${(e as Error).message})`);
       }
-      throw e;
     }
+    throw new InterruptedError(`every replica that held weights v${this.version} is gone; the run stops at its last checkpoint (resume it with --resume)`);
   }
 
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
@@ -478,7 +437,8 @@ export class ClusterEngine implements TrainEngine {
   }
 
   async evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats> {
-    await this.settleSharded();
+    // Replicas that hold the version evaluate it; one that does not pulls it from here.
+    if (this.o.registry.live().some((w) => !this.holders.has(w.id))) await this.settleSharded();
     const n = (this.o.job.model as pb.ModelSpec).classes;
     const stats: EvalStats = { correct: 0, count: 0, lossSum: 0, fpsSeconds: 0, fpsImages: 0, confusion: emptyConfusion(n) };
     const total = split === 'train' ? this.o.job.trainCount : split === 'val' ? this.o.job.valCount : this.o.job.testCount;
@@ -516,13 +476,9 @@ export class ClusterEngine implements TrainEngine {
     return stats;
   }
 
-  /** The master after the last sharded step's mirror; a failed mirror has already republished the master. */
+  /** The master at the current version, for a checkpoint, the final weights, or replicas that lack it. */
   private async settleSharded(): Promise<void> {
-    await this.settleMirror().catch((e: unknown) => this.o.io.err(`coordinator: ${(e as Error).message}`));
-    // Evaluation and checkpoints read the master: replicas must pull it, not the owners' slices.
-    if (this.slices.length > 0) {
-      this.slices = [];
-    }
+    await this.refreshMaster();
   }
 
   /** Copies: the checkpoint is written while the next steps may already update the buffers. */
@@ -534,7 +490,6 @@ export class ClusterEngine implements TrainEngine {
   }
 
   async close(): Promise<void> {
-    // Nothing to free (plain arrays); only a mirror still pulling must end first.
-    await this.settleMirror(false).catch(() => {});
+    // Nothing to free: plain arrays, and no transfer of this engine's outlives its step.
   }
 }

@@ -5,14 +5,13 @@
 // already answered it, means a message was lost (a server restart) and the request is sent again.
 import type { NatsConnection } from 'nats';
 import type { Io } from '../common/io.js';
-import { isNoResponders } from '../common/wire/chunks.js';
+import { DEAD_AFTER_MISSES, isNoResponders } from '../common/wire/chunks.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
 import { PROBE_INTERVAL_MS } from './options.js';
 import type { WorkerInfo } from './registry.js';
 
-/** Consecutive "no responders" answers before a worker counts as gone (a server restart gives one). */
-export const DEAD_AFTER_MISSES = 3;
+export { DEAD_AFTER_MISSES };
 
 /** The worker is gone, or the request to it cannot be answered: its shard moves elsewhere. */
 export class WorkerLost extends Error {

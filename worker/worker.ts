@@ -18,12 +18,13 @@ import { computeGradients, evalBatch } from '../common/train/step.js';
 import { microBatchFromWire, planMicroBatch, type MicroBatchPlan } from '../common/train/micro-batch.js';
 import { withMemoryContext } from '../common/backend/memory.js';
 import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
-import { codecFor } from '../common/wire/codec.js';
+import { CODECS, codecFor } from '../common/wire/codec.js';
 import { checksum, flatten, unflatten } from '../common/wire/flat.js';
 import { DataMode, decode, decodeOrReject, encode, pb, splitName } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
-import { SliceOwner } from './slice-owner.js';
+import { AllReduce } from './allreduce.js';
+import { ReplicaState } from './replica.js';
 import { JOIN_RETRY_MS, type WorkerOptions } from './options.js';
 
 /** The coordinator heartbeats every second; this much silence means it is gone (a GC pause or a checkpoint write is < 2 s). */
@@ -47,6 +48,8 @@ export interface WorkerHooks {
   onReject?: (reason: RejectReason, detail: string) => void;
   /** Called after each computed shard. */
   onStep?: (s: { rank: number; count: number; computeSeconds: number }) => void;
+  /** Sharded exchange: called once this worker has pushed its gradient's parts of an exchange. */
+  onExchangePushed?: (exchange: number) => void;
 }
 
 export class Worker implements AsyncDisposable {
@@ -67,7 +70,6 @@ export class Worker implements AsyncDisposable {
   private version = -1;
   private gradSource?: ChunkSource;
   private lastResult?: { step: number; bytes: Uint8Array };
-  private lastReduce?: { seq: number; bytes: Uint8Array };
   private remote?: RemoteImages;
   private subs: Subscription[] = [];
   private controlSub?: Subscription;
@@ -85,10 +87,13 @@ export class Worker implements AsyncDisposable {
   private bytesOut = 0;
   /** The fixed gradient of a synthetic (bench exchange) job, made once. */
   private synthetic?: Float32Array;
-  /** The replica's weights as one flat vector at `version` (the sharded exchange updates slices of it in place). */
+  /** Star exchange: the replica's weights as one flat vector at `version`. */
   private flat?: Float32Array;
-  /** Sharded exchange: this worker's role as the owner of one slice. */
-  private owner?: SliceOwner;
+  /** Sharded exchange: the all-reduce, and the replica's weights and moments at two versions. */
+  private allreduce?: AllReduce;
+  private replica?: ReplicaState;
+  /** The (version, checksum) whose weights the model's tensors hold. */
+  private modelHolds?: { version: number; checksum: number };
   private resolveDone!: (end: WorkerEnd) => void;
   /** Resolves when the job ends or the worker is closed: why, and whether it failed (the command's exit code). */
   readonly done: Promise<WorkerEnd>;
@@ -175,18 +180,22 @@ export class Worker implements AsyncDisposable {
       this.sizes = this.model.specs.map((s) => s.size);
     }
     this.flat = undefined;
-    this.owner = this.job.shardedExchange
-      ? new SliceOwner({
+    this.modelHolds = undefined;
+    this.allreduce?.abort('the worker is rejoining');
+    this.allreduce = this.job.shardedExchange
+      ? new AllReduce({
           nc: this.nc,
           s: this.s,
           job: this.job,
           rank: () => this.rank,
-          gradient: () => (this.gradSource ? { version: this.gradSource.version, flat: this.gradSource.flat } : undefined),
-          weights: () => ({ version: this.version, flat: this.flat! }),
           onReject: (r, d) => this.reject(r, d),
           onBytes: (d, b) => (d === 'in' ? (this.bytesIn += b) : (this.bytesOut += b)),
+          ...(this.hooks.onExchangePushed ? { onPushed: this.hooks.onExchangePushed } : {}),
         })
       : undefined;
+    // Versions are the coordinator's, and it may be another one now: nothing held counts.
+    if (this.job.shardedExchange && this.replica?.size !== this.job.paramCount) this.replica = new ReplicaState(this.job.paramCount);
+    this.replica?.reset();
     // This worker's own --micro-batch wins over the job's: it knows its machine.
     this.plan = planMicroBatch(this.o.microBatch ?? microBatchFromWire(this.job.microBatch), this.backend, config, 'worker');
     this.version = -1;
@@ -214,9 +223,10 @@ export class Worker implements AsyncDisposable {
           m.respond(chunk);
         },
       }),
-      this.nc.subscribe(this.s.reduce(r), { callback: (_e, m) => this.serial(() => this.onReduce(m.data)).then((b) => m.respond(b)) }),
-      this.nc.subscribe(this.s.rgrad(r), { callback: (_e, m) => m.respond(this.onSliceChunk('rgrad', m.data)) }),
-      this.nc.subscribe(this.s.wslice(r), { callback: (_e, m) => m.respond(this.onSliceChunk('wslice', m.data)) }),
+      // Not through the serial queue: peers push and repair while this worker computes or exchanges.
+      this.nc.subscribe(this.s.rs(r), { callback: (_e, m) => this.allreduce?.onScatter(m.data) }),
+      this.nc.subscribe(this.s.rgrad(r), { callback: (_e, m) => this.respondCounted(m, this.onReducedChunk(m.data)) }),
+      this.nc.subscribe(this.s.state(r), { callback: (_e, m) => this.respondCounted(m, this.onStateChunk(m.data)) }),
       this.nc.subscribe(this.s.ping(r), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: Math.max(0, this.version), currentSeq: this.currentSeq, lastSeq: this.lastSeq })) }),
     ];
   }
@@ -234,6 +244,8 @@ export class Worker implements AsyncDisposable {
         } else if (c.kind === pb.Control.Kind.EVICT && c.workerId === this.id) {
           this.io.err(`worker ${this.rank}: evicted (${c.reason}); rejoining`);
           this.rejoin();
+        } else if (c.kind === pb.Control.Kind.ABORT) {
+          this.allreduce?.abort(c.reason, c.exchange);
         } else if (c.kind === pb.Control.Kind.HEARTBEAT) {
           if (c.coordinatorId === this.coordinatorId) this.heardCoordinator = Date.now();
           // Another coordinator while ours is silent: it was restarted (--resume, --max-restarts).
@@ -283,40 +295,54 @@ export class Worker implements AsyncDisposable {
   }
 
   /**
-   * Makes the replica hold exactly weights `version`, pulling them if needed and proving it by
-   * checksum: from the slices' owners when the command lists them (its own slice it already
-   * updated), else, or if that fails, the whole vector from the coordinator.
+   * Makes the replica hold exactly weights `version`, proven by checksum: it holds them already
+   * (the sharded exchange made them here), or it pulls them from the coordinator. A sharded
+   * replica pulls Adam's moments with them, so its next step's update is every other replica's.
    */
-  private async ensureWeights(version: number, sum: number, slices: pb.SliceSource[] = []): Promise<void> {
-    if (this.version === version) return;
-    // An owner listed without the replica it updated in place (it rejoined) cannot use the slices.
-    const own = slices.find((x) => x.rank === this.rank);
-    if (slices.length > 0 && (this.flat || !own)) {
-      const flat = this.flat ?? new Float32Array(this.job.paramCount);
-      try {
-        await Promise.all(
-          slices
-            .filter((x) => x.rank !== this.rank)
-            .map((x) =>
-              pullTensor({
-                nc: this.nc, subject: this.s.wslice(x.rank), job: this.job.job, version, rank: this.rank, total: x.end - x.start,
-                codec: pb.Codec.FP32, chunkBytes: this.job.chunkBytes, into: flat.subarray(x.start, x.end),
-                onReject: (r, d) => this.reject(r, d), onBytes: (b) => (this.bytesIn += b),
-              }),
-            ),
-        );
-        const bad = slices.find((x) => checksum(flat.subarray(x.start, x.end)) !== x.checksum);
-        if (!bad) {
-          this.model!.setWeights(unflatten(flat, this.sizes));
-          this.flat = flat;
-          this.version = version;
-          return;
-        }
-        this.reject('checksum', `weights v${version} slice [${bad.start}, ${bad.end}) from rank ${bad.rank} failed its checksum; pulling from the coordinator`);
-      } catch (e) {
-        this.io.err(`worker ${this.rank}: weights v${version} from slice owners failed (${(e as Error).message}); pulling from the coordinator`);
-      }
+  private async ensureWeights(version: number, sum: number, adamStep: number, use: 'train' | 'eval'): Promise<void> {
+    const rep = this.replica;
+    // Evaluation needs only the weights: a sharded replica that lacks them does not take them into
+    // its training state, whose moments would be missing.
+    if (rep && use === 'eval' && !rep.holds(version, sum)) {
+      if (this.modelHolds?.version === version && this.modelHolds.checksum === sum) return;
+      this.model!.setWeights(unflatten(await this.pullWeights(version, sum, new Float32Array(this.job.paramCount)), this.sizes));
+      this.modelHolds = { version, checksum: sum };
+      return;
     }
+    if (!rep) {
+      if (this.version === version) return;
+      const flat = await this.pullWeights(version, sum, new Float32Array(this.job.paramCount));
+      this.model!.setWeights(unflatten(flat, this.sizes));
+      this.flat = flat;
+      this.version = version;
+      return;
+    }
+    if (!rep.holds(version, sum)) {
+      const to = rep.next();
+      await this.pullWeights(version, sum, to.w);
+      if (adamStep > 0) {
+        const P = this.job.paramCount;
+        const moments = await pullTensor({
+          nc: this.nc, subject: this.s.adam, job: this.job.job, version, rank: this.rank, total: 2 * P, codec: pb.Codec.FP32,
+          chunkBytes: this.job.chunkBytes, onReject: (r, d) => this.reject(r, d), onBytes: (b) => (this.bytesIn += b),
+        });
+        to.m.set(moments.subarray(0, P));
+        to.v.set(moments.subarray(P));
+      } else {
+        to.m.fill(0);
+        to.v.fill(0);
+      }
+      rep.commit({ version, checksum: sum, adamStep });
+    }
+    if (this.modelHolds?.version !== version || this.modelHolds.checksum !== sum) {
+      this.model!.setWeights(unflatten(rep.state.w, this.sizes));
+      this.modelHolds = { version, checksum: sum };
+    }
+    this.version = version;
+  }
+
+  /** The coordinator's weights `version` into `into`, checked against `sum` (one retry on a mismatch). */
+  private async pullWeights(version: number, sum: number, into: Float32Array): Promise<Float32Array> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const flat = await pullTensor({
         nc: this.nc,
@@ -327,17 +353,12 @@ export class Worker implements AsyncDisposable {
         total: this.job.paramCount,
         codec: pb.Codec.FP32,
         chunkBytes: this.job.chunkBytes,
+        into,
         onReject: (r, d) => this.reject(r, d),
         onBytes: (b) => (this.bytesIn += b),
       });
-      if (checksum(flat) !== sum) {
-        this.reject('checksum', `weights v${version} checksum ${checksum(flat)} != ${sum}; resyncing`);
-        continue;
-      }
-      this.model!.setWeights(unflatten(flat, this.sizes));
-      this.flat = flat;
-      this.version = version;
-      return;
+      if (checksum(flat) === sum) return flat;
+      this.reject('checksum', `weights v${version} checksum ${checksum(flat)} != ${sum}; resyncing`);
     }
     throw new ProtocolError('checksum', `weights v${version} failed their checksum twice`);
   }
@@ -365,8 +386,7 @@ export class Worker implements AsyncDisposable {
     const loading = this.job.syntheticGradients ? Promise.resolve(undefined) : this.loadOne(this.lists.train, cmd.indices, skip);
     loading.catch(() => {}); // observed below; this only keeps an early failure from being unhandled
     try {
-      this.owner?.onCommit(cmd.paramsVersion, cmd.slices as pb.SliceSource[]);
-      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum, cmd.slices as pb.SliceSource[]);
+      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum, cmd.adamStep, 'train');
       const weightsHeldMs = wallMs();
       const t0 = performance.now();
       const batch = await loading;
@@ -400,7 +420,10 @@ export class Worker implements AsyncDisposable {
         flat = new Float32Array(this.job.paramCount);
       }
       const readyMs = wallMs();
-      this.gradSource = new ChunkSource(this.job.job, cmd.step, flat, codec, this.job.chunkBytes);
+      const computeSeconds = (performance.now() - t0) / 1000;
+      let after: { weightsChecksum: number; reducedMs: number } | undefined;
+      if (cmd.reduceRanks.length > 0) after = await this.exchange(cmd, flat, count);
+      else this.gradSource = new ChunkSource(this.job.job, cmd.step, flat, codec, this.job.chunkBytes);
       const bytes = encode(pb.StepResult, {
         job: this.job.job,
         step: cmd.step,
@@ -408,19 +431,21 @@ export class Worker implements AsyncDisposable {
         loss,
         correct,
         count,
-        computeSeconds: (performance.now() - t0) / 1000,
-        chunkCount: this.gradSource.plan.count,
+        computeSeconds,
+        chunkCount: this.gradSource?.plan.count ?? 0,
         total: flat.length,
-        checksum: checksum(flat),
+        // The star checks the gradient it pulls; the sharded exchange's replicas prove agreement by their weights instead.
+        checksum: after ? 0 : checksum(flat),
         skipped: skip.count,
         skippedPaths: skip.first,
         readyMs,
         weightsHeldMs,
         bytesIn: this.bytesIn,
         bytesOut: this.bytesOut,
+        ...after,
       });
       this.lastResult = { step: cmd.step, bytes };
-      this.hooks.onStep?.({ rank: this.rank, count, computeSeconds: (performance.now() - t0) / 1000 });
+      this.hooks.onStep?.({ rank: this.rank, count, computeSeconds });
       return bytes;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -455,40 +480,45 @@ export class Worker implements AsyncDisposable {
     return out;
   }
 
-  private async onReduce(data: Uint8Array): Promise<Uint8Array> {
-    const cmd = this.decodeOrReject(pb.ReduceCommand, data, 'ReduceCommand');
-    if (!cmd) return encode(pb.ReduceResult, { error: 'malformed ReduceCommand' });
-    // A resent command (its reply was lost, e.g. in a server failover) gets the same answer: the
-    // slice must not be updated twice.
-    if (this.lastReduce && this.lastReduce.seq === cmd.seq) return this.lastReduce.bytes;
-    this.currentSeq = cmd.seq;
-    try {
-      if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `reduce for job ${cmd.job}`);
-      if (!this.owner) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
-      const bytes = encode(pb.ReduceResult, await this.owner.reduce(cmd));
-      this.lastReduce = { seq: cmd.seq, bytes };
-      return bytes;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.io.err(`worker ${this.rank}: reduce ${cmd.seq} failed: ${message}`);
-      return encode(pb.ReduceResult, { job: cmd.job, seq: cmd.seq, rank: this.rank, error: message });
-    } finally {
-      this.currentSeq = 0;
-      this.lastSeq = cmd.seq;
-    }
+  /**
+   * The sharded exchange of this step's gradient: when it returns, the replica holds weights
+   * params_version + 1 (with the moments), and the previous version stays held beside them.
+   */
+  private async exchange(cmd: pb.StepCommand, gradient: Float32Array, samples: number): Promise<{ weightsChecksum: number; reducedMs: number }> {
+    const rep = this.replica;
+    if (!this.allreduce || !rep) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
+    const from = rep.state;
+    const to = rep.next();
+    const { checksum: sum } = await this.allreduce.run({ id: cmd.exchange, ranks: cmd.reduceRanks, gradient, samples, from, to, adamStep: cmd.adamStep });
+    rep.commit({ version: cmd.paramsVersion + 1, checksum: sum, adamStep: cmd.adamStep + 1 });
+    return { weightsChecksum: sum, reducedMs: wallMs() };
   }
 
-  private onSliceChunk(kind: 'rgrad' | 'wslice', data: Uint8Array): Uint8Array {
+  private respondCounted(m: { respond: (d: Uint8Array) => boolean }, bytes: Uint8Array): void {
+    this.bytesOut += bytes.length;
+    m.respond(bytes);
+  }
+
+  /** A peer repairing its all-gather: a reduced chunk this worker published. */
+  private onReducedChunk(data: Uint8Array): Uint8Array {
     const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
     if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
-    const bytes = this.owner ? this.owner.serve(kind, req) : encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, error: 'stale: not a slice owner' });
-    this.bytesOut += bytes.length;
-    return bytes;
+    return this.allreduce ? this.allreduce.serveReduced(req) : encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: 'stale: this job does not use the sharded exchange' });
+  }
+
+  /** The coordinator taking a snapshot: this replica's [weights | m | v] at the version asked for. */
+  private onStateChunk(data: Uint8Array): Uint8Array {
+    const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
+    if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
+    const held = req.job === this.job.job ? this.replica?.buffer(req.version) : undefined;
+    if (!held) return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: no state of v${req.version} here` });
+    return new ChunkSource(this.job.job, req.version, held.flat, CODECS.fp32!, this.job.chunkBytes).chunk(req.index);
   }
 
   private onGradChunk(data: Uint8Array): Uint8Array {
     const req = this.decodeOrReject(pb.ChunkRequest, data, 'ChunkRequest');
     if (!req) return encode(pb.TensorChunk, { error: 'malformed ChunkRequest' });
+    if (req.job === this.job.job && this.allreduce?.serves(req.version)) return this.allreduce.serveGradient(req);
     if (!this.gradSource || this.gradSource.version !== req.version || req.job !== this.job.job) {
       return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: no gradients for step ${req.version}` });
     }
@@ -501,7 +531,7 @@ export class Worker implements AsyncDisposable {
     this.currentSeq = cmd.seq;
     try {
       if (cmd.job !== this.job.job) throw new ProtocolError('unknown-job', `eval for job ${cmd.job}`);
-      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum);
+      await this.ensureWeights(cmd.paramsVersion, cmd.paramsChecksum, 0, 'eval');
       const samples = this.lists[splitName(cmd.split)];
       for (const i of cmd.indices) if (!(i >= 0 && i < samples.length)) throw new ProtocolError('bad-index', `sample index ${i} outside 0..${samples.length - 1}`);
       const m = this.modelSpec;
@@ -554,6 +584,7 @@ export class Worker implements AsyncDisposable {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watchdog);
+    this.allreduce?.abort('the worker is closing');
     for (const sub of this.subs) sub.unsubscribe();
     this.controlSub?.unsubscribe();
     const idle = await within(this.queue.catch(() => {}), CLOSE_STEP_MS);

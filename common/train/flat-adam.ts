@@ -8,6 +8,41 @@
 import { unflatten } from '../wire/flat.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './optimizer.js';
 
+/** Weights and Adam's two moments of one flat vector (views of equal length). */
+export interface AdamVectors {
+  w: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/**
+ * Adam's step number t on [start, end) from the gradient g: reads `from`, writes `to` (which may
+ * be `from` itself, or another buffer, as a replica that keeps its previous version does). The one
+ * update every holder of weights runs, so they agree bit for bit.
+ */
+export function adamUpdate(learningRate: number, t: number, from: AdamVectors, g: Float32Array, to: AdamVectors, start: number, end: number): void {
+  const b1 = ADAM_BETA1;
+  const b2 = ADAM_BETA2;
+  const c1 = 1 - b1 ** t;
+  const c2 = Math.sqrt(1 - b2 ** t);
+  // torch: w -= lr/c1 * m / (sqrt(v)/c2 + eps)
+  const stepSize = learningRate / c1;
+  const k1 = 1 - b1;
+  const k2 = 1 - b2;
+  const { w, m, v } = from;
+  const { w: wOut, m: mOut, v: vOut } = to;
+  for (let i = start; i < end; i++) {
+    const gi = g[i]!;
+    // The moments rounded to float32 as they are stored, and the update uses them so: what a
+    // store and a read-back would give, 20% faster at 16 M elements (85 against 103 ms).
+    const mi = Math.fround(b1 * m[i]! + k1 * gi);
+    const vi = Math.fround(b2 * v[i]! + k2 * gi * gi);
+    mOut[i] = mi;
+    vOut[i] = vi;
+    wOut[i] = w[i]! - (stepSize * mi) / (Math.sqrt(vi) / c2 + ADAM_EPSILON);
+  }
+}
+
 export class FlatAdam {
   /** [m | v] in one buffer, so the moments travel as one chunked tensor. */
   readonly state: Float32Array;
@@ -31,23 +66,7 @@ export class FlatAdam {
    * commit() once after the last one.
    */
   applySlice(w: Float32Array, g: Float32Array, out: Float32Array, start = 0, end = this.size): void {
-    const t = this.step + 1;
-    const b1 = ADAM_BETA1;
-    const b2 = ADAM_BETA2;
-    const c1 = 1 - b1 ** t;
-    const c2 = Math.sqrt(1 - b2 ** t);
-    // torch: w -= lr/c1 * m / (sqrt(v)/c2 + eps)
-    const stepSize = this.learningRate / c1;
-    const m = this.m;
-    const v = this.v;
-    for (let i = start; i < end; i++) {
-      const gi = g[i]!;
-      const mi = b1 * m[i]! + (1 - b1) * gi;
-      const vi = b2 * v[i]! + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      out[i] = w[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / c2 + ADAM_EPSILON);
-    }
+    adamUpdate(this.learningRate, this.step + 1, { w, m: this.m, v: this.v }, g, { w: out, m: this.m, v: this.v }, start, end);
   }
 
   commit(): void {

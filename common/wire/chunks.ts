@@ -98,6 +98,9 @@ export interface PullOptions {
   into?: Float32Array;
 }
 
+/** Consecutive "no responders" answers before a peer counts as gone (a server restart gives one). */
+export const DEAD_AFTER_MISSES = 3;
+
 export function isNoResponders(e: unknown): boolean {
   return (e as { code?: string })?.code === '503';
 }

@@ -24,10 +24,16 @@ export interface Subjects {
   grad(rank: number): string;
   eval(rank: number): string;
   ping(rank: number): string;
-  /** Sharded exchange: reduce commands, reduced-gradient slices, new weight slices, and the coordinator's Adam moments. */
-  reduce(rank: number): string;
+  /**
+   * Sharded exchange: gradient chunks pushed to their slice's owner (rs), the owner's reduced
+   * chunks fanned out to every rank (ag), repair requests for a reduced chunk (rgrad; a gradient
+   * chunk is asked for on grad), a replica's whole state for the coordinator (state), and the
+   * coordinator's Adam moments for a replica that pulls a version (adam).
+   */
+  rs(rank: number): string;
+  ag(rank: number): string;
   rgrad(rank: number): string;
-  wslice(rank: number): string;
+  state(rank: number): string;
   adam: string;
 }
 
@@ -44,9 +50,10 @@ export function subjects(job: string): Subjects {
     grad: (rank) => `${p}.w.${rank}.grad`,
     eval: (rank) => `${p}.w.${rank}.eval`,
     ping: (rank) => `${p}.w.${rank}.ping`,
-    reduce: (rank) => `${p}.w.${rank}.reduce`,
+    rs: (rank) => `${p}.w.${rank}.rs`,
+    ag: (rank) => `${p}.w.${rank}.ag`,
     rgrad: (rank) => `${p}.w.${rank}.rgrad`,
-    wslice: (rank) => `${p}.w.${rank}.wslice`,
+    state: (rank) => `${p}.w.${rank}.state`,
     adam: `${p}.adam`,
   };
 }

@@ -972,6 +972,12 @@ export namespace syncgrad {
         /** TensorChunk errorKind. */
         errorKind: syncgrad.ErrorKind;
 
+        /** TensorChunk fromRank. */
+        fromRank: number;
+
+        /** TensorChunk samples. */
+        samples: number;
+
         /**
          * Creates a new TensorChunk instance using the specified properties.
          * @param [properties] Properties to set
@@ -1041,6 +1047,12 @@ export namespace syncgrad {
             /** TensorChunk errorKind */
             errorKind?: (syncgrad.ErrorKind|null);
 
+            /** TensorChunk fromRank */
+            fromRank?: (number|null);
+
+            /** TensorChunk samples */
+            samples?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -1092,8 +1104,14 @@ export namespace syncgrad {
         /** StepCommand rank. */
         rank: number;
 
-        /** StepCommand slices. */
-        slices: syncgrad.SliceSource.$Properties[];
+        /** StepCommand reduceRanks. */
+        reduceRanks: number[];
+
+        /** StepCommand exchange. */
+        exchange: number;
+
+        /** StepCommand adamStep. */
+        adamStep: number;
 
         /**
          * Creates a new StepCommand instance using the specified properties.
@@ -1158,8 +1176,14 @@ export namespace syncgrad {
             /** StepCommand rank */
             rank?: (number|null);
 
-            /** StepCommand slices */
-            slices?: (syncgrad.SliceSource.$Properties[]|null);
+            /** StepCommand reduceRanks */
+            reduceRanks?: (number[]|null);
+
+            /** StepCommand exchange */
+            exchange?: (number|null);
+
+            /** StepCommand adamStep */
+            adamStep?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -1167,402 +1191,6 @@ export namespace syncgrad {
 
         /** Shape of a StepCommand. */
         type $Shape = syncgrad.StepCommand.$Properties;
-    }
-
-    /**
-     * Properties of a SliceSource.
-     * @deprecated Use syncgrad.SliceSource.$Properties instead.
-     */
-    interface ISliceSource extends syncgrad.SliceSource.$Properties {
-    }
-
-    /** Represents a SliceSource. */
-    class SliceSource {
-
-        /**
-         * Constructs a new SliceSource.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: syncgrad.SliceSource.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** SliceSource rank. */
-        rank: number;
-
-        /** SliceSource start. */
-        start: number;
-
-        /** SliceSource end. */
-        end: number;
-
-        /** SliceSource checksum. */
-        checksum: number;
-
-        /**
-         * Creates a new SliceSource instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns SliceSource instance
-         */
-        static create(properties: syncgrad.SliceSource.$Shape): syncgrad.SliceSource & syncgrad.SliceSource.$Shape;
-        static create(properties?: syncgrad.SliceSource.$Properties): syncgrad.SliceSource;
-
-        /**
-         * Encodes the specified SliceSource message. Does not implicitly {@link syncgrad.SliceSource.verify|verify} messages.
-         * @param message SliceSource message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: syncgrad.SliceSource.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a SliceSource message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {syncgrad.SliceSource & syncgrad.SliceSource.$Shape} SliceSource
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.SliceSource & syncgrad.SliceSource.$Shape;
-
-        /**
-         * Gets the type url for SliceSource
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace SliceSource {
-
-        /** Properties of a SliceSource. */
-        interface $Properties {
-
-            /** SliceSource rank */
-            rank?: (number|null);
-
-            /** SliceSource start */
-            start?: (number|null);
-
-            /** SliceSource end */
-            end?: (number|null);
-
-            /** SliceSource checksum */
-            checksum?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a SliceSource. */
-        type $Shape = syncgrad.SliceSource.$Properties;
-    }
-
-    /**
-     * Properties of a ReduceCommand.
-     * @deprecated Use syncgrad.ReduceCommand.$Properties instead.
-     */
-    interface IReduceCommand extends syncgrad.ReduceCommand.$Properties {
-    }
-
-    /** Represents a ReduceCommand. */
-    class ReduceCommand {
-
-        /**
-         * Constructs a new ReduceCommand.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: syncgrad.ReduceCommand.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** ReduceCommand job. */
-        job: string;
-
-        /** ReduceCommand seq. */
-        seq: number;
-
-        /** ReduceCommand start. */
-        start: number;
-
-        /** ReduceCommand end. */
-        end: number;
-
-        /** ReduceCommand version. */
-        version: number;
-
-        /** ReduceCommand peers. */
-        peers: syncgrad.ReducePeer.$Properties[];
-
-        /** ReduceCommand total. */
-        total: number;
-
-        /** ReduceCommand adamStep. */
-        adamStep: number;
-
-        /**
-         * Creates a new ReduceCommand instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns ReduceCommand instance
-         */
-        static create(properties: syncgrad.ReduceCommand.$Shape): syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape;
-        static create(properties?: syncgrad.ReduceCommand.$Properties): syncgrad.ReduceCommand;
-
-        /**
-         * Encodes the specified ReduceCommand message. Does not implicitly {@link syncgrad.ReduceCommand.verify|verify} messages.
-         * @param message ReduceCommand message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: syncgrad.ReduceCommand.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a ReduceCommand message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape} ReduceCommand
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape;
-
-        /**
-         * Gets the type url for ReduceCommand
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace ReduceCommand {
-
-        /** Properties of a ReduceCommand. */
-        interface $Properties {
-
-            /** ReduceCommand job */
-            job?: (string|null);
-
-            /** ReduceCommand seq */
-            seq?: (number|null);
-
-            /** ReduceCommand start */
-            start?: (number|null);
-
-            /** ReduceCommand end */
-            end?: (number|null);
-
-            /** ReduceCommand version */
-            version?: (number|null);
-
-            /** ReduceCommand peers */
-            peers?: (syncgrad.ReducePeer.$Properties[]|null);
-
-            /** ReduceCommand total */
-            total?: (number|null);
-
-            /** ReduceCommand adamStep */
-            adamStep?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a ReduceCommand. */
-        type $Shape = syncgrad.ReduceCommand.$Properties;
-    }
-
-    /**
-     * Properties of a ReducePeer.
-     * @deprecated Use syncgrad.ReducePeer.$Properties instead.
-     */
-    interface IReducePeer extends syncgrad.ReducePeer.$Properties {
-    }
-
-    /** Represents a ReducePeer. */
-    class ReducePeer {
-
-        /**
-         * Constructs a new ReducePeer.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: syncgrad.ReducePeer.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** ReducePeer rank. */
-        rank: number;
-
-        /** ReducePeer gradVersion. */
-        gradVersion: number;
-
-        /** ReducePeer count. */
-        count: number;
-
-        /**
-         * Creates a new ReducePeer instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns ReducePeer instance
-         */
-        static create(properties: syncgrad.ReducePeer.$Shape): syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape;
-        static create(properties?: syncgrad.ReducePeer.$Properties): syncgrad.ReducePeer;
-
-        /**
-         * Encodes the specified ReducePeer message. Does not implicitly {@link syncgrad.ReducePeer.verify|verify} messages.
-         * @param message ReducePeer message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: syncgrad.ReducePeer.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a ReducePeer message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape} ReducePeer
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape;
-
-        /**
-         * Gets the type url for ReducePeer
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace ReducePeer {
-
-        /** Properties of a ReducePeer. */
-        interface $Properties {
-
-            /** ReducePeer rank */
-            rank?: (number|null);
-
-            /** ReducePeer gradVersion */
-            gradVersion?: (number|null);
-
-            /** ReducePeer count */
-            count?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a ReducePeer. */
-        type $Shape = syncgrad.ReducePeer.$Properties;
-    }
-
-    /**
-     * Properties of a ReduceResult.
-     * @deprecated Use syncgrad.ReduceResult.$Properties instead.
-     */
-    interface IReduceResult extends syncgrad.ReduceResult.$Properties {
-    }
-
-    /** Represents a ReduceResult. */
-    class ReduceResult {
-
-        /**
-         * Constructs a new ReduceResult.
-         * @param [properties] Properties to set
-         */
-        constructor(properties?: syncgrad.ReduceResult.$Properties);
-
-        /** Unknown fields preserved while decoding when enabled */
-        $unknowns?: Uint8Array[];
-
-        /** ReduceResult job. */
-        job: string;
-
-        /** ReduceResult seq. */
-        seq: number;
-
-        /** ReduceResult rank. */
-        rank: number;
-
-        /** ReduceResult error. */
-        error: string;
-
-        /** ReduceResult gradChecksum. */
-        gradChecksum: number;
-
-        /** ReduceResult weightsChecksum. */
-        weightsChecksum: number;
-
-        /** ReduceResult badPeer. */
-        badPeer: number;
-
-        /**
-         * Creates a new ReduceResult instance using the specified properties.
-         * @param [properties] Properties to set
-         * @returns ReduceResult instance
-         */
-        static create(properties: syncgrad.ReduceResult.$Shape): syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape;
-        static create(properties?: syncgrad.ReduceResult.$Properties): syncgrad.ReduceResult;
-
-        /**
-         * Encodes the specified ReduceResult message. Does not implicitly {@link syncgrad.ReduceResult.verify|verify} messages.
-         * @param message ReduceResult message or plain object to encode
-         * @param [writer] Writer to encode to
-         * @returns Writer
-         */
-        static encode(message: syncgrad.ReduceResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
-
-        /**
-         * Decodes a ReduceResult message from the specified reader or buffer.
-         * @param reader Reader or buffer to decode from
-         * @param [length] Message length if known beforehand
-         * @returns {syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape} ReduceResult
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape;
-
-        /**
-         * Gets the type url for ReduceResult
-         * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns The type url
-         */
-        static getTypeUrl(prefix?: string): string;
-    }
-
-    namespace ReduceResult {
-
-        /** Properties of a ReduceResult. */
-        interface $Properties {
-
-            /** ReduceResult job */
-            job?: (string|null);
-
-            /** ReduceResult seq */
-            seq?: (number|null);
-
-            /** ReduceResult rank */
-            rank?: (number|null);
-
-            /** ReduceResult error */
-            error?: (string|null);
-
-            /** ReduceResult gradChecksum */
-            gradChecksum?: (number|null);
-
-            /** ReduceResult weightsChecksum */
-            weightsChecksum?: (number|null);
-
-            /** ReduceResult badPeer */
-            badPeer?: (number|null);
-
-            /** Unknown fields preserved while decoding when enabled */
-            $unknowns?: Uint8Array[];
-        }
-
-        /** Shape of a ReduceResult. */
-        type $Shape = syncgrad.ReduceResult.$Properties;
     }
 
     /**
@@ -1637,6 +1265,12 @@ export namespace syncgrad {
 
         /** StepResult bytesOut. */
         bytesOut: number;
+
+        /** StepResult weightsChecksum. */
+        weightsChecksum: number;
+
+        /** StepResult reducedMs. */
+        reducedMs: number;
 
         /**
          * Creates a new StepResult instance using the specified properties.
@@ -1730,6 +1364,12 @@ export namespace syncgrad {
 
             /** StepResult bytesOut */
             bytesOut?: (number|null);
+
+            /** StepResult weightsChecksum */
+            weightsChecksum?: (number|null);
+
+            /** StepResult reducedMs */
+            reducedMs?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2367,6 +2007,9 @@ export namespace syncgrad {
         /** Control coordinatorId. */
         coordinatorId: string;
 
+        /** Control exchange. */
+        exchange: number;
+
         /**
          * Creates a new Control instance using the specified properties.
          * @param [properties] Properties to set
@@ -2421,6 +2064,9 @@ export namespace syncgrad {
             /** Control coordinatorId */
             coordinatorId?: (string|null);
 
+            /** Control exchange */
+            exchange?: (number|null);
+
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
         }
@@ -2438,7 +2084,10 @@ export namespace syncgrad {
             EVICT = 1,
 
             /** HEARTBEAT value */
-            HEARTBEAT = 2
+            HEARTBEAT = 2,
+
+            /** ABORT value */
+            ABORT = 3
         }
     }
 }

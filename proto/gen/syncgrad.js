@@ -2330,6 +2330,8 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {Uint8Array|null} [data] TensorChunk data
          * @property {string|null} [error] TensorChunk error
          * @property {syncgrad.ErrorKind|null} [errorKind] TensorChunk errorKind
+         * @property {number|null} [fromRank] TensorChunk fromRank
+         * @property {number|null} [samples] TensorChunk samples
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2442,6 +2444,22 @@ export const syncgrad = $root.syncgrad = (() => {
         TensorChunk.prototype.errorKind = 0;
 
         /**
+         * TensorChunk fromRank.
+         * @member {number} fromRank
+         * @memberof syncgrad.TensorChunk
+         * @instance
+         */
+        TensorChunk.prototype.fromRank = 0;
+
+        /**
+         * TensorChunk samples.
+         * @member {number} samples
+         * @memberof syncgrad.TensorChunk
+         * @instance
+         */
+        TensorChunk.prototype.samples = 0;
+
+        /**
          * Creates a new TensorChunk instance using the specified properties.
          * @function create
          * @memberof syncgrad.TensorChunk
@@ -2493,6 +2511,10 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 9, wireType 2 =*/74).string(message.error);
             if (message.errorKind != null && $Object.hasOwnProperty.call(message, "errorKind") && message.errorKind !== 0)
                 writer.uint32(/* id 10, wireType 0 =*/80).int32(message.errorKind);
+            if (message.fromRank != null && $Object.hasOwnProperty.call(message, "fromRank") && message.fromRank !== 0)
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.fromRank);
+            if (message.samples != null && $Object.hasOwnProperty.call(message, "samples") && message.samples !== 0)
+                writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.samples);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2627,6 +2649,24 @@ export const syncgrad = $root.syncgrad = (() => {
                             delete message.errorKind;
                         continue;
                     }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.fromRank = value;
+                        else
+                            delete message.fromRank;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.samples = value;
+                        else
+                            delete message.samples;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -2674,7 +2714,9 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {Array.<number>|null} [indices] StepCommand indices
          * @property {number|null} [dropoutSeed] StepCommand dropoutSeed
          * @property {number|null} [rank] StepCommand rank
-         * @property {Array.<syncgrad.SliceSource.$Properties>|null} [slices] StepCommand slices
+         * @property {Array.<number>|null} [reduceRanks] StepCommand reduceRanks
+         * @property {number|null} [exchange] StepCommand exchange
+         * @property {number|null} [adamStep] StepCommand adamStep
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -2701,7 +2743,7 @@ export const syncgrad = $root.syncgrad = (() => {
          */
         const StepCommand = function (properties) {
             this.indices = [];
-            this.slices = [];
+            this.reduceRanks = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2773,12 +2815,28 @@ export const syncgrad = $root.syncgrad = (() => {
         StepCommand.prototype.rank = 0;
 
         /**
-         * StepCommand slices.
-         * @member {Array.<syncgrad.SliceSource.$Properties>} slices
+         * StepCommand reduceRanks.
+         * @member {Array.<number>} reduceRanks
          * @memberof syncgrad.StepCommand
          * @instance
          */
-        StepCommand.prototype.slices = $util.emptyArray;
+        StepCommand.prototype.reduceRanks = $util.emptyArray;
+
+        /**
+         * StepCommand exchange.
+         * @member {number} exchange
+         * @memberof syncgrad.StepCommand
+         * @instance
+         */
+        StepCommand.prototype.exchange = 0;
+
+        /**
+         * StepCommand adamStep.
+         * @member {number} adamStep
+         * @memberof syncgrad.StepCommand
+         * @instance
+         */
+        StepCommand.prototype.adamStep = 0;
 
         /**
          * Creates a new StepCommand instance using the specified properties.
@@ -2828,9 +2886,12 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.dropoutSeed);
             if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
                 writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.rank);
-            if (message.slices != null && message.slices.length)
-                for (let i = 0; i < message.slices.length; ++i)
-                    $root.syncgrad.SliceSource.encode(message.slices[i], writer.uint32(/* id 9, wireType 2 =*/74).fork(), _depth + 1).ldelim();
+            if (message.reduceRanks != null && message.reduceRanks.length)
+                writer.uint32(/* id 10, wireType 2 =*/82).uint32s(message.reduceRanks);
+            if (message.exchange != null && $Object.hasOwnProperty.call(message, "exchange") && message.exchange !== 0)
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.exchange);
+            if (message.adamStep != null && $Object.hasOwnProperty.call(message, "adamStep") && message.adamStep !== 0)
+                writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.adamStep);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -2952,12 +3013,36 @@ export const syncgrad = $root.syncgrad = (() => {
                             delete message.rank;
                         continue;
                     }
-                case 9: {
-                        if (wireType !== 2)
+                case 10: {
+                        if (wireType === 2) {
+                            if (!(message.reduceRanks && message.reduceRanks.length))
+                                message.reduceRanks = [];
+                            reader.uint32s(message.reduceRanks);
+                            continue;
+                        }
+                        if (wireType !== 0)
                             break;
-                        if (!(message.slices && message.slices.length))
-                            message.slices = [];
-                        message.slices.push($root.syncgrad.SliceSource.decode(reader, reader.size(), $undefined, _depth + 1));
+                        if (!(message.reduceRanks && message.reduceRanks.length))
+                            message.reduceRanks = [];
+                        message.reduceRanks.push(reader.uint32());
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.exchange = value;
+                        else
+                            delete message.exchange;
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.adamStep = value;
+                        else
+                            delete message.adamStep;
                         continue;
                     }
                 }
@@ -2994,1031 +3079,6 @@ export const syncgrad = $root.syncgrad = (() => {
         return StepCommand;
     })();
 
-    syncgrad.SliceSource = (function() {
-
-        /**
-         * Properties of a SliceSource.
-         * @typedef {Object} syncgrad.SliceSource.$Properties
-         * @property {number|null} [rank] SliceSource rank
-         * @property {number|null} [start] SliceSource start
-         * @property {number|null} [end] SliceSource end
-         * @property {number|null} [checksum] SliceSource checksum
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a SliceSource.
-         * @memberof syncgrad
-         * @interface ISliceSource
-         * @augments syncgrad.SliceSource.$Properties
-         * @deprecated Use syncgrad.SliceSource.$Properties instead.
-         */
-
-        /**
-         * Shape of a SliceSource.
-         * @typedef {syncgrad.SliceSource.$Properties} syncgrad.SliceSource.$Shape
-         */
-
-        /**
-         * Constructs a new SliceSource.
-         * @memberof syncgrad
-         * @classdesc Represents a SliceSource.
-         * @constructor
-         * @param {syncgrad.SliceSource.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        const SliceSource = function (properties) {
-            if (properties)
-                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * SliceSource rank.
-         * @member {number} rank
-         * @memberof syncgrad.SliceSource
-         * @instance
-         */
-        SliceSource.prototype.rank = 0;
-
-        /**
-         * SliceSource start.
-         * @member {number} start
-         * @memberof syncgrad.SliceSource
-         * @instance
-         */
-        SliceSource.prototype.start = 0;
-
-        /**
-         * SliceSource end.
-         * @member {number} end
-         * @memberof syncgrad.SliceSource
-         * @instance
-         */
-        SliceSource.prototype.end = 0;
-
-        /**
-         * SliceSource checksum.
-         * @member {number} checksum
-         * @memberof syncgrad.SliceSource
-         * @instance
-         */
-        SliceSource.prototype.checksum = 0;
-
-        /**
-         * Creates a new SliceSource instance using the specified properties.
-         * @function create
-         * @memberof syncgrad.SliceSource
-         * @static
-         * @param {syncgrad.SliceSource.$Properties=} [properties] Properties to set
-         * @returns {syncgrad.SliceSource} SliceSource instance
-         * @type {{
-         *   (properties: syncgrad.SliceSource.$Shape): syncgrad.SliceSource & syncgrad.SliceSource.$Shape;
-         *   (properties?: syncgrad.SliceSource.$Properties): syncgrad.SliceSource;
-         * }}
-         */
-        SliceSource.create = function(properties) {
-            return new SliceSource(properties);
-        };
-
-        /**
-         * Encodes the specified SliceSource message. Does not implicitly {@link syncgrad.SliceSource.verify|verify} messages.
-         * @function encode
-         * @memberof syncgrad.SliceSource
-         * @static
-         * @param {syncgrad.SliceSource.$Properties} message SliceSource message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        SliceSource.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
-                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.rank);
-            if (message.start != null && $Object.hasOwnProperty.call(message, "start") && message.start !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.start);
-            if (message.end != null && $Object.hasOwnProperty.call(message, "end") && message.end !== 0)
-                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.end);
-            if (message.checksum != null && $Object.hasOwnProperty.call(message, "checksum") && message.checksum !== 0)
-                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.checksum);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (let i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a SliceSource message from the specified reader or buffer.
-         * @function decode
-         * @memberof syncgrad.SliceSource
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {syncgrad.SliceSource & syncgrad.SliceSource.$Shape} SliceSource
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        SliceSource.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            let end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.syncgrad.SliceSource();
-            while (reader.pos < end) {
-                let start = reader.pos;
-                let tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                let wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.rank = value;
-                        else
-                            delete message.rank;
-                        continue;
-                    }
-                case 2: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.start = value;
-                        else
-                            delete message.start;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.end = value;
-                        else
-                            delete message.end;
-                        continue;
-                    }
-                case 4: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.checksum = value;
-                        else
-                            delete message.checksum;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for SliceSource
-         * @function getTypeUrl
-         * @memberof syncgrad.SliceSource
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        SliceSource.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/syncgrad.SliceSource";
-        };
-
-        return SliceSource;
-    })();
-
-    syncgrad.ReduceCommand = (function() {
-
-        /**
-         * Properties of a ReduceCommand.
-         * @typedef {Object} syncgrad.ReduceCommand.$Properties
-         * @property {string|null} [job] ReduceCommand job
-         * @property {number|null} [seq] ReduceCommand seq
-         * @property {number|null} [start] ReduceCommand start
-         * @property {number|null} [end] ReduceCommand end
-         * @property {number|null} [version] ReduceCommand version
-         * @property {Array.<syncgrad.ReducePeer.$Properties>|null} [peers] ReduceCommand peers
-         * @property {number|null} [total] ReduceCommand total
-         * @property {number|null} [adamStep] ReduceCommand adamStep
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a ReduceCommand.
-         * @memberof syncgrad
-         * @interface IReduceCommand
-         * @augments syncgrad.ReduceCommand.$Properties
-         * @deprecated Use syncgrad.ReduceCommand.$Properties instead.
-         */
-
-        /**
-         * Shape of a ReduceCommand.
-         * @typedef {syncgrad.ReduceCommand.$Properties} syncgrad.ReduceCommand.$Shape
-         */
-
-        /**
-         * Constructs a new ReduceCommand.
-         * @memberof syncgrad
-         * @classdesc Represents a ReduceCommand.
-         * @constructor
-         * @param {syncgrad.ReduceCommand.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        const ReduceCommand = function (properties) {
-            this.peers = [];
-            if (properties)
-                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * ReduceCommand job.
-         * @member {string} job
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.job = "";
-
-        /**
-         * ReduceCommand seq.
-         * @member {number} seq
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.seq = 0;
-
-        /**
-         * ReduceCommand start.
-         * @member {number} start
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.start = 0;
-
-        /**
-         * ReduceCommand end.
-         * @member {number} end
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.end = 0;
-
-        /**
-         * ReduceCommand version.
-         * @member {number} version
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.version = 0;
-
-        /**
-         * ReduceCommand peers.
-         * @member {Array.<syncgrad.ReducePeer.$Properties>} peers
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.peers = $util.emptyArray;
-
-        /**
-         * ReduceCommand total.
-         * @member {number} total
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.total = 0;
-
-        /**
-         * ReduceCommand adamStep.
-         * @member {number} adamStep
-         * @memberof syncgrad.ReduceCommand
-         * @instance
-         */
-        ReduceCommand.prototype.adamStep = 0;
-
-        /**
-         * Creates a new ReduceCommand instance using the specified properties.
-         * @function create
-         * @memberof syncgrad.ReduceCommand
-         * @static
-         * @param {syncgrad.ReduceCommand.$Properties=} [properties] Properties to set
-         * @returns {syncgrad.ReduceCommand} ReduceCommand instance
-         * @type {{
-         *   (properties: syncgrad.ReduceCommand.$Shape): syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape;
-         *   (properties?: syncgrad.ReduceCommand.$Properties): syncgrad.ReduceCommand;
-         * }}
-         */
-        ReduceCommand.create = function(properties) {
-            return new ReduceCommand(properties);
-        };
-
-        /**
-         * Encodes the specified ReduceCommand message. Does not implicitly {@link syncgrad.ReduceCommand.verify|verify} messages.
-         * @function encode
-         * @memberof syncgrad.ReduceCommand
-         * @static
-         * @param {syncgrad.ReduceCommand.$Properties} message ReduceCommand message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        ReduceCommand.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.job != null && $Object.hasOwnProperty.call(message, "job") && message.job !== "")
-                writer.uint32(/* id 1, wireType 2 =*/10).string(message.job);
-            if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.seq);
-            if (message.start != null && $Object.hasOwnProperty.call(message, "start") && message.start !== 0)
-                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.start);
-            if (message.end != null && $Object.hasOwnProperty.call(message, "end") && message.end !== 0)
-                writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.end);
-            if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== 0)
-                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.version);
-            if (message.peers != null && message.peers.length)
-                for (let i = 0; i < message.peers.length; ++i)
-                    $root.syncgrad.ReducePeer.encode(message.peers[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
-            if (message.total != null && $Object.hasOwnProperty.call(message, "total") && !$Object.is(message.total, 0))
-                writer.uint32(/* id 7, wireType 1 =*/57).double(message.total);
-            if (message.adamStep != null && $Object.hasOwnProperty.call(message, "adamStep") && message.adamStep !== 0)
-                writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.adamStep);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (let i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a ReduceCommand message from the specified reader or buffer.
-         * @function decode
-         * @memberof syncgrad.ReduceCommand
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {syncgrad.ReduceCommand & syncgrad.ReduceCommand.$Shape} ReduceCommand
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        ReduceCommand.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            let end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.syncgrad.ReduceCommand();
-            while (reader.pos < end) {
-                let start = reader.pos;
-                let tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                let wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.job = value;
-                        else
-                            delete message.job;
-                        continue;
-                    }
-                case 2: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.seq = value;
-                        else
-                            delete message.seq;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.start = value;
-                        else
-                            delete message.start;
-                        continue;
-                    }
-                case 4: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.end = value;
-                        else
-                            delete message.end;
-                        continue;
-                    }
-                case 5: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.version = value;
-                        else
-                            delete message.version;
-                        continue;
-                    }
-                case 6: {
-                        if (wireType !== 2)
-                            break;
-                        if (!(message.peers && message.peers.length))
-                            message.peers = [];
-                        message.peers.push($root.syncgrad.ReducePeer.decode(reader, reader.size(), $undefined, _depth + 1));
-                        continue;
-                    }
-                case 7: {
-                        if (wireType !== 1)
-                            break;
-                        if (!$Object.is(value = reader.double(), 0))
-                            message.total = value;
-                        else
-                            delete message.total;
-                        continue;
-                    }
-                case 8: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.adamStep = value;
-                        else
-                            delete message.adamStep;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for ReduceCommand
-         * @function getTypeUrl
-         * @memberof syncgrad.ReduceCommand
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        ReduceCommand.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/syncgrad.ReduceCommand";
-        };
-
-        return ReduceCommand;
-    })();
-
-    syncgrad.ReducePeer = (function() {
-
-        /**
-         * Properties of a ReducePeer.
-         * @typedef {Object} syncgrad.ReducePeer.$Properties
-         * @property {number|null} [rank] ReducePeer rank
-         * @property {number|null} [gradVersion] ReducePeer gradVersion
-         * @property {number|null} [count] ReducePeer count
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a ReducePeer.
-         * @memberof syncgrad
-         * @interface IReducePeer
-         * @augments syncgrad.ReducePeer.$Properties
-         * @deprecated Use syncgrad.ReducePeer.$Properties instead.
-         */
-
-        /**
-         * Shape of a ReducePeer.
-         * @typedef {syncgrad.ReducePeer.$Properties} syncgrad.ReducePeer.$Shape
-         */
-
-        /**
-         * Constructs a new ReducePeer.
-         * @memberof syncgrad
-         * @classdesc Represents a ReducePeer.
-         * @constructor
-         * @param {syncgrad.ReducePeer.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        const ReducePeer = function (properties) {
-            if (properties)
-                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * ReducePeer rank.
-         * @member {number} rank
-         * @memberof syncgrad.ReducePeer
-         * @instance
-         */
-        ReducePeer.prototype.rank = 0;
-
-        /**
-         * ReducePeer gradVersion.
-         * @member {number} gradVersion
-         * @memberof syncgrad.ReducePeer
-         * @instance
-         */
-        ReducePeer.prototype.gradVersion = 0;
-
-        /**
-         * ReducePeer count.
-         * @member {number} count
-         * @memberof syncgrad.ReducePeer
-         * @instance
-         */
-        ReducePeer.prototype.count = 0;
-
-        /**
-         * Creates a new ReducePeer instance using the specified properties.
-         * @function create
-         * @memberof syncgrad.ReducePeer
-         * @static
-         * @param {syncgrad.ReducePeer.$Properties=} [properties] Properties to set
-         * @returns {syncgrad.ReducePeer} ReducePeer instance
-         * @type {{
-         *   (properties: syncgrad.ReducePeer.$Shape): syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape;
-         *   (properties?: syncgrad.ReducePeer.$Properties): syncgrad.ReducePeer;
-         * }}
-         */
-        ReducePeer.create = function(properties) {
-            return new ReducePeer(properties);
-        };
-
-        /**
-         * Encodes the specified ReducePeer message. Does not implicitly {@link syncgrad.ReducePeer.verify|verify} messages.
-         * @function encode
-         * @memberof syncgrad.ReducePeer
-         * @static
-         * @param {syncgrad.ReducePeer.$Properties} message ReducePeer message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        ReducePeer.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
-                writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.rank);
-            if (message.gradVersion != null && $Object.hasOwnProperty.call(message, "gradVersion") && message.gradVersion !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.gradVersion);
-            if (message.count != null && $Object.hasOwnProperty.call(message, "count") && message.count !== 0)
-                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.count);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (let i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a ReducePeer message from the specified reader or buffer.
-         * @function decode
-         * @memberof syncgrad.ReducePeer
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {syncgrad.ReducePeer & syncgrad.ReducePeer.$Shape} ReducePeer
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        ReducePeer.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            let end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.syncgrad.ReducePeer();
-            while (reader.pos < end) {
-                let start = reader.pos;
-                let tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                let wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.rank = value;
-                        else
-                            delete message.rank;
-                        continue;
-                    }
-                case 2: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.gradVersion = value;
-                        else
-                            delete message.gradVersion;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.count = value;
-                        else
-                            delete message.count;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for ReducePeer
-         * @function getTypeUrl
-         * @memberof syncgrad.ReducePeer
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        ReducePeer.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/syncgrad.ReducePeer";
-        };
-
-        return ReducePeer;
-    })();
-
-    syncgrad.ReduceResult = (function() {
-
-        /**
-         * Properties of a ReduceResult.
-         * @typedef {Object} syncgrad.ReduceResult.$Properties
-         * @property {string|null} [job] ReduceResult job
-         * @property {number|null} [seq] ReduceResult seq
-         * @property {number|null} [rank] ReduceResult rank
-         * @property {string|null} [error] ReduceResult error
-         * @property {number|null} [gradChecksum] ReduceResult gradChecksum
-         * @property {number|null} [weightsChecksum] ReduceResult weightsChecksum
-         * @property {number|null} [badPeer] ReduceResult badPeer
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-
-        /**
-         * Properties of a ReduceResult.
-         * @memberof syncgrad
-         * @interface IReduceResult
-         * @augments syncgrad.ReduceResult.$Properties
-         * @deprecated Use syncgrad.ReduceResult.$Properties instead.
-         */
-
-        /**
-         * Shape of a ReduceResult.
-         * @typedef {syncgrad.ReduceResult.$Properties} syncgrad.ReduceResult.$Shape
-         */
-
-        /**
-         * Constructs a new ReduceResult.
-         * @memberof syncgrad
-         * @classdesc Represents a ReduceResult.
-         * @constructor
-         * @param {syncgrad.ReduceResult.$Properties=} [properties] Properties to set
-         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
-         */
-        const ReduceResult = function (properties) {
-            if (properties)
-                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
-                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                        this[keys[i]] = properties[keys[i]];
-        };
-
-        /**
-         * ReduceResult job.
-         * @member {string} job
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.job = "";
-
-        /**
-         * ReduceResult seq.
-         * @member {number} seq
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.seq = 0;
-
-        /**
-         * ReduceResult rank.
-         * @member {number} rank
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.rank = 0;
-
-        /**
-         * ReduceResult error.
-         * @member {string} error
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.error = "";
-
-        /**
-         * ReduceResult gradChecksum.
-         * @member {number} gradChecksum
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.gradChecksum = 0;
-
-        /**
-         * ReduceResult weightsChecksum.
-         * @member {number} weightsChecksum
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.weightsChecksum = 0;
-
-        /**
-         * ReduceResult badPeer.
-         * @member {number} badPeer
-         * @memberof syncgrad.ReduceResult
-         * @instance
-         */
-        ReduceResult.prototype.badPeer = 0;
-
-        /**
-         * Creates a new ReduceResult instance using the specified properties.
-         * @function create
-         * @memberof syncgrad.ReduceResult
-         * @static
-         * @param {syncgrad.ReduceResult.$Properties=} [properties] Properties to set
-         * @returns {syncgrad.ReduceResult} ReduceResult instance
-         * @type {{
-         *   (properties: syncgrad.ReduceResult.$Shape): syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape;
-         *   (properties?: syncgrad.ReduceResult.$Properties): syncgrad.ReduceResult;
-         * }}
-         */
-        ReduceResult.create = function(properties) {
-            return new ReduceResult(properties);
-        };
-
-        /**
-         * Encodes the specified ReduceResult message. Does not implicitly {@link syncgrad.ReduceResult.verify|verify} messages.
-         * @function encode
-         * @memberof syncgrad.ReduceResult
-         * @static
-         * @param {syncgrad.ReduceResult.$Properties} message ReduceResult message or plain object to encode
-         * @param {$protobuf.Writer} [writer] Writer to encode to
-         * @returns {$protobuf.Writer} Writer
-         */
-        ReduceResult.encode = function (message, writer, _depth) {
-            if (!writer)
-                writer = $Writer.create();
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $util.recursionLimit)
-                throw $Error("max depth exceeded");
-            if (message.job != null && $Object.hasOwnProperty.call(message, "job") && message.job !== "")
-                writer.uint32(/* id 1, wireType 2 =*/10).string(message.job);
-            if (message.seq != null && $Object.hasOwnProperty.call(message, "seq") && message.seq !== 0)
-                writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.seq);
-            if (message.rank != null && $Object.hasOwnProperty.call(message, "rank") && message.rank !== 0)
-                writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.rank);
-            if (message.error != null && $Object.hasOwnProperty.call(message, "error") && message.error !== "")
-                writer.uint32(/* id 4, wireType 2 =*/34).string(message.error);
-            if (message.gradChecksum != null && $Object.hasOwnProperty.call(message, "gradChecksum") && message.gradChecksum !== 0)
-                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.gradChecksum);
-            if (message.weightsChecksum != null && $Object.hasOwnProperty.call(message, "weightsChecksum") && message.weightsChecksum !== 0)
-                writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.weightsChecksum);
-            if (message.badPeer != null && $Object.hasOwnProperty.call(message, "badPeer") && message.badPeer !== 0)
-                writer.uint32(/* id 7, wireType 0 =*/56).uint32(message.badPeer);
-            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
-                for (let i = 0; i < message.$unknowns.length; ++i)
-                    writer.raw(message.$unknowns[i]);
-            return writer;
-        };
-
-        /**
-         * Decodes a ReduceResult message from the specified reader or buffer.
-         * @function decode
-         * @memberof syncgrad.ReduceResult
-         * @static
-         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-         * @param {number} [length] Message length if known beforehand
-         * @returns {syncgrad.ReduceResult & syncgrad.ReduceResult.$Shape} ReduceResult
-         * @throws {Error} If the payload is not a reader or valid buffer
-         * @throws {$protobuf.util.ProtocolError} If required fields are missing
-         */
-        ReduceResult.decode = function (reader, length, _end, _depth, _target) {
-            if (!(reader instanceof $Reader))
-                reader = $Reader.create(reader);
-            if (_depth === $undefined)
-                _depth = 0;
-            if (_depth > $Reader.recursionLimit)
-                throw $Error("max depth exceeded");
-            let end, message, value;
-            if (length === $undefined)
-                end = reader.len;
-            else {
-                end = reader.pos + length;
-                if (end > reader.len)
-                    throw $RangeError("index out of range");
-                length = reader.len;
-                reader.len = end;
-            }
-            message = _target || new $root.syncgrad.ReduceResult();
-            while (reader.pos < end) {
-                let start = reader.pos;
-                let tag = reader.tag();
-                if (tag === _end) {
-                    _end = $undefined;
-                    break;
-                }
-                let wireType = tag & 7;
-                switch (tag >>>= 3) {
-                case 1: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.job = value;
-                        else
-                            delete message.job;
-                        continue;
-                    }
-                case 2: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.seq = value;
-                        else
-                            delete message.seq;
-                        continue;
-                    }
-                case 3: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.rank = value;
-                        else
-                            delete message.rank;
-                        continue;
-                    }
-                case 4: {
-                        if (wireType !== 2)
-                            break;
-                        if ((value = reader.stringVerify()).length)
-                            message.error = value;
-                        else
-                            delete message.error;
-                        continue;
-                    }
-                case 5: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.gradChecksum = value;
-                        else
-                            delete message.gradChecksum;
-                        continue;
-                    }
-                case 6: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.weightsChecksum = value;
-                        else
-                            delete message.weightsChecksum;
-                        continue;
-                    }
-                case 7: {
-                        if (wireType !== 0)
-                            break;
-                        if (value = reader.uint32())
-                            message.badPeer = value;
-                        else
-                            delete message.badPeer;
-                        continue;
-                    }
-                }
-                reader.skipType(wireType, _depth, tag);
-                if (!reader.discardUnknown) {
-                    $util.makeProp(message, "$unknowns", false);
-                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
-                }
-            }
-            if (length !== $undefined) {
-                if (reader.pos !== end)
-                    throw $RangeError("index out of range");
-                reader.len = length;
-            }
-            if (_end !== $undefined)
-                throw $Error("missing end group");
-            return message;
-        };
-
-        /**
-         * Gets the type url for ReduceResult
-         * @function getTypeUrl
-         * @memberof syncgrad.ReduceResult
-         * @static
-         * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
-         * @returns {string} The type url
-         */
-        ReduceResult.getTypeUrl = function(prefix) {
-            if (prefix === $undefined)
-                prefix = "type.googleapis.com";
-            return prefix + "/syncgrad.ReduceResult";
-        };
-
-        return ReduceResult;
-    })();
-
     syncgrad.StepResult = (function() {
 
         /**
@@ -4042,6 +3102,8 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [weightsHeldMs] StepResult weightsHeldMs
          * @property {number|null} [bytesIn] StepResult bytesIn
          * @property {number|null} [bytesOut] StepResult bytesOut
+         * @property {number|null} [weightsChecksum] StepResult weightsChecksum
+         * @property {number|null} [reducedMs] StepResult reducedMs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -4219,6 +3281,22 @@ export const syncgrad = $root.syncgrad = (() => {
         StepResult.prototype.bytesOut = 0;
 
         /**
+         * StepResult weightsChecksum.
+         * @member {number} weightsChecksum
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.weightsChecksum = 0;
+
+        /**
+         * StepResult reducedMs.
+         * @member {number} reducedMs
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.reducedMs = 0;
+
+        /**
          * Creates a new StepResult instance using the specified properties.
          * @function create
          * @memberof syncgrad.StepResult
@@ -4287,6 +3365,10 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 17, wireType 1 =*/137).double(message.bytesIn);
             if (message.bytesOut != null && $Object.hasOwnProperty.call(message, "bytesOut") && !$Object.is(message.bytesOut, 0))
                 writer.uint32(/* id 18, wireType 1 =*/145).double(message.bytesOut);
+            if (message.weightsChecksum != null && $Object.hasOwnProperty.call(message, "weightsChecksum") && message.weightsChecksum !== 0)
+                writer.uint32(/* id 19, wireType 0 =*/152).uint32(message.weightsChecksum);
+            if (message.reducedMs != null && $Object.hasOwnProperty.call(message, "reducedMs") && !$Object.is(message.reducedMs, 0))
+                writer.uint32(/* id 20, wireType 1 =*/161).double(message.reducedMs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -4490,6 +3572,24 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.bytesOut = value;
                         else
                             delete message.bytesOut;
+                        continue;
+                    }
+                case 19: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.weightsChecksum = value;
+                        else
+                            delete message.weightsChecksum;
+                        continue;
+                    }
+                case 20: {
+                        if (wireType !== 1)
+                            break;
+                        if (!$Object.is(value = reader.double(), 0))
+                            message.reducedMs = value;
+                        else
+                            delete message.reducedMs;
                         continue;
                     }
                 }
@@ -6090,6 +5190,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {string|null} [reason] Control reason
          * @property {string|null} [workerId] Control workerId
          * @property {string|null} [coordinatorId] Control coordinatorId
+         * @property {number|null} [exchange] Control exchange
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -6162,6 +5263,14 @@ export const syncgrad = $root.syncgrad = (() => {
         Control.prototype.coordinatorId = "";
 
         /**
+         * Control exchange.
+         * @member {number} exchange
+         * @memberof syncgrad.Control
+         * @instance
+         */
+        Control.prototype.exchange = 0;
+
+        /**
          * Creates a new Control instance using the specified properties.
          * @function create
          * @memberof syncgrad.Control
@@ -6203,6 +5312,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.workerId);
             if (message.coordinatorId != null && $Object.hasOwnProperty.call(message, "coordinatorId") && message.coordinatorId !== "")
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.coordinatorId);
+            if (message.exchange != null && $Object.hasOwnProperty.call(message, "exchange") && message.exchange !== 0)
+                writer.uint32(/* id 6, wireType 0 =*/48).uint32(message.exchange);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -6292,6 +5403,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             delete message.coordinatorId;
                         continue;
                     }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.exchange = value;
+                        else
+                            delete message.exchange;
+                        continue;
+                    }
                 }
                 reader.skipType(wireType, _depth, tag);
                 if (!reader.discardUnknown) {
@@ -6330,12 +5450,14 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number} SHUTDOWN=0 SHUTDOWN value
          * @property {number} EVICT=1 EVICT value
          * @property {number} HEARTBEAT=2 HEARTBEAT value
+         * @property {number} ABORT=3 ABORT value
          */
         Control.Kind = (function() {
             const valuesById = $Object.create(null), values = $Object.create(valuesById);
             values[valuesById[0] = "SHUTDOWN"] = 0;
             values[valuesById[1] = "EVICT"] = 1;
             values[valuesById[2] = "HEARTBEAT"] = 2;
+            values[valuesById[3] = "ABORT"] = 3;
             return values;
         })();
 

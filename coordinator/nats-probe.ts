@@ -1,0 +1,105 @@
+// Raw nats.js throughput through one server, at its best, for `bench exchange` to hold our
+// exchange against: messages of the server's chunk size (8 MiB with deploy/nats/nats.conf), a
+// few in flight, and the sending and receiving ends in two processes, as our workers are. Run
+// as a script, this file is the peer process: `node nats-probe.js <url> sub|reply <bytes>`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection } from 'nats';
+
+/** Bytes each probe moves: 512 MiB takes 1–3 s on loopback, long enough for a steady rate. */
+const PROBE_BYTES = 512 * 1024 * 1024;
+/** Messages in flight: 4 × 8 MiB kept the server and both clients busy in the issue's measurement (365–380 MB/s). */
+export const PROBE_IN_FLIGHT = 4;
+const PEER_TIMEOUT_MS = 30_000;
+
+export interface RawThroughput {
+  /** One publisher process to one subscriber process, MB/s from the first publish to the last delivery. */
+  pubSubMBps: number;
+  /** One requester keeping PROBE_IN_FLIGHT requests in flight to a responder process, MB/s of replies. */
+  pullMBps: number;
+  messages: number;
+}
+
+/** Starts the peer process and waits until its subscription is in place. */
+async function peer(url: string, role: 'sub' | 'reply', bytes: number, messages: number): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
+  const self = fileURLToPath(import.meta.url);
+  // From the sources (tests run them through tsx) the peer needs the same loader.
+  const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, self, url, role, String(bytes), String(messages)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the NATS probe peer did not start')), PEER_TIMEOUT_MS))]);
+  if (first.done || first.value !== 'ready') throw new Error(`the NATS probe peer said ${JSON.stringify(first.value)}`);
+  return { child, lines };
+}
+
+function end(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  child.kill('SIGTERM');
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
+/** Both probes through `url` with messages of `messageBytes`. */
+export async function natsThroughput(url: string, messageBytes: number): Promise<RawThroughput> {
+  const messages = Math.max(16, Math.round(PROBE_BYTES / messageBytes));
+  const payload = new Uint8Array(messageBytes).fill(7);
+  const nc = await connect({ servers: url, name: 'bench-probe' });
+  try {
+    // pub/sub: flush (a round trip to the server) every PROBE_IN_FLIGHT messages bounds what is queued.
+    const sub = await peer(url, 'sub', messageBytes, messages);
+    let pubSubMBps: number;
+    try {
+      const t0 = performance.timeOrigin + performance.now();
+      for (let i = 0; i < messages; i++) {
+        nc.publish('bench.pubsub', payload);
+        if (i % PROBE_IN_FLIGHT === PROBE_IN_FLIGHT - 1) await nc.flush();
+      }
+      const last = await sub.lines.next();
+      const t1 = Number(last.value);
+      pubSubMBps = (messages * messageBytes) / 1e6 / ((t1 - t0) / 1000);
+    } finally {
+      await end(sub.child);
+    }
+    const rep = await peer(url, 'reply', messageBytes, messages);
+    let pullMBps: number;
+    try {
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: PROBE_IN_FLIGHT }, async () => {
+          while (next++ < messages) await nc.request('bench.pull', new Uint8Array(8), { timeout: 10_000 });
+        }),
+      );
+      pullMBps = (messages * messageBytes) / 1e6 / ((performance.now() - t0) / 1000);
+    } finally {
+      await end(rep.child);
+    }
+    return { pubSubMBps, pullMBps, messages };
+  } finally {
+    await nc.close();
+  }
+}
+
+async function runPeer(url: string, role: string, bytes: number, messages: number): Promise<void> {
+  const nc: NatsConnection = await connect({ servers: url, name: `bench-probe-${role}` });
+  if (role === 'sub') {
+    let received = 0;
+    nc.subscribe('bench.pubsub', {
+      callback: () => {
+        // The wall clock of the last delivery: comparable with the publisher's on one machine.
+        if (++received === messages) process.stdout.write(`${performance.timeOrigin + performance.now()}\n`);
+      },
+    });
+  } else {
+    const payload = new Uint8Array(bytes).fill(7);
+    nc.subscribe('bench.pull', { callback: (_e, m) => m.respond(payload) });
+  }
+  await nc.flush();
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void nc.close().then(() => process.exit(0)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [url, role, bytes, messages] = process.argv.slice(2);
+  await runPeer(url!, role!, Number(bytes), Number(messages));
+}
