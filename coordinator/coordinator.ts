@@ -38,7 +38,7 @@ export interface CoordinatorHooks extends Partial<ClusterEngineHooks> {
 
 /** Workers count a coordinator gone after 10 s without one of these (worker.ts). */
 const HEARTBEAT_MS = 1000;
-/** close(): the farewell flush, a running mirror and the drain each get this long (SIGTERM must end us within 5 s). */
+/** close(): the farewell flush, the engine and the drain each get this long (SIGTERM must end us within 5 s). */
 const CLOSE_FLUSH_MS = 1000;
 
 export class Coordinator implements AsyncDisposable {

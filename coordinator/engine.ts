@@ -129,8 +129,8 @@ export class ClusterEngine implements TrainEngine {
 
   /**
    * Serves the current buffer as weights version `version` (default: a new one). Versions count
-   * publications, not Adam steps: a sharded step's owners name version v+1 before the mirror
-   * confirms it, and a mirror that disagrees publishes its own result as a newer version.
+   * publications, not Adam steps: a failed sharded step's recomputation, say, is published as a
+   * new version even though Adam counts it once.
    */
   private async publishWeights(version = this.version + 1): Promise<void> {
     const flat = this.buffers[this.current];
@@ -360,8 +360,7 @@ export class ClusterEngine implements TrainEngine {
   }
 
   /** The star exchange: the coordinator pulls every gradient, reduces, applies Adam and serves the weights. */
-  /** `recount`: the step was applied once already (a failed mirror's recomputation); its skips are counted. */
-  private async starStep(epoch: number, global: number[], dropoutSeed: number, recount = false): Promise<StepStats> {
+  private async starStep(epoch: number, global: number[], dropoutSeed: number): Promise<StepStats> {
     const t0 = performance.now();
     const results: { c: Contribution; r: pb.StepResult; position: number }[] = [];
     const attempts = new Map<number[], number>();
@@ -411,7 +410,7 @@ export class ClusterEngine implements TrainEngine {
 
     // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
     results.sort((a, b) => a.position - b.position);
-    if (!recount) this.skippedImages += results.reduce((a, x) => a + x.r.skipped, 0);
+    this.skippedImages += results.reduce((a, x) => a + x.r.skipped, 0);
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);
     const tApply = performance.now();

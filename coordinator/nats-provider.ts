@@ -19,8 +19,10 @@ export const DEFAULT_DOCKER_NATS_IMAGE = 'nats:2.10';
  */
 export const PROVIDED_MAX_PAYLOAD = 8 * 1024 * 1024;
 /**
- * The server's per-client outbound buffer: a pull keeps 4 chunks in flight, and the coordinator's
- * mirror pulls two slices at once, so 64 MB (the default) would be full at 8 MiB chunks.
+ * The server's per-client outbound buffer. In the sharded exchange a worker still computing (wasm
+ * blocks its event loop) reads nothing while its peers push it their parts: up to (N−1)/N of a
+ * gradient, 32–57 MB at the seed's size for N = 2–8, beside a pull's 4 chunks in flight. The
+ * default 64 MB would leave no room; a client past it is cut off as a slow consumer.
  */
 export const PROVIDED_MAX_PENDING = 256 * 1024 * 1024;
 

@@ -55,7 +55,7 @@ export class CoordinatorServer {
     return this.weights?.version ?? -1;
   }
 
-  /** The mirror's Adam moments [m | v] at `version`, for a slice owner whose own are not current (sharded exchange). */
+  /** Adam's moments [m | v] at `version`, for a sharded replica that takes that version from here (a new worker, a recomputed step). */
   setMoments(version: number, state: Float32Array): void {
     this.moments = new ChunkSource(this.job.job, version, state, CODECS.fp32!, this.job.chunkBytes);
   }

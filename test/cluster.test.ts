@@ -16,6 +16,7 @@ import { subjects } from '../common/wire/subjects.js';
 import { ChunkSource, pullTensor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { checksum } from '../common/wire/flat.js';
+import { planExchange } from '../common/wire/exchange-plan.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions, resolveExchange, type ClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
@@ -292,69 +293,84 @@ test('cluster - with dropout on, a shard recomputed by another worker keeps its 
   }
 });
 
-test('cluster - a worker sending NaN gradients is rejected and evicted, and its shard is recomputed', async () => {
-  const job = `t${process.pid}-nan`;
-  const io = memoryIo();
-  const out = join(tmp.path, 'nan');
-  const o = parseTrainOptions({ ...BASE, data, out });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, 'wasm');
-  const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  // A real protocol peer that joins properly but answers every step with NaN gradients.
-  const nc = await connect({ servers: nats.url });
-  try {
-    const s = subjects(job);
-    const joined = pb.JoinReply.decode((await nc.request(s.join, encode(pb.JoinRequest, { workerId: 'rogue', backend: 'rogue' }), { timeout: 5000 })).data);
-    const spec = joined.job as pb.JobSpec;
-    const nan = new Float32Array(spec.paramCount).fill(Number.NaN);
-    let source: ChunkSource | undefined;
-    nc.subscribe(s.step(joined.rank), {
-      callback: (_e, m) => {
-        const cmd = pb.StepCommand.decode(m.data);
-        source = new ChunkSource(job, cmd.step, nan, CODECS.fp32!, spec.chunkBytes);
-        m.respond(encode(pb.StepResult, { job, step: cmd.step, rank: joined.rank, loss: 1, count: cmd.indices.length, computeSeconds: 0.01, chunkCount: source.plan.count, total: nan.length, checksum: checksum(nan) }));
+for (const exchange of ['star', 'sharded'] as const) {
+  test(`cluster - ${exchange} exchange: a worker sending NaN gradients is rejected and evicted, and its shard is recomputed`, async () => {
+    const job = `t${process.pid}-nan-${exchange}`;
+    const io = memoryIo();
+    const out = join(tmp.path, `nan-${exchange}`);
+    const o = parseTrainOptions({ ...BASE, data, out });
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, 'wasm');
+    const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+    // A real protocol peer that joins properly but answers every step with NaN gradients.
+    const nc = await connect({ servers: nats.url });
+    try {
+      const s = subjects(job);
+      const joined = pb.JoinReply.decode((await nc.request(s.join, encode(pb.JoinRequest, { workerId: 'rogue', backend: 'rogue' }), { timeout: 5000 })).data);
+      const spec = joined.job as pb.JobSpec;
+      const nan = new Float32Array(spec.paramCount).fill(Number.NaN);
+      let source: ChunkSource | undefined;
+      nc.subscribe(s.step(joined.rank), {
+        callback: (_e, m) => {
+          const cmd = pb.StepCommand.decode(m.data);
+          if (cmd.reduceRanks.length > 0) {
+            // The sharded exchange: push NaN parts to the other owners, as a real rank pushes its own.
+            const plan = planExchange(spec.paramCount, cmd.reduceRanks.length, Math.floor(spec.chunkBytes / 4));
+            for (const ch of plan.chunks) {
+              if (cmd.reduceRanks[ch.owner] === joined.rank) continue;
+              const data = CODECS.fp32!.encode(nan, ch.start, ch.end);
+              nc.publish(s.rs(cmd.reduceRanks[ch.owner]!), encode(pb.TensorChunk, { job, version: cmd.exchange, index: ch.index, count: plan.chunks.length, offset: ch.start, total: spec.paramCount, codec: pb.Codec.FP32, data, fromRank: joined.rank, samples: cmd.indices.length }));
+            }
+          }
+          source = new ChunkSource(job, cmd.step, nan, CODECS.fp32!, spec.chunkBytes);
+          m.respond(encode(pb.StepResult, { job, step: cmd.step, rank: joined.rank, loss: 1, count: cmd.indices.length, computeSeconds: 0.01, chunkCount: source.plan.count, total: nan.length, checksum: checksum(nan) }));
+        },
+      });
+      nc.subscribe(s.grad(joined.rank), { callback: (_e, m) => m.respond(source!.chunk(pb.ChunkRequest.decode(m.data).index)) });
+      nc.subscribe(s.ping(joined.rank), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: 'rogue' })) });
+      await nc.flush();
+      await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId: 'rogue', rank: joined.rank }), { timeout: 5000 });
+      await c.run();
+      assert.ok((c.rejects.get('non-finite') ?? 0) >= 1);
+      // The sharded path: the slice owner found the NaN parts in its sum, before any Adam.
+      if (exchange === 'sharded') assert.ok(io.errors.some((l) => /non-finite gradient from rank \d at element/.test(l)), io.errors.join('\n'));
+      assert.ok(io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)), io.errors.join('\n'));
+      assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5, 'no NaN reached the master weights');
+    } finally {
+      await nc.drain();
+      await c.close();
+      await good.close();
+    }
+  });
+}
+
+for (const exchange of ['star', 'sharded'] as const) {
+  test(`cluster - ${exchange} exchange: a NATS server restart mid-run costs time, not correctness`, async () => {
+    const job = `t${process.pid}-restart-${exchange}`;
+    const io = memoryIo();
+    const out = join(tmp.path, `restart-${exchange}`);
+    const o = parseTrainOptions({ ...BASE, data, out });
+    let workerSteps = 0;
+    let restarted: Promise<void> | undefined;
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm', {
+      onWorkerStep: () => {
+        // Take the server down between step 3 and 4, with requests in flight.
+        if (++workerSteps === 6) restarted = nats.restart();
       },
     });
-    nc.subscribe(s.grad(joined.rank), { callback: (_e, m) => m.respond(source!.chunk(pb.ChunkRequest.decode(m.data).index)) });
-    nc.subscribe(s.ping(joined.rank), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: 'rogue' })) });
-    await nc.flush();
-    await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId: 'rogue', rank: joined.rank }), { timeout: 5000 });
-    await c.run();
-    assert.ok((c.rejects.get('non-finite') ?? 0) >= 1);
-    assert.ok(io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)), io.errors.join('\n'));
-    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5, 'no NaN reached the master weights');
-  } finally {
-    await nc.drain();
-    await c.close();
-    await good.close();
-  }
-});
-
-test('cluster - a NATS server restart mid-run costs time, not correctness', async () => {
-  const job = `t${process.pid}-restart`;
-  const io = memoryIo();
-  const out = join(tmp.path, 'restart');
-  const o = parseTrainOptions({ ...BASE, data, out });
-  let workerSteps = 0;
-  let restarted: Promise<void> | undefined;
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000 }) }, io, 'wasm', {
-    onWorkerStep: () => {
-      // Take the server down between step 3 and 4, with requests in flight.
-      if (++workerSteps === 6) restarted = nats.restart();
-    },
+    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+    try {
+      await c.run();
+      await restarted;
+      assert.ok(restarted, 'the server was restarted during the run');
+      const ck = await loadCheckpoint(out);
+      assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
+      assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
+    } finally {
+      await c.close();
+      await Promise.all(ws.map((w) => w.close()));
+    }
   });
-  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
-  try {
-    await c.run();
-    await restarted;
-    assert.ok(restarted, 'the server was restarted during the run');
-    const ck = await loadCheckpoint(out);
-    assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
-    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
-  } finally {
-    await c.close();
-    await Promise.all(ws.map((w) => w.close()));
-  }
-});
+}
 
 test('cluster - malformed, unknown-job and stale messages are rejected and counted, weights untouched', async () => {
   const job = `t${process.pid}-bad`;
@@ -384,6 +400,46 @@ test('cluster - malformed, unknown-job and stale messages are rejected and count
     await nc.drain();
     await c.close();
     await w?.close();
+  }
+});
+
+test('cluster - sharded exchange: duplicated, replayed-late, malformed and foreign chunks on the all-reduce subjects are rejected and counted by the workers, weights exact', async () => {
+  const job = `t${process.pid}-replay`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'replay');
+  const rejects = new Map<string, number>();
+  const hooks = { onReject: (r: string) => rejects.set(r, (rejects.get(r) ?? 0) + 1) };
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm');
+  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', hooks), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', hooks)];
+  // A peer on the wire that sends every all-reduce message again at once, and each
+  // reduce-scatter part once more during the next exchange. noEcho: it does not hear itself.
+  const spy = await connect({ servers: nats.url, noEcho: true });
+  try {
+    const s = subjects(job);
+    let late: { subject: string; data: Uint8Array; exchange: number }[] = [];
+    for (const kind of ['rs', 'ag']) {
+      spy.subscribe(`syncgrad.${job}.w.*.${kind}`, {
+        callback: (_e, m) => {
+          spy.publish(m.subject, m.data);
+          if (kind !== 'rs') return;
+          const exchange = pb.TensorChunk.decode(m.data).version;
+          for (const x of late.filter((x) => x.exchange < exchange)) spy.publish(x.subject, x.data);
+          late = [...late.filter((x) => x.exchange >= exchange), { subject: m.subject, data: m.data.slice(), exchange }];
+        },
+      });
+    }
+    spy.publish(s.rs(0), new Uint8Array([0xff, 0xff, 0xff, 0x0f, 0x01]));
+    spy.publish(s.rs(0), encode(pb.TensorChunk, { job: 'someone-else', version: 1, index: 0, fromRank: 1 }));
+    await spy.flush();
+    await c.run();
+    for (const reason of ['duplicate', 'stale', 'malformed', 'unknown-job']) assert.ok((rejects.get(reason) ?? 0) >= 1, `${reason}: ${JSON.stringify([...rejects])}`);
+    assert.ok(!io.errors.some((l) => /sharded exchange of a step failed/.test(l)), io.errors.filter((l) => !/rejected message/.test(l)).join('\n'));
+    assert.equal((await loadCheckpoint(out)).optimizer.step, 10);
+    assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
+  } finally {
+    await spy.drain();
+    await c.close();
+    await Promise.all(ws.map((w) => w.close()));
   }
 });
 

@@ -9,6 +9,7 @@ import { ChunkSource, chunkBytesFor, planChunks, pullTensor } from '../common/wi
 import { CODECS } from '../common/wire/codec.js';
 import { checksum, firstNonFinite, flatten, unflatten } from '../common/wire/flat.js';
 import { Codec, decode, encode, pb } from '../common/wire/messages.js';
+import { planExchange } from '../common/wire/exchange-plan.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 
 /** A small max_payload so a modest tensor needs many chunks. */
@@ -160,4 +161,24 @@ test('wire - the chunk plan is the same on both ends for every codec', () => {
     assert.ok(p.perChunk * c.bytesPerElement <= chunkBytesFor(1024 * 1024));
     assert.ok(p.count * p.perChunk >= p.total && (p.count - 1) * p.perChunk < p.total);
   }
+});
+
+test('wire - the sharded exchange plan cuts the vector into near-equal owner slices of whole chunks, covering every element once', () => {
+  for (const [total, owners, perChunk] of [[16_154_950, 2, 2_097_000], [16_154_950, 3, 4_194_048], [1_212_742, 8, 262_000], [10, 4, 3], [5, 8, 2]] as const) {
+    const plan = planExchange(total, owners, perChunk);
+    assert.equal(plan.slices.length, owners);
+    const sizes = plan.slices.map((sl) => sl.end - sl.start);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `slice sizes ${sizes.join(', ')}`);
+    let at = 0;
+    plan.chunks.forEach((ch, k) => {
+      assert.equal(ch.index, k);
+      assert.equal(ch.start, at, `chunk ${k} starts where ${k - 1} ended`);
+      assert.ok(ch.end > ch.start && ch.end - ch.start <= perChunk);
+      const sl = plan.slices[ch.owner]!;
+      assert.ok(ch.start >= sl.start && ch.end <= sl.end && k >= sl.firstChunk && k < sl.endChunk, `chunk ${k} lies in its owner's slice`);
+      at = ch.end;
+    });
+    assert.equal(at, total);
+  }
+  assert.throws(() => planExchange(10, 0, 4), /at least one owner/);
 });

@@ -9,7 +9,8 @@
 // A sender with no subscriber there, three rounds running, is gone, and the exchange fails.
 import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
-import { adamUpdate, type AdamVectors } from '../common/train/flat-adam.js';
+import type { FlatMemory } from '../common/kernels/flat-kernels.js';
+import type { AdamVectors } from '../common/train/flat-adam.js';
 import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
@@ -39,6 +40,15 @@ export interface AllReduceContext {
   onBytes: (direction: 'in' | 'out', bytes: number) => void;
   /** After this rank has published its reduce-scatter parts (tests stop a worker here, mid-exchange). */
   onPushed?: (exchange: number) => void;
+}
+
+/** The exchange's vectors, in the memory its kernels run over (allocated once per worker). */
+export interface ExchangeBuffers {
+  mem: FlatMemory;
+  /** The reduced gradient, filled chunk by chunk. */
+  reduced: Float32Array;
+  /** A peer's part, decoded before it is summed. */
+  scratch: Float32Array;
 }
 
 export interface ExchangeInput {
@@ -88,6 +98,7 @@ interface Served {
 export class AllReduce {
   private readonly codec: TensorCodec;
   private readonly perChunk: number;
+  private readonly mem: FlatMemory;
   private readonly reduced: Float32Array;
   private readonly scratch: Float32Array;
   private readonly early = new Map<number, pb.TensorChunk[]>();
@@ -98,11 +109,13 @@ export class AllReduce {
   /** Set by abort() without an id: the worker is closing or rejoining, and runs nothing more. */
   private closed?: string;
 
-  constructor(private readonly c: AllReduceContext) {
+  constructor(
+    private readonly c: AllReduceContext,
+    bufs: ExchangeBuffers,
+  ) {
     this.codec = codecFor(c.job.gradientCodec);
     this.perChunk = Math.max(1, Math.floor(c.job.chunkBytes / this.codec.bytesPerElement));
-    this.reduced = new Float32Array(c.job.paramCount);
-    this.scratch = new Float32Array(c.job.paramCount);
+    ({ mem: this.mem, reduced: this.reduced, scratch: this.scratch } = bufs);
   }
 
   /** The exchange's layout for `owners` ranks. */
@@ -294,14 +307,12 @@ export class AllReduce {
         this.codec.decode(slot[p]!.data, this.scratch, start);
         g = this.scratch;
       }
-      const w = count / total;
-      for (let i = start; i < end; i++) {
-        const x = g[i]!;
-        // The finiteness check rides along with the sum: one pass per part.
-        if (x - x !== 0 && bad < 0) bad = i;
-        out[i] = first ? w * x : out[i]! + w * x;
+      // The finiteness check rides along with the sum: one pass per part.
+      const at = this.mem.axpy(out, g, count / total, first, start, end);
+      if (at >= 0 && bad < 0) {
+        bad = at;
+        badRank = r.input.ranks[p]!;
       }
-      if (bad >= 0 && badRank < 0) badRank = r.input.ranks[p]!;
       first = false;
     }
     if (bad >= 0) return this.fail(r, new ProtocolError('non-finite', `non-finite gradient from rank ${badRank} at element ${bad}`), k);
@@ -340,7 +351,7 @@ export class AllReduce {
   private apply(r: Running, k: number): void {
     const { start, end } = r.plan.chunks[k]!;
     const { input } = r;
-    adamUpdate(this.c.job.learningRate, input.adamStep + 1, input.from, this.reduced, input.to, start, end);
+    this.mem.adam(this.c.job.learningRate, input.adamStep + 1, input.from, this.reduced, input.to, start, end);
     r.applied[k] = 1;
     r.lastProgress = Date.now();
     if (--r.remaining === 0) r.resolve();

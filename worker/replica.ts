@@ -2,6 +2,7 @@
 // flat buffer, kept for two versions. Every step writes version v + 1 into the buffer not in use,
 // so the replica still holds v when a step fails anywhere in the cluster and is recomputed from v,
 // and a reader of v (the coordinator taking a snapshot) never sees a half-written vector.
+import type { FlatMemory } from '../common/kernels/flat-kernels.js';
 import type { AdamVectors } from '../common/train/flat-adam.js';
 
 export interface HeldVersion {
@@ -19,8 +20,12 @@ export class ReplicaState {
   private held: [HeldVersion, HeldVersion] = [NONE, NONE];
   private cur = 0;
 
-  constructor(readonly size: number) {
-    this.bufs = [new Float32Array(3 * size), new Float32Array(3 * size)];
+  /** The buffers come from `mem`, where the exchange's kernels run over them. */
+  constructor(
+    readonly size: number,
+    mem: FlatMemory,
+  ) {
+    this.bufs = [mem.alloc(3 * size), mem.alloc(3 * size)];
   }
 
   private views(i: number): AdamVectors {

@@ -23,7 +23,8 @@ import { checksum, flatten, unflatten } from '../common/wire/flat.js';
 import { DataMode, decode, decodeOrReject, encode, pb, splitName } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
 import { fetchIndex, RemoteImages, withRoot, type SplitLists } from './data.js';
-import { AllReduce } from './allreduce.js';
+import { AllReduce, type ExchangeBuffers } from './allreduce.js';
+import { FlatMemory } from '../common/kernels/flat-kernels.js';
 import { ReplicaState } from './replica.js';
 import { JOIN_RETRY_MS, type WorkerOptions } from './options.js';
 
@@ -92,6 +93,7 @@ export class Worker implements AsyncDisposable {
   /** Sharded exchange: the all-reduce, and the replica's weights and moments at two versions. */
   private allreduce?: AllReduce;
   private replica?: ReplicaState;
+  private sharded?: { replica: ReplicaState; bufs: ExchangeBuffers; gradient: Float32Array };
   /** The (version, checksum) whose weights the model's tensors hold. */
   private modelHolds?: { version: number; checksum: number };
   private resolveDone!: (end: WorkerEnd) => void;
@@ -182,6 +184,15 @@ export class Worker implements AsyncDisposable {
     this.flat = undefined;
     this.modelHolds = undefined;
     this.allreduce?.abort('the worker is rejoining');
+    // The sharded exchange's vectors, in one wasm memory, made once for a parameter count:
+    // [w | m | v] twice, the reduced gradient, a decoded part and this worker's gradient (9 P).
+    const P = this.job.paramCount;
+    if (this.job.shardedExchange && this.sharded?.replica.size !== P) {
+      const mem = new FlatMemory(9 * P);
+      this.sharded = { replica: new ReplicaState(P, mem), bufs: { mem, reduced: mem.alloc(P), scratch: mem.alloc(P) }, gradient: mem.alloc(P) };
+      this.synthetic = undefined;
+    }
+    this.replica = this.job.shardedExchange ? this.sharded!.replica : undefined;
     this.allreduce = this.job.shardedExchange
       ? new AllReduce({
           nc: this.nc,
@@ -191,10 +202,9 @@ export class Worker implements AsyncDisposable {
           onReject: (r, d) => this.reject(r, d),
           onBytes: (d, b) => (d === 'in' ? (this.bytesIn += b) : (this.bytesOut += b)),
           ...(this.hooks.onExchangePushed ? { onPushed: this.hooks.onExchangePushed } : {}),
-        })
+        }, this.sharded!.bufs)
       : undefined;
     // Versions are the coordinator's, and it may be another one now: nothing held counts.
-    if (this.job.shardedExchange && this.replica?.size !== this.job.paramCount) this.replica = new ReplicaState(this.job.paramCount);
     this.replica?.reset();
     // This worker's own --micro-batch wins over the job's: it knows its machine.
     this.plan = planMicroBatch(this.o.microBatch ?? microBatchFromWire(this.job.microBatch), this.backend, config, 'worker');
@@ -408,7 +418,8 @@ export class Worker implements AsyncDisposable {
           tf.dispose([tensors.x, tensors.y]);
         }
         try {
-          flat = flatten(await Promise.all(r.grads.map((g) => g.data() as Promise<Float32Array>)));
+          // Sharded: into the buffer the exchange's kernels read, the same one every step.
+          flat = flatten(await Promise.all(r.grads.map((g) => g.data() as Promise<Float32Array>)), this.job.shardedExchange ? this.sharded!.gradient : undefined);
         } finally {
           tf.dispose(r.grads);
         }
@@ -461,7 +472,7 @@ export class Worker implements AsyncDisposable {
   /** Small, finite, non-constant values (so checksums and reductions do real work), the same every step. */
   private syntheticGradient(): Float32Array {
     if (!this.synthetic) {
-      const g = new Float32Array(this.job.paramCount);
+      const g = this.sharded?.gradient ?? new Float32Array(this.job.paramCount);
       let h = (this.rank + 1) * 0x9e3779b9;
       for (let i = 0; i < g.length; i++) {
         h = (Math.imul(h, 1664525) + 1013904223) >>> 0;

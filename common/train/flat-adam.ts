@@ -3,8 +3,8 @@
 // no tensor allocations. At the seed's 16.2 M parameters tfjs's Adam on wasm took 450 ms a step
 // (ten ops, each a 65 MB temporary); this loop takes a fraction of that (docs/performance.md).
 // Every operation is IEEE double arithmetic rounded to float32 on store, so the same inputs give
-// bit-identical weights and moments in any process, on any machine: replicas and a mirror of the
-// optimizer can be proven identical by checksum.
+// bit-identical weights and moments in any process, on any machine: the sharded exchange's
+// replicas, and the coordinator's master, can be proven identical by checksum.
 import { unflatten } from '../wire/flat.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './optimizer.js';
 

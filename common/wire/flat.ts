@@ -1,9 +1,11 @@
 // Parameters travel as one flat float32 vector in the model's parameter order. The checksum lets
 // a replica prove it holds exactly the master's weights before it computes a step.
 
-export function flatten(arrays: readonly Float32Array[]): Float32Array {
+/** Into `into` when given (its length must be the total): a buffer reused step after step. */
+export function flatten(arrays: readonly Float32Array[], into?: Float32Array): Float32Array {
   const total = arrays.reduce((a, x) => a + x.length, 0);
-  const out = new Float32Array(total);
+  if (into && into.length !== total) throw new Error(`flatten target has ${into.length} values, expected ${total}`);
+  const out = into ?? new Float32Array(total);
   let off = 0;
   for (const a of arrays) {
     out.set(a, off);

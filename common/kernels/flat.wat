@@ -1,0 +1,106 @@
+;; syncgrad's flat-vector kernels for the sharded exchange: Adam's update and the reducer's
+;; weighted sum, two elements at a time in f64x2. Every operation is the one the JS reference
+;; runs (common/train/flat-adam.ts adamUpdate, worker/allreduce.ts), in the same order and in
+;; IEEE double, rounded to float32 on store, so the results are bit-identical to it (tested).
+;; Arguments are byte offsets of float32 vectors in the imported memory, and element counts.
+;; `npm run kernels` compiles this file into flat-wasm.ts.
+(module
+  (memory (import "env" "memory") 1)
+
+  ;; adam: wo, mo, vo ← Adam's step from w, m, v and the gradient g over n elements.
+  ;;   m' = fround(b1·m + k1·g); v' = fround(b2·v + (k2·g)·g); w' = fround(w − (ss·m') / (√v'/c2 + eps))
+  (func (export "adam")
+    (param $w i32) (param $m i32) (param $v i32) (param $g i32)
+    (param $wo i32) (param $mo i32) (param $vo i32) (param $n i32)
+    (param $ss f64) (param $c2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
+    (local $i i32) (local $off i32) (local $pairs i32)
+    (local $gi v128) (local $mf v128) (local $vf v128)
+    (local $SS v128) (local $C2 v128) (local $B1 v128) (local $K1 v128) (local $B2 v128) (local $K2 v128) (local $EPS v128)
+    (local.set $SS (f64x2.splat (local.get $ss)))
+    (local.set $C2 (f64x2.splat (local.get $c2)))
+    (local.set $B1 (f64x2.splat (local.get $b1)))
+    (local.set $K1 (f64x2.splat (local.get $k1)))
+    (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $K2 (f64x2.splat (local.get $k2)))
+    (local.set $EPS (f64x2.splat (local.get $eps)))
+    (local.set $pairs (i32.shr_u (local.get $n) (i32.const 1)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $gi (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $off)))))
+        (local.set $mf (f32x4.demote_f64x2_zero
+          (f64x2.add
+            (f64x2.mul (local.get $B1) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $m) (local.get $off)))))
+            (f64x2.mul (local.get $K1) (local.get $gi)))))
+        (local.set $vf (f32x4.demote_f64x2_zero
+          (f64x2.add
+            (f64x2.mul (local.get $B2) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $v) (local.get $off)))))
+            (f64x2.mul (f64x2.mul (local.get $K2) (local.get $gi)) (local.get $gi)))))
+        (v128.store64_lane 0 (i32.add (local.get $mo) (local.get $off)) (local.get $mf))
+        (v128.store64_lane 0 (i32.add (local.get $vo) (local.get $off)) (local.get $vf))
+        (v128.store64_lane 0 (i32.add (local.get $wo) (local.get $off))
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $off))))
+              (f64x2.div
+                (f64x2.mul (local.get $SS) (f64x2.promote_low_f32x4 (local.get $mf)))
+                (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vf))) (local.get $C2)) (local.get $EPS))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $off (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2)))
+        (call $adam1
+          (i32.add (local.get $w) (local.get $off)) (i32.add (local.get $m) (local.get $off)) (i32.add (local.get $v) (local.get $off))
+          (i32.add (local.get $g) (local.get $off)) (i32.add (local.get $wo) (local.get $off)) (i32.add (local.get $mo) (local.get $off))
+          (i32.add (local.get $vo) (local.get $off))
+          (local.get $ss) (local.get $c2) (local.get $b1) (local.get $k1) (local.get $b2) (local.get $k2) (local.get $eps)))))
+
+  ;; One element of adam, in scalar f64: the odd last one.
+  (func $adam1
+    (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $wo i32) (param $mo i32) (param $vo i32)
+    (param $ss f64) (param $c2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
+    (local $gi f64) (local $mf f32) (local $vf f32)
+    (local.set $gi (f64.promote_f32 (f32.load (local.get $g))))
+    (local.set $mf (f32.demote_f64 (f64.add (f64.mul (local.get $b1) (f64.promote_f32 (f32.load (local.get $m)))) (f64.mul (local.get $k1) (local.get $gi)))))
+    (local.set $vf (f32.demote_f64 (f64.add (f64.mul (local.get $b2) (f64.promote_f32 (f32.load (local.get $v)))) (f64.mul (f64.mul (local.get $k2) (local.get $gi)) (local.get $gi)))))
+    (f32.store (local.get $mo) (local.get $mf))
+    (f32.store (local.get $vo) (local.get $vf))
+    (f32.store (local.get $wo)
+      (f32.demote_f64
+        (f64.sub
+          (f64.promote_f32 (f32.load (local.get $w)))
+          (f64.div
+            (f64.mul (local.get $ss) (f64.promote_f32 (local.get $mf)))
+            (f64.add (f64.div (f64.sqrt (f64.promote_f32 (local.get $vf))) (local.get $c2)) (local.get $eps)))))))
+
+  ;; axpy: out ← fround(k·x) when $first, else fround(out + k·x), over n elements. Returns 1 if
+  ;; any x is NaN or ±Inf (x − x ≠ 0), else 0: the reducer's finiteness check, in the same pass.
+  (func (export "axpy") (param $out i32) (param $x i32) (param $n i32) (param $k f64) (param $first i32) (result i32)
+    (local $i i32) (local $off i32) (local $pairs i32) (local $xv v128) (local $K v128) (local $bad v128) (local $r v128)
+    (local.set $K (f64x2.splat (local.get $k)))
+    (local.set $pairs (i32.shr_u (local.get $n) (i32.const 1)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $xv (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $off)))))
+        (local.set $bad (v128.or (local.get $bad) (f64x2.ne (f64x2.sub (local.get $xv) (local.get $xv)) (f64x2.splat (f64.const 0)))))
+        (local.set $r (f64x2.mul (local.get $K) (local.get $xv)))
+        (if (i32.eqz (local.get $first))
+          (then (local.set $r (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $out) (local.get $off)))) (local.get $r)))))
+        (v128.store64_lane 0 (i32.add (local.get $out) (local.get $off)) (f32x4.demote_f64x2_zero (local.get $r)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $off (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2)))
+        (local.set $xv (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $off))))))
+        (local.set $bad (v128.or (local.get $bad) (f64x2.ne (f64x2.sub (local.get $xv) (local.get $xv)) (f64x2.splat (f64.const 0)))))
+        (local.set $r (f64x2.mul (local.get $K) (local.get $xv)))
+        (if (i32.eqz (local.get $first))
+          (then (local.set $r (f64x2.add (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $out) (local.get $off))))) (local.get $r)))))
+        (f32.store (i32.add (local.get $out) (local.get $off)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $r))))))
+    (v128.any_true (local.get $bad)))
+)

@@ -1,0 +1,56 @@
+// The sharded exchange's wasm kernels (common/kernels/flat.wat) against the JS loops they replace:
+// every replica and the coordinator must compute the same bits, so equality here is bitwise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlatMemory } from '../common/kernels/flat-kernels.js';
+import { adamUpdate } from '../common/train/flat-adam.js';
+
+function fill(xs: Float32Array[], seed: number): void {
+  let h = seed;
+  const rnd = () => (h = (Math.imul(h, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5;
+  for (const x of xs) for (let i = 0; i < x.length; i++) x[i] = rnd() * (i % 7 === 0 ? 1e-20 : i % 5 === 0 ? 10 : 1e-2);
+}
+
+const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+
+test('kernels - wasm Adam equals the JS update bit for bit, on an odd range inside the vectors, zero moments and large gradients included', () => {
+  const n = 100_001;
+  const mem = new FlatMemory(7 * n);
+  assert.ok(mem.accelerated, 'wasm with SIMD runs on this Node');
+  const [w, m, v, g, wo, mo, vo] = Array.from({ length: 7 }, () => mem.alloc(n));
+  fill([w!, m!, g!], 7);
+  for (let i = 0; i < n; i++) v![i] = Math.abs(m![i]!) * 1e-3;
+  m!.fill(0, 0, 100);
+  v!.fill(0, 0, 100);
+  g![3] = 3e38;
+  const js = { w: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
+  for (const t of [1, 2, 1000]) {
+    adamUpdate(1e-5, t, { w: w!, m: m!, v: v! }, g!, js, 3, n - 2);
+    mem.adam(1e-5, t, { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, 3, n - 2);
+    for (const [a, b, what] of [[js.w, wo!, 'w'], [js.m, mo!, 'm'], [js.v, vo!, 'v']] as const) assert.ok(bits(a.subarray(3, n - 2)).equals(bits(b.subarray(3, n - 2))), `${what} at step ${t}`);
+    // Nothing outside the range is written.
+    assert.equal(wo![2], 0);
+    assert.equal(wo![n - 2], 0);
+  }
+});
+
+test('kernels - wasm weighted sum equals the reducer loop bit for bit and finds the first non-finite value', () => {
+  const n = 65_537;
+  const mem = new FlatMemory(3 * n);
+  const [a, b, out] = [mem.alloc(n), mem.alloc(n), mem.alloc(n)];
+  fill([a, b], 3);
+  const ref = new Float32Array(n);
+  for (let i = 0; i < n; i++) ref[i] = (1 / 3) * a[i]!;
+  for (let i = 0; i < n; i++) ref[i] = ref[i]! + (2 / 3) * b[i]!;
+  assert.equal(mem.axpy(out, a, 1 / 3, true, 0, n), -1);
+  assert.equal(mem.axpy(out, b, 2 / 3, false, 0, n), -1);
+  assert.ok(bits(ref).equals(bits(out)));
+  b[40_000] = Number.NaN;
+  b[50_000] = Number.POSITIVE_INFINITY;
+  assert.equal(mem.axpy(out, b, 1, false, 0, n), 40_000);
+  assert.equal(mem.axpy(out, b, 1, false, 45_000, n), 50_000);
+  b[n - 1] = Number.NEGATIVE_INFINITY;
+  assert.equal(mem.axpy(out, b, 1, true, 60_000, n), n - 1, 'the odd last element too');
+  // A vector from elsewhere takes the JS loop, with the same answer.
+  assert.equal(mem.axpy(new Float32Array(n), b, 1, true, 0, n), 40_000);
+});
