@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlatMemory } from '../common/kernels/flat-kernels.js';
 import { adamUpdate } from '../common/train/flat-adam.js';
+import { CODECS } from '../common/wire/codec.js';
 
 function fill(xs: Float32Array[], seed: number): void {
   let h = seed;
@@ -53,4 +54,27 @@ test('kernels - wasm weighted sum equals the reducer loop bit for bit and finds 
   assert.equal(mem.axpy(out, b, 1, true, 60_000, n), n - 1, 'the odd last element too');
   // A vector from elsewhere takes the JS loop, with the same answer.
   assert.equal(mem.axpy(new Float32Array(n), b, 1, true, 0, n), 40_000);
+});
+
+test('kernels - wasm bf16 encode and decode equal the wire codec byte for byte, NaN, infinities, ties and an odd tail included', () => {
+  const n = 4099;
+  const mem = new FlatMemory(2 * n, 2 * n);
+  const [src, dst] = [mem.alloc(n), mem.alloc(n)];
+  fill([src], 11);
+  const u = new Uint32Array(src.buffer, src.byteOffset, n);
+  u[1] = 0x7fc00001; // a NaN whose payload rounding would make it infinite
+  u[2] = 0x3f808000; // a tie, rounded to even (down)
+  u[3] = 0x3f818000; // a tie, rounded to even (up)
+  u[4] = 0x7f7fffff; // the largest float, which rounds to +Inf
+  src[5] = Number.NEGATIVE_INFINITY;
+  u[n - 1] = 0x3f818000;
+  const wire = CODECS.bf16!;
+  const ours = mem.encode(wire, src, 1, n);
+  const ref = wire.encode(src, 1, n);
+  assert.ok(Buffer.from(ours).equals(Buffer.from(ref)), 'encoded bytes');
+  const back = new Float32Array(n);
+  wire.decode(ref, back, 1);
+  mem.decode(wire, ref, dst, 1);
+  assert.ok(bits(back.subarray(1)).equals(bits(dst.subarray(1))), 'decoded floats');
+  assert.ok(Number.isNaN(dst[1]!) && dst[4] === Number.POSITIVE_INFINITY && dst[5] === Number.NEGATIVE_INFINITY);
 });

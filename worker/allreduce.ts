@@ -221,7 +221,7 @@ export class AllReduce {
         const k = queues[o]![i];
         if (k === undefined || r.failed) continue;
         const ch = plan.chunks[k]!;
-        const bytes = this.message(input.id, plan, k, this.codec.encode(input.gradient, ch.start, ch.end), input.samples);
+        const bytes = this.message(input.id, plan, k, this.mem.encode(this.codec, input.gradient, ch.start, ch.end), input.samples);
         this.c.onBytes('out', bytes.length);
         this.c.nc.publish(this.c.s.rs(input.ranks[o]!), bytes);
       }
@@ -304,7 +304,7 @@ export class AllReduce {
       if (count === 0) continue;
       let g = r.input.gradient;
       if (p !== r.me) {
-        this.codec.decode(slot[p]!.data, this.scratch, start);
+        this.mem.decode(this.codec, slot[p]!.data, this.scratch, start);
         g = this.scratch;
       }
       // The finiteness check rides along with the sum: one pass per part.
@@ -316,9 +316,9 @@ export class AllReduce {
       first = false;
     }
     if (bad >= 0) return this.fail(r, new ProtocolError('non-finite', `non-finite gradient from rank ${badRank} at element ${bad}`), k);
-    const data = this.codec.encode(out, start, end);
+    const data = this.mem.encode(this.codec, out, start, end);
     // Every replica applies what the wire carries: the owner too, when the codec rounds.
-    if (this.codec.bytesPerElement !== 4) this.codec.decode(data, out, start);
+    if (this.codec.bytesPerElement !== 4) this.mem.decode(this.codec, data, out, start);
     if (n > 1) {
       const bytes = this.message(r.input.id, r.plan, k, data, 0);
       this.served?.reduced.set(k, bytes);
@@ -343,7 +343,7 @@ export class AllReduce {
     const bad = this.problem(r, chunk, owner, owner);
     if (bad) return this.c.onReject(bad.reason, bad.detail);
     if (r.applied[chunk.index]) return this.c.onReject('duplicate', `all-gather chunk ${chunk.index} from rank ${chunk.fromRank} arrived twice`);
-    this.codec.decode(chunk.data, this.reduced, chunk.offset);
+    this.mem.decode(this.codec, chunk.data, this.reduced, chunk.offset);
     r.misses[owner] = 0;
     this.apply(r, chunk.index);
   }

@@ -188,7 +188,7 @@ export class Worker implements AsyncDisposable {
     // [w | m | v] twice, the reduced gradient, a decoded part and this worker's gradient (9 P).
     const P = this.job.paramCount;
     if (this.job.shardedExchange && this.sharded?.replica.size !== P) {
-      const mem = new FlatMemory(9 * P);
+      const mem = new FlatMemory(9 * P, this.job.chunkBytes);
       this.sharded = { replica: new ReplicaState(P, mem), bufs: { mem, reduced: mem.alloc(P), scratch: mem.alloc(P) }, gradient: mem.alloc(P) };
       this.synthetic = undefined;
     }

@@ -6,6 +6,8 @@
 // take the JS loops, which compute the same bits.
 import { adamUpdate, type AdamVectors } from '../train/flat-adam.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../train/optimizer.js';
+import { Codec } from '../wire/messages.js';
+import type { TensorCodec } from '../wire/codec.js';
 import { FLAT_WASM } from './flat-wasm.js';
 
 const PAGE = 65536;
@@ -15,6 +17,8 @@ const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
 interface FlatExports {
   adam(w: number, m: number, v: number, g: number, wo: number, mo: number, vo: number, n: number, ss: number, c2: number, b1: number, k1: number, b2: number, k2: number, eps: number): void;
   axpy(out: number, x: number, n: number, k: number, first: number): number;
+  bf16_encode(src: number, dst: number, n: number): void;
+  bf16_decode(src: number, dst: number, n: number): void;
 }
 
 /** The part of the WebAssembly global this file uses (the project's lib has no DOM types, and @types/node 20 none for it). */
@@ -31,16 +35,22 @@ export class FlatMemory {
   private readonly memory?: { buffer: ArrayBuffer };
   private readonly k?: FlatExports;
   private used = 0;
+  /** Bytes after the vectors where wire chunks are encoded to, and copied in to be decoded. */
+  private stage?: Uint8Array;
 
-  /** Room for `floats` float32 values in all, handed out by alloc(). */
-  constructor(readonly floats: number) {
-    const bytes = floats * 4;
+  /** Room for `floats` float32 values in all, handed out by alloc(), and a staging area of `stageBytes` (one chunk). */
+  constructor(
+    readonly floats: number,
+    stageBytes = 0,
+  ) {
+    const bytes = floats * 4 + stageBytes;
     if (bytes > MAX_BYTES) return;
     try {
       // Sized once and never grown: growing would detach every view handed out.
       this.memory = new WA.Memory({ initial: Math.ceil(bytes / PAGE) || 1, maximum: Math.ceil(bytes / PAGE) || 1 });
       compiled ??= new WA.Module(Buffer.from(FLAT_WASM, 'base64'));
       this.k = new WA.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as FlatExports;
+      this.stage = new Uint8Array(this.memory.buffer, floats * 4, stageBytes);
     } catch {
       this.memory = undefined;
       this.k = undefined;
@@ -73,6 +83,26 @@ export class FlatMemory {
     const c2 = Math.sqrt(1 - ADAM_BETA2 ** t);
     const at = (x: Float32Array) => x.byteOffset + start * 4;
     this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, learningRate / c1, c2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, ADAM_EPSILON);
+  }
+
+  /**
+   * codec.encode(src, start, end). bf16 runs in wasm when src is in this memory, into the staging
+   * area: the bytes are valid until the next encode or decode, which is enough to wrap them in a message.
+   */
+  encode(codec: TensorCodec, src: Float32Array, start: number, end: number): Uint8Array {
+    const stage = this.stage;
+    const n = end - start;
+    if (codec.codec !== Codec.BF16 || !this.k || !stage || 2 * n > stage.length || !this.mine(src)) return codec.encode(src, start, end);
+    this.k.bf16_encode(src.byteOffset + 4 * start, stage.byteOffset, n);
+    return stage.subarray(0, 2 * n);
+  }
+
+  /** codec.decode(bytes, dst, offset); bf16 in wasm when dst is in this memory. */
+  decode(codec: TensorCodec, bytes: Uint8Array, dst: Float32Array, offset: number): void {
+    const stage = this.stage;
+    if (codec.codec !== Codec.BF16 || !this.k || !stage || bytes.length > stage.length || !this.mine(dst)) return codec.decode(bytes, dst, offset);
+    stage.set(bytes);
+    this.k.bf16_decode(stage.byteOffset, dst.byteOffset + 4 * offset, bytes.length / 2);
   }
 
   /**

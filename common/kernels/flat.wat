@@ -1,7 +1,8 @@
 ;; syncgrad's flat-vector kernels for the sharded exchange: Adam's update and the reducer's
-;; weighted sum, two elements at a time in f64x2. Every operation is the one the JS reference
-;; runs (common/train/flat-adam.ts adamUpdate, worker/allreduce.ts), in the same order and in
-;; IEEE double, rounded to float32 on store, so the results are bit-identical to it (tested).
+;; weighted sum, two elements at a time in f64x2, and the bf16 wire codec, four at a time. Every
+;; operation is the one the JS reference runs (common/train/flat-adam.ts adamUpdate, the
+;; reducer's loop, common/wire/codec.ts), in the same order and in IEEE double rounded to float32
+;; on store, so the results are bit-identical to it (tested).
 ;; Arguments are byte offsets of float32 vectors in the imported memory, and element counts.
 ;; `npm run kernels` compiles this file into flat-wasm.ts.
 (module
@@ -103,4 +104,56 @@
           (then (local.set $r (f64x2.add (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $out) (local.get $off))))) (local.get $r)))))
         (f32.store (i32.add (local.get $out) (local.get $off)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $r))))))
     (v128.any_true (local.get $bad)))
+;; bf16_encode: the 16-bit brain float of each of n float32s at src, to dst: round to nearest even
+  ;; on the dropped 16 bits, NaN kept a NaN, as common/wire/codec.ts's bf16.encode does.
+  (func (export "bf16_encode") (param $src i32) (param $dst i32) (param $n i32)
+    (local $i i32) (local $quads i32) (local $x v128) (local $r v128) (local $b i32)
+    (local.set $quads (i32.shr_u (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $quads)))
+        (local.set $x (v128.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 4)))))
+        (local.set $r
+          (v128.bitselect
+            (v128.or (i32x4.shr_u (local.get $x) (i32.const 16)) (i32x4.splat (i32.const 0x40)))
+            (i32x4.shr_u
+              (i32x4.add (i32x4.add (local.get $x) (i32x4.splat (i32.const 0x7fff)))
+                (v128.and (i32x4.shr_u (local.get $x) (i32.const 16)) (i32x4.splat (i32.const 1))))
+              (i32.const 16))
+            (i32x4.gt_u (v128.and (local.get $x) (i32x4.splat (i32.const 0x7fffffff))) (i32x4.splat (i32.const 0x7f800000)))))
+        (v128.store64_lane 0 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (i16x8.narrow_i32x4_u (local.get $r) (local.get $r)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (local.set $i (i32.shl (local.get $quads) (i32.const 2)))
+    (block $tail
+      (loop $more
+        (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $b (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+        (i32.store16 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 1)))
+          (select
+            (i32.or (i32.shr_u (local.get $b) (i32.const 16)) (i32.const 0x40))
+            (i32.shr_u (i32.add (i32.add (local.get $b) (i32.const 0x7fff)) (i32.and (i32.shr_u (local.get $b) (i32.const 16)) (i32.const 1))) (i32.const 16))
+            (i32.gt_u (i32.and (local.get $b) (i32.const 0x7fffffff)) (i32.const 0x7f800000))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $more))))
+
+  ;; bf16_decode: n brain floats at src (16 bits each) to float32 at dst: the bits, shifted up.
+  (func (export "bf16_decode") (param $src i32) (param $dst i32) (param $n i32)
+    (local $i i32) (local $quads i32)
+    (local.set $quads (i32.shr_u (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $quads)))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 4)))
+          (i32x4.shl (i32x4.extend_low_i16x8_u (v128.load64_zero (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (local.set $i (i32.shl (local.get $quads) (i32.const 2)))
+    (block $tail
+      (loop $more
+        (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.shl (i32.load16_u (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 1)))) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $more))))
 )
