@@ -12,7 +12,7 @@ export function addClusterFlags(cmd: Command): Command {
     .option('--step-timeout <seconds>', `a worker silent this long on one step is dropped (default ${DEFAULT_STEP_TIMEOUT_MS / 1000})`)
     .addOption(new Option('--data-mode <mode>', 'shared: workers read --data themselves; nats: they fetch image bytes from the coordinator').choices(DATA_MODES))
     .addOption(new Option('--codec <name>', 'gradient encoding on the wire (fp32 is exact)').choices(CODEC_NAMES))
-    .addOption(new Option('--exchange <design>', 'auto (default): sharded from 4 MB of gradient, else star; sharded: each worker reduces and updates one slice of the weights; star: the coordinator reduces and serves them all').choices(EXCHANGES))
+    .addOption(new Option('--exchange <design>', 'auto (default): sharded from 4 MB of gradient, else star; sharded: the workers all-reduce among themselves and every replica steps Adam; star: the coordinator reduces and serves the weights').choices(EXCHANGES))
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port');
 }
 
