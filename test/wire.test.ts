@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect, type NatsConnection } from 'nats';
 import { ProtocolError, TimeoutError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
-import { ChunkSource, chunkBytesFor, planChunks, pullTensor } from '../common/wire/chunks.js';
+import { ChunkSource, chunkBytesFor, encodeTensorChunk, planChunks, pullTensor } from '../common/wire/chunks.js';
 import { CODECS } from '../common/wire/codec.js';
 import { checksum, firstNonFinite, flatten, unflatten } from '../common/wire/flat.js';
 import { Codec, decode, encode, pb } from '../common/wire/messages.js';
@@ -181,4 +181,16 @@ test('wire - the sharded exchange plan cuts the vector into near-equal owner sli
     assert.equal(at, total);
   }
   assert.throws(() => planExchange(10, 0, 4), /at least one owner/);
+});
+
+test('wire - a TensorChunk with its data appended decodes as the one protobufjs encodes, at every length-prefix size', () => {
+  for (const n of [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 8 * 1024 * 1024]) {
+    const data = new Uint8Array(n).map((_, i) => (i * 31) & 0xff);
+    const fields = { job: 'j', version: 7, index: 3, count: 9, offset: 12, total: 99, codec: Codec.BF16, fromRank: 2, samples: 5 };
+    const ours = encodeTensorChunk(fields, data);
+    assert.equal(ours.length, encode(pb.TensorChunk, { ...fields, data }).length, `${n} bytes: same size`);
+    const a = decode(pb.TensorChunk, ours, 'TensorChunk');
+    const b = decode(pb.TensorChunk, encode(pb.TensorChunk, { ...fields, data }), 'TensorChunk');
+    assert.deepEqual({ ...a, data: Buffer.from(a.data) }, { ...b, data: Buffer.from(b.data) }, `${n} bytes`);
+  }
 });

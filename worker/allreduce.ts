@@ -11,7 +11,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { FlatMemory } from '../common/kernels/flat-kernels.js';
 import type { AdamVectors } from '../common/train/flat-adam.js';
-import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, isNoResponders } from '../common/wire/chunks.js';
+import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
 import { checksum } from '../common/wire/flat.js';
@@ -231,7 +231,7 @@ export class AllReduce {
   private message(id: number, plan: ExchangePlan, index: number, data: Uint8Array, samples: number): Uint8Array {
     const ch = plan.chunks[index]!;
     const { job } = this.c;
-    return encode(pb.TensorChunk, { job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, data, fromRank: this.c.rank(), samples });
+    return encodeTensorChunk({ job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, fromRank: this.c.rank(), samples }, data);
   }
 
   private stale(req: pb.ChunkRequest, why: string): Uint8Array {
