@@ -54,18 +54,6 @@ export function f32(backend: WasmBackendLike, info: tf.TensorInfo): Float32Array
 }
 
 /**
- * The float32 heap memory of `t` when the wasm backend holds it and no other tensor shares its
- * data (a reshape would); undefined otherwise. Writing into it changes `t` in place. Valid until
- * the next heap allocation.
- */
-export function ownHeapView(t: tf.Tensor): Float32Array | undefined {
-  if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return undefined;
-  const b = tf.backend() as unknown as Partial<WasmBackendLike> & { refCount?: (d: DataId) => number };
-  if (typeof b.typedArrayFromHeap !== 'function' || typeof b.refCount !== 'function' || b.refCount(t.dataId) !== 1) return undefined;
-  return b.typedArrayFromHeap(t) as Float32Array;
-}
-
-/**
  * Runs `fn` on tensors wrapping `infos` inside a tidy and returns the result as a TensorInfo that owns
  * one backend reference. Nothing else stays allocated; the inputs keep their reference counts.
  */

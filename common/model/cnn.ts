@@ -1,7 +1,6 @@
 // The seed CNN on tfjs-core. Parameters are tf.Variables in one fixed order (paramSpecs), which is
 // the order gradients travel in and the order tfjs Adam keys its slots by.
 import * as tf from '@tensorflow/tfjs-core';
-import { ownHeapView } from '../backend/wasm-common.js';
 import { Rng } from '../rng.js';
 import { sampleDropout } from './dropout.js';
 import { convBiasRelu } from './ops.js';
@@ -107,11 +106,7 @@ export class Cnn {
     this.params.forEach((v, i) => {
       const w = weights[i]!;
       if (w.length !== v.size) throw new Error(`${this.specs[i]!.name}: expected ${v.size} values, got ${w.length}`);
-      // wasm: into the variable's own heap memory. A new tensor per parameter cost a sharded
-      // replica 86–140 ms a step at the seed's size under load (profiled); the copy takes ~4 ms.
-      const heap = ownHeapView(v);
-      if (heap) heap.set(w);
-      else tf.tidy(() => v.assign(tf.tensor(w, v.shape, 'float32')));
+      tf.tidy(() => v.assign(tf.tensor(w, v.shape, 'float32')));
     });
   }
 
