@@ -136,7 +136,6 @@ export class ClusterEngine implements TrainEngine {
     const flat = this.buffers[this.current];
     this.version = version;
     this.masterVersion = version;
-    this.holders.clear();
     this.sum = checksum(flat);
     this.o.server.setWeights(this.version, flat);
     this.o.server.setMoments(this.version, this.o.optimizer.state);
@@ -348,9 +347,7 @@ export class ClusterEngine implements TrainEngine {
         this.buffers[next].set(weights);
         this.current = next;
         this.o.optimizer.state.set(state.subarray(P));
-        const holders = this.holders;
         await this.publishWeights(this.version);
-        this.holders = holders;
         return;
       } catch (e) {
         this.o.io.err(`coordinator: could not take the state of v${this.version} from rank ${w.rank} (${(e as Error).message})`);
@@ -421,6 +418,8 @@ export class ClusterEngine implements TrainEngine {
       this.o.optimizer.apply(this.buffers[this.current], mean, this.buffers[next]);
       this.current = next;
       await this.publishWeights();
+      // A version only this process holds: sharded replicas pull it from here.
+      this.holders.clear();
     }
     this.o.hooks.onStepResults?.(results.map((x) => x.r));
     const applySeconds = (performance.now() - tApply) / 1000;
@@ -437,7 +436,7 @@ export class ClusterEngine implements TrainEngine {
 
   async evaluate(split: SplitName, fpsBatches: number, onBatch: (done: number) => void): Promise<EvalStats> {
     // Replicas that hold the version evaluate it; one that does not pulls it from here.
-    if (this.o.registry.live().some((w) => !this.holders.has(w.id))) await this.settleSharded();
+    if (this.o.registry.live().some((w) => !this.holders.has(w.id))) await this.refreshMaster();
     const n = (this.o.job.model as pb.ModelSpec).classes;
     const stats: EvalStats = { correct: 0, count: 0, lossSum: 0, fpsSeconds: 0, fpsImages: 0, confusion: emptyConfusion(n) };
     const total = split === 'train' ? this.o.job.trainCount : split === 'val' ? this.o.job.valCount : this.o.job.testCount;
@@ -475,14 +474,10 @@ export class ClusterEngine implements TrainEngine {
     return stats;
   }
 
-  /** The master at the current version, for a checkpoint, the final weights, or replicas that lack it. */
-  private async settleSharded(): Promise<void> {
-    await this.refreshMaster();
-  }
-
   /** Copies: the checkpoint is written while the next steps may already update the buffers. */
   async snapshot(): Promise<EngineSnapshot> {
-    await this.settleSharded();
+    // The master at the current version: after sharded steps the replicas hold it.
+    await this.refreshMaster();
     const copy = (a: Float32Array[]) => a.map((x) => x.slice());
     const st = this.o.optimizer.exportState(this.o.sizes);
     return { weights: copy(unflatten(this.buffers[this.current], this.o.sizes)), optimizer: { step: st.step, m: copy(st.m), v: copy(st.v) } };
