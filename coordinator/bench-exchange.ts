@@ -63,6 +63,12 @@ export interface ExchangeBenchResult {
     medianSeconds: number;
     p90Seconds: number;
     stepsSeconds: number[];
+    /**
+     * The median step split in two: from the latest ready_ms to the latest reduced_ms (the
+     * all-reduce and Adam proper, sharded only), and from there to the latest weights_held_ms (the
+     * step result, the next command and the model taking the new weights).
+     */
+    phasesSeconds: { reduce: number; handOff: number } | null;
     /** The larger of bytes sent and received in one step by the busiest syncgrad process (median over steps). */
     busiestBytesPerStep: number;
     busiestProcess: string;
@@ -154,10 +160,13 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
 
     const measured = records.slice(o.warmup, o.warmup + o.steps + 1);
     const stepsSeconds: number[] = [];
+    const reduceSeconds: number[] = [];
     for (let k = 0; k + 1 < measured.length; k++) {
       const ready = Math.max(...measured[k]!.results.map((r) => r.readyMs));
       const held = Math.max(...measured[k + 1]!.results.map((r) => r.weightsHeldMs));
       stepsSeconds.push((held - ready) / 1000);
+      const reduced = Math.max(...measured[k]!.results.map((r) => r.reducedMs));
+      if (reduced > 0) reduceSeconds.push((reduced - ready) / 1000);
     }
     // Bytes per step: deltas between consecutive records (each holds one weights pull and one gradient pull per worker).
     const perProcess: ProcessBytes[] = [];
@@ -194,6 +203,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         medianSeconds,
         p90Seconds: p90(stepsSeconds),
         stepsSeconds,
+        phasesSeconds: reduceSeconds.length === stepsSeconds.length ? { reduce: median(reduceSeconds), handOff: median(stepsSeconds.map((x, i) => x - reduceSeconds[i]!)) } : null,
         busiestBytesPerStep: Math.max(busiest.bytesInPerStep, busiest.bytesOutPerStep),
         busiestProcess: busiest.process,
         busiestInOutMBps,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { FlatMemory } from '../common/kernels/flat-kernels.js';
 import { adamUpdate } from '../common/train/flat-adam.js';
 import { CODECS } from '../common/wire/codec.js';
+import { checksum } from '../common/wire/flat.js';
 
 function fill(xs: Float32Array[], seed: number): void {
   let h = seed;
@@ -77,4 +78,23 @@ test('kernels - wasm bf16 encode and decode equal the wire codec byte for byte, 
   mem.decode(wire, ref, dst, 1);
   assert.ok(bits(back.subarray(1)).equals(bits(dst.subarray(1))), 'decoded floats');
   assert.ok(Number.isNaN(dst[1]!) && dst[4] === Number.POSITIVE_INFINITY && dst[5] === Number.NEGATIVE_INFINITY);
+});
+
+test('kernels - wasm checksum equals the JS checksum on every tail length and offset, and sees a one-bit change', () => {
+  const mem = new FlatMemory(20_000, 6);
+  const all = mem.alloc(20_000);
+  fill([all], 5);
+  for (const [at, n] of [[0, 0], [1, 1], [2, 3], [3, 4], [5, 5], [7, 6], [0, 20_000], [1, 19_999], [13, 10_007]] as const) {
+    const x = all.subarray(at, at + n);
+    assert.equal(mem.checksum(x), checksum(x), `${n} floats at ${at}`);
+  }
+  const x = all.subarray(1, 10_002);
+  const before = mem.checksum(x);
+  const u = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  u[9_000] ^= 1;
+  assert.notEqual(mem.checksum(x), before, 'one flipped bit');
+  assert.equal(mem.checksum(x), checksum(x));
+  // A vector from elsewhere takes the JS loop.
+  const plain = Float32Array.from(x);
+  assert.equal(mem.checksum(plain), checksum(x));
 });

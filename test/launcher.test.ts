@@ -136,6 +136,8 @@ test('bench - exchange runs the production step with synthetic gradients and acc
       near(star.by[w].bytesOutPerStep, G, `star ${w} out`);
     }
     assert.equal(star.j.exchange.busiestProcess, 'coordinator');
+    // The star has no reduce phase of the workers' own to split off.
+    assert.equal(star.j.exchange.phasesSeconds, null);
     // Sharded: the coordinator moves no tensor. Each worker pushes the other's half of its
     // gradient and publishes its reduced half once: (N−1)/N·G + G/N out, 2·(N−1)/N·G in.
     const sharded = await bench('sharded');
@@ -145,6 +147,9 @@ test('bench - exchange runs the production step with synthetic gradients and acc
       near(sharded.by[w].bytesOutPerStep, G, `sharded ${w} out`);
     }
     assert.ok(sharded.j.exchange.busiestShareOfRaw > 0);
+    // The all-reduce proper ends before the next step's replicas hold their weights.
+    const ph = sharded.j.exchange.phasesSeconds;
+    assert.ok(ph && ph.reduce > 0 && ph.handOff > 0 && ph.reduce < Math.max(...sharded.j.exchange.stepsSeconds), JSON.stringify(ph));
     assert.ok(sharded.j.exchange.busiestBytesPerStep <= 2.2 * G, `busiest ${sharded.j.exchange.busiestBytesPerStep / G} G`);
   } finally {
     if (saved === undefined) delete process.env.NATS_URL;

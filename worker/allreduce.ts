@@ -14,7 +14,6 @@ import type { AdamVectors } from '../common/train/flat-adam.js';
 import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
-import { checksum } from '../common/wire/flat.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';
 
@@ -204,7 +203,7 @@ export class AllReduce {
       this.push(r);
       this.c.onPushed?.(input.id);
       await done;
-      return { checksum: checksum(input.to.w) };
+      return { checksum: this.mem.checksum(input.to.w) };
     } finally {
       clearInterval(r.timer);
       for (const s of r.subs) s.unsubscribe();

@@ -8,15 +8,19 @@ import { adamUpdate, type AdamVectors } from '../train/flat-adam.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../train/optimizer.js';
 import { Codec } from '../wire/messages.js';
 import type { TensorCodec } from '../wire/codec.js';
+import { checksum, checksumFold, CHECKSUM_LANES } from '../wire/flat.js';
 import { FLAT_WASM } from './flat-wasm.js';
 
 const PAGE = 65536;
+/** fnv4's lane state: four 32-bit lanes, after the staging area at a 16-byte boundary. */
+const LANES_BYTES = 16;
 /** wasm32 addresses 4 GiB; V8 grants a memory up to that, but a failed grant must not stop training. */
 const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE;
 
 interface FlatExports {
-  adam(w: number, m: number, v: number, g: number, wo: number, mo: number, vo: number, n: number, ss: number, c2: number, b1: number, k1: number, b2: number, k2: number, eps: number): void;
+  adam(w: number, m: number, v: number, g: number, wo: number, mo: number, vo: number, n: number, ss: number, ic2: number, b1: number, k1: number, b2: number, k2: number, eps: number): void;
   axpy(out: number, x: number, n: number, k: number, first: number): number;
+  fnv4(p: number, quads: number, state: number): void;
   bf16_encode(src: number, dst: number, n: number): void;
   bf16_decode(src: number, dst: number, n: number): void;
 }
@@ -37,13 +41,16 @@ export class FlatMemory {
   private used = 0;
   /** Bytes after the vectors where wire chunks are encoded to, and copied in to be decoded. */
   private stage?: Uint8Array;
+  /** The checksum's four lanes, where fnv4 reads and writes them. */
+  private lanes?: Uint32Array;
 
   /** Room for `floats` float32 values in all, handed out by alloc(), and a staging area of `stageBytes` (one chunk). */
   constructor(
     readonly floats: number,
     stageBytes = 0,
   ) {
-    const bytes = floats * 4 + stageBytes;
+    const lanesAt = floats * 4 + Math.ceil(stageBytes / LANES_BYTES) * LANES_BYTES;
+    const bytes = lanesAt + LANES_BYTES;
     if (bytes > MAX_BYTES) return;
     try {
       // Sized once and never grown: growing would detach every view handed out.
@@ -51,6 +58,7 @@ export class FlatMemory {
       compiled ??= new WA.Module(Buffer.from(FLAT_WASM, 'base64'));
       this.k = new WA.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as FlatExports;
       this.stage = new Uint8Array(this.memory.buffer, floats * 4, stageBytes);
+      this.lanes = new Uint32Array(this.memory.buffer, lanesAt, LANES_BYTES / 4);
     } catch {
       this.memory = undefined;
       this.k = undefined;
@@ -80,9 +88,18 @@ export class FlatMemory {
   adam(learningRate: number, t: number, from: AdamVectors, g: Float32Array, to: AdamVectors, start: number, end: number): void {
     if (!this.k || !this.mine(from.w, from.m, from.v, g, to.w, to.m, to.v)) return adamUpdate(learningRate, t, from, g, to, start, end);
     const c1 = 1 - ADAM_BETA1 ** t;
-    const c2 = Math.sqrt(1 - ADAM_BETA2 ** t);
+    const ic2 = 1 / Math.sqrt(1 - ADAM_BETA2 ** t);
     const at = (x: Float32Array) => x.byteOffset + start * 4;
-    this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, learningRate / c1, c2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, ADAM_EPSILON);
+    this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, learningRate / c1, ic2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, ADAM_EPSILON);
+  }
+
+  /** checksum(x) (common/wire/flat.ts), its lanes in wasm when x is in this memory: 4.6 ms at 16.2 M floats against the JS loop's 9.3 here. */
+  checksum(x: Float32Array): number {
+    const lanes = this.lanes;
+    if (!this.k || !lanes || !this.mine(x)) return checksum(x);
+    lanes.set(CHECKSUM_LANES);
+    this.k.fnv4(x.byteOffset, x.length >>> 2, lanes.byteOffset);
+    return checksumFold(lanes, new Uint32Array(x.buffer, x.byteOffset, x.length));
   }
 
   /**

@@ -9,16 +9,18 @@
   (memory (import "env" "memory") 1)
 
   ;; adam: wo, mo, vo ← Adam's step from w, m, v and the gradient g over n elements.
-  ;;   m' = fround(b1·m + k1·g); v' = fround(b2·v + (k2·g)·g); w' = fround(w − (ss·m') / (√v'/c2 + eps))
+  ;;   m' = fround(b1·m + k1·g); v' = fround(b2·v + (k2·g)·g); w' = fround(w − (ss·m') / (√v'·ic2 + eps))
+  ;; with ic2 = 1/c2: a multiply where torch divides, one f64x2.div fewer per pair (46 → 37 ms at
+  ;; 16.2 M elements here); the JS update uses the same form, so every holder agrees bit for bit.
   (func (export "adam")
     (param $w i32) (param $m i32) (param $v i32) (param $g i32)
     (param $wo i32) (param $mo i32) (param $vo i32) (param $n i32)
-    (param $ss f64) (param $c2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
+    (param $ss f64) (param $ic2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
     (local $i i32) (local $off i32) (local $pairs i32)
     (local $gi v128) (local $mf v128) (local $vf v128)
-    (local $SS v128) (local $C2 v128) (local $B1 v128) (local $K1 v128) (local $B2 v128) (local $K2 v128) (local $EPS v128)
+    (local $SS v128) (local $IC2 v128) (local $B1 v128) (local $K1 v128) (local $B2 v128) (local $K2 v128) (local $EPS v128)
     (local.set $SS (f64x2.splat (local.get $ss)))
-    (local.set $C2 (f64x2.splat (local.get $c2)))
+    (local.set $IC2 (f64x2.splat (local.get $ic2)))
     (local.set $B1 (f64x2.splat (local.get $b1)))
     (local.set $K1 (f64x2.splat (local.get $k1)))
     (local.set $B2 (f64x2.splat (local.get $b2)))
@@ -46,7 +48,7 @@
               (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $off))))
               (f64x2.div
                 (f64x2.mul (local.get $SS) (f64x2.promote_low_f32x4 (local.get $mf)))
-                (f64x2.add (f64x2.div (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vf))) (local.get $C2)) (local.get $EPS))))))
+                (f64x2.add (f64x2.mul (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vf))) (local.get $IC2)) (local.get $EPS))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $loop)))
     (if (i32.and (local.get $n) (i32.const 1))
@@ -56,12 +58,12 @@
           (i32.add (local.get $w) (local.get $off)) (i32.add (local.get $m) (local.get $off)) (i32.add (local.get $v) (local.get $off))
           (i32.add (local.get $g) (local.get $off)) (i32.add (local.get $wo) (local.get $off)) (i32.add (local.get $mo) (local.get $off))
           (i32.add (local.get $vo) (local.get $off))
-          (local.get $ss) (local.get $c2) (local.get $b1) (local.get $k1) (local.get $b2) (local.get $k2) (local.get $eps)))))
+          (local.get $ss) (local.get $ic2) (local.get $b1) (local.get $k1) (local.get $b2) (local.get $k2) (local.get $eps)))))
 
   ;; One element of adam, in scalar f64: the odd last one.
   (func $adam1
     (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $wo i32) (param $mo i32) (param $vo i32)
-    (param $ss f64) (param $c2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
+    (param $ss f64) (param $ic2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
     (local $gi f64) (local $mf f32) (local $vf f32)
     (local.set $gi (f64.promote_f32 (f32.load (local.get $g))))
     (local.set $mf (f32.demote_f64 (f64.add (f64.mul (local.get $b1) (f64.promote_f32 (f32.load (local.get $m)))) (f64.mul (local.get $k1) (local.get $gi)))))
@@ -74,7 +76,7 @@
           (f64.promote_f32 (f32.load (local.get $w)))
           (f64.div
             (f64.mul (local.get $ss) (f64.promote_f32 (local.get $mf)))
-            (f64.add (f64.div (f64.sqrt (f64.promote_f32 (local.get $vf))) (local.get $c2)) (local.get $eps)))))))
+            (f64.add (f64.mul (f64.sqrt (f64.promote_f32 (local.get $vf))) (local.get $ic2)) (local.get $eps)))))))
 
   ;; axpy: out ← fround(k·x) when $first, else fround(out + k·x), over n elements. Returns 1 if
   ;; any x is NaN or ±Inf (x − x ≠ 0), else 0: the reducer's finiteness check, in the same pass.
@@ -104,7 +106,22 @@
           (then (local.set $r (f64x2.add (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $out) (local.get $off))))) (local.get $r)))))
         (f32.store (i32.add (local.get $out) (local.get $off)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $r))))))
     (v128.any_true (local.get $bad)))
-;; bf16_encode: the 16-bit brain float of each of n float32s at src, to dst: round to nearest even
+;; fnv4: common/wire/flat.ts's checksum lanes over `quads` groups of four 32-bit words at p:
+  ;; lane j ← (lane j ^ word 4i+j) · FNV prime, the lanes read from and written back to `state`
+  ;; (16 bytes). i32x4.mul keeps the low 32 bits, as Math.imul does, so the lanes are the JS loop's.
+  (func (export "fnv4") (param $p i32) (param $quads i32) (param $state i32)
+    (local $i i32) (local $h v128) (local $F v128)
+    (local.set $h (v128.load (local.get $state)))
+    (local.set $F (i32x4.splat (i32.const 0x01000193)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $quads)))
+        (local.set $h (i32x4.mul (v128.xor (local.get $h) (v128.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 4))))) (local.get $F)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $loop)))
+    (v128.store (local.get $state) (local.get $h)))
+
+  ;; bf16_encode: the 16-bit brain float of each of n float32s at src, to dst: round to nearest even
   ;; on the dropped 16 bits, NaN kept a NaN, as common/wire/codec.ts's bf16.encode does.
   (func (export "bf16_encode") (param $src i32) (param $dst i32) (param $n i32)
     (local $i i32) (local $quads i32) (local $x v128) (local $r v128) (local $b i32)

@@ -24,8 +24,10 @@ export function adamUpdate(learningRate: number, t: number, from: AdamVectors, g
   const b1 = ADAM_BETA1;
   const b2 = ADAM_BETA2;
   const c1 = 1 - b1 ** t;
-  const c2 = Math.sqrt(1 - b2 ** t);
-  // torch: w -= lr/c1 * m / (sqrt(v)/c2 + eps)
+  // torch: w -= lr/c1 * m / (sqrt(v)/c2 + eps), with c2 = sqrt(1 - b2^t). Multiplying by 1/c2
+  // instead of dividing costs the wasm kernel one division fewer per element pair (flat.wat); in
+  // double it moves the result by at most an ulp of double, below float32's rounding.
+  const ic2 = 1 / Math.sqrt(1 - b2 ** t);
   const stepSize = learningRate / c1;
   const k1 = 1 - b1;
   const k2 = 1 - b2;
@@ -39,7 +41,7 @@ export function adamUpdate(learningRate: number, t: number, from: AdamVectors, g
     const vi = Math.fround(b2 * v[i]! + k2 * gi * gi);
     mOut[i] = mi;
     vOut[i] = vi;
-    wOut[i] = w[i]! - (stepSize * mi) / (Math.sqrt(vi) / c2 + ADAM_EPSILON);
+    wOut[i] = w[i]! - (stepSize * mi) / (Math.sqrt(vi) * ic2 + ADAM_EPSILON);
   }
 }
 
