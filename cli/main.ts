@@ -3,6 +3,7 @@
 // its stack.
 import { Command, CommanderError } from 'commander';
 import { isSyncgradError } from '../common/errors.js';
+import { tuneHeapGrowth } from '../common/heap-growth.js';
 import { processIo, type Io } from '../common/io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
@@ -68,6 +69,7 @@ export function reportError(e: unknown, io: Io): number {
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  tuneHeapGrowth();
   let code = 0;
   const program = buildProgram({ io, exit: (c) => (code = c) });
   if (argv.length === 0) {

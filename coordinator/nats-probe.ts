@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from 'nats';
+import { tuneHeapGrowth } from '../common/heap-growth.js';
 
 /** Bytes each probe moves: 512 MiB takes 1–3 s on loopback, long enough for a steady rate. */
 const PROBE_BYTES = 512 * 1024 * 1024;
@@ -81,6 +82,8 @@ export async function natsThroughput(url: string, messageBytes: number): Promise
 }
 
 async function runPeer(url: string, role: string, bytes: number, messages: number): Promise<void> {
+  // The same V8 settings as every syncgrad process, so the probe and the exchange compare alike.
+  tuneHeapGrowth();
   const nc: NatsConnection = await connect({ servers: url, name: `bench-probe-${role}` });
   if (role === 'sub') {
     let received = 0;

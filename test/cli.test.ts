@@ -147,3 +147,14 @@ test('start - the default demo folder is made when missing, remade when another 
   await cp(join(shapes, 'circle'), join(mine, 'circle'), { recursive: true });
   assert.equal(await demoDatasetState(mine), 'foreign');
 });
+
+test('cli - main sets V8\'s heap growing factor once per process, and a user\'s own setting wins', async () => {
+  const { heapGrowthFlag, tuneHeapGrowth, HEAP_GROWING_PERCENT } = await import('../common/heap-growth.js');
+  assert.equal(heapGrowthFlag([], ''), `--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  assert.equal(heapGrowthFlag(['--heap-growing-percent=50'], ''), undefined);
+  assert.equal(heapGrowthFlag([], '--max-old-space-size=4096 --heap_growing_percent=20'), undefined);
+  assert.equal(heapGrowthFlag(['--max-old-space-size=4096'], '--trace-gc'), `--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  // The suite's earlier cli() calls went through main(), which already set it.
+  await cli('--help');
+  assert.equal(tuneHeapGrowth(), false);
+});
