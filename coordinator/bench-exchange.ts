@@ -26,7 +26,7 @@ import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, MIN_IMAGE_SIZE, par
 import { parseTrainOptions } from '../common/train/options.js';
 import type { pb } from '../common/wire/messages.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
-import { median } from '../common/bench/harness.js';
+import { median } from '../common/bench/stats.js';
 import { SYSTEM_PYTHON, torchAvailable } from '../common/bench/torch.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,7 +84,8 @@ export interface ExchangeBenchResult {
   };
   gloo: { medianSeconds: number; p90Seconds: number; torchVersion: string } | null;
   glooSkipped?: string;
-  nats: { pubSubMBps: number; pullMBps: number; server: string; messageBytes: number; messages: number; inFlight: number };
+  /** Raw NATS through the same server: each figure the median of `repeats` runs of `messages` messages. */
+  nats: { pubSubMBps: number; pullMBps: number; server: string; messageBytes: number; messages: number; inFlight: number; repeats: number };
   /** exchange median / gloo median; null without gloo. */
   ratioToGloo: number | null;
 }

@@ -14,6 +14,7 @@ import { evalBatch, trainStep, type BatchTensors } from '../train/step.js';
 import { wasmHeapBytes } from '../backend/memory.js';
 import { Rng } from '../rng.js';
 import { flopsPerImage } from './flops.js';
+import { median } from './stats.js';
 
 export type BenchMode = 'train' | 'infer';
 
@@ -74,11 +75,6 @@ export interface StepProfile {
 
 export const LEARNING_RATE = 1e-5;
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export function peakRssMb(): number {
   // maxRSS is in kilobytes.
