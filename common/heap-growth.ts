@@ -5,7 +5,7 @@
 // 107 full mark-compacts in 13 steps of `bench exchange` (N=2 fp32). perf put V8's marking and
 // sweeping at about a third of each worker's CPU, on a 2-core machine where the exchange is
 // CPU-bound. With 4× (300%): 40 mark-compacts, and the median step went from 0.54–0.62 s to
-// 0.38–0.46 s. Peak RSS per worker moved from ~955 MB to ~985 MB. What is left is V8's
+// 0.38–0.44 s. Peak RSS per worker moved from ~955 MB to ~985 MB. What is left is V8's
 // external-memory trigger (every 64 MB of new ArrayBuffers), which no flag moves.
 import { setFlagsFromString } from 'node:v8';
 

@@ -26,7 +26,7 @@ import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, MIN_IMAGE_SIZE, par
 import { parseTrainOptions } from '../common/train/options.js';
 import type { pb } from '../common/wire/messages.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
-import { median } from '../common/bench/stats.js';
+import { median, p90 } from '../common/bench/stats.js';
 import { SYSTEM_PYTHON, torchAvailable } from '../common/bench/torch.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,11 +95,6 @@ export function imageSizeForParams(params: number): number {
   const count = (s: number) => paramSpecs({ imageSize: s, channels: DEFAULT_CHANNELS, classes: DEFAULT_CLASSES, dropout: DEFAULT_DROPOUT }).reduce((a, p) => a + p.size, 0);
   for (let s = MIN_IMAGE_SIZE; s <= 2048; s++) if (count(s) === params) return s;
   throw new ConfigError(`--params must be a parameter count of the seed CNN (3 channels, 6 classes), e.g. 16154950 (256²) or ${count(64)} (64²); got ${params}`);
-}
-
-function p90(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(0.9 * s.length))]!;
 }
 
 /** gloo all_reduce of `params` floats over `world` processes, or the reason it cannot run here. */

@@ -75,7 +75,6 @@ export interface StepProfile {
 
 export const LEARNING_RATE = 1e-5;
 
-
 export function peakRssMb(): number {
   // maxRSS is in kilobytes.
   return process.resourceUsage().maxRSS / 1024;

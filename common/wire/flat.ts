@@ -57,7 +57,7 @@ export function checksumFold(lanes: ArrayLike<number>, w: Uint32Array): number {
   const n = w.length;
   let a = lanes[0]!;
   for (let i = n - (n & 3); i < n; i++) a = Math.imul(a ^ w[i]!, F);
-  let h = Math.imul(0x811c9dc5 ^ a, F);
+  let h = Math.imul(CHECKSUM_LANES[0]! ^ a, F);
   h = Math.imul(h ^ lanes[1]!, F);
   h = Math.imul(h ^ lanes[2]!, F);
   h = Math.imul(h ^ lanes[3]!, F);
