@@ -10,6 +10,7 @@ import { CODECS } from '../common/wire/codec.js';
 import { checksum, firstNonFinite, flatten, unflatten } from '../common/wire/flat.js';
 import { Codec, decode, encode, pb } from '../common/wire/messages.js';
 import { planExchange } from '../common/wire/exchange-plan.js';
+import { SendBuffers } from '../common/wire/send-buffers.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 
 /** A small max_payload so a modest tensor needs many chunks. */
@@ -193,4 +194,55 @@ test('wire - a TensorChunk with its data appended decodes as the one protobufjs 
     const b = decode(pb.TensorChunk, encode(pb.TensorChunk, { ...fields, data }), 'TensorChunk');
     assert.deepEqual({ ...a, data: Buffer.from(a.data) }, { ...b, data: Buffer.from(b.data) }, `${n} bytes`);
   }
+});
+
+test('wire - a send buffer is reused only after a flush, and what it carried before arrives intact', async () => {
+  const size = 32 * 1024;
+  const subject = 'sg.test.send-buffers';
+  const got: Uint8Array[] = [];
+  const sub = nc.subscribe(subject, { max: 3, callback: (_e, m) => got.push(m.data) });
+  const pub = await connect({ servers: nats.url });
+  try {
+    const pool = new SendBuffers(pub, size, 2);
+    const a = pool.take(size);
+    a.fill(0xaa);
+    pub.publish(subject, a);
+    pool.release(a);
+    // Not answered yet: a second message must get memory of its own.
+    const b = pool.take(size - 1);
+    assert.notEqual(b.buffer, a.buffer, 'a buffer is not handed out again before its flush is answered');
+    b.fill(0xbb);
+    pub.publish(subject, b);
+    pool.release(b);
+    // Each release waits for a flush issued after it: two round trips at most.
+    for (let i = 0; i < 20 && pool.idle < 2; i++) await pub.flush();
+    assert.equal(pool.idle, 2, 'both come back once their flush is answered');
+    // Overwrite a reused buffer at once: nats.js must have copied the first message already.
+    const c = pool.take(size);
+    assert.ok(c.buffer === a.buffer || c.buffer === b.buffer, 'a freed buffer is reused');
+    c.fill(0xcc);
+    pub.publish(subject, c);
+    await pub.flush();
+    await sub.closed;
+    assert.deepEqual(got.map((m) => [m.length, m[0], m[m.length - 1], m.every((x) => x === m[0])]), [
+      [size, 0xaa, 0xaa, true],
+      [size - 1, 0xbb, 0xbb, true],
+      [size, 0xcc, 0xcc, true],
+    ]);
+    assert.equal(pool.take(size + 1).buffer.byteLength, size + 1, 'a message past the capacity gets its own buffer');
+  } finally {
+    await pub.close();
+  }
+});
+
+test('wire - send buffers released on a closed connection are never reused', async () => {
+  const pub = await connect({ servers: nats.url });
+  const pool = new SendBuffers(pub, 1024, 4);
+  await pub.close();
+  const a = pool.take(1024);
+  pool.release(a);
+  // The flush rejects: nats.js may still hold the payload, so it is left to the collector.
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(pool.idle, 0);
+  assert.notEqual(pool.take(1024).buffer, a.buffer);
 });

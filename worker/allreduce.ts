@@ -11,10 +11,11 @@ import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { FlatMemory } from '../common/kernels/flat-kernels.js';
 import type { AdamVectors } from '../common/train/flat-adam.js';
-import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
+import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, ENVELOPE_BYTES, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
+import { SendBuffers } from '../common/wire/send-buffers.js';
 import type { Subjects } from '../common/wire/subjects.js';
 
 /**
@@ -101,6 +102,7 @@ export class AllReduce {
   private readonly reduced: Float32Array;
   private readonly scratch: Float32Array;
   private readonly early = new Map<number, pb.TensorChunk[]>();
+  private readonly sendBuffers: SendBuffers;
   private running?: Running;
   private served?: Served;
   /** Highest exchange id run here: chunks for it or older that are not being awaited are stale. */
@@ -115,6 +117,9 @@ export class AllReduce {
     this.codec = codecFor(c.job.gradientCodec);
     this.perChunk = Math.max(1, Math.floor(c.job.chunkBytes / this.codec.bytesPerElement));
     ({ mem: this.mem, reduced: this.reduced, scratch: this.scratch } = bufs);
+    // One step publishes about one message per chunk of the vector; the all-gather's stay served
+    // until the next step, so twice that many are kept.
+    this.sendBuffers = new SendBuffers(c.nc, c.job.chunkBytes + ENVELOPE_BYTES, 2 * this.planFor(1).chunks.length);
   }
 
   /** The exchange's layout for `owners` ranks. */
@@ -178,6 +183,7 @@ export class AllReduce {
     const parts = new Map<number, (pb.TensorChunk | undefined)[]>();
     for (let k = mine.firstChunk; k < mine.endChunk; k++) parts.set(k, new Array(input.ranks.length));
     this.lastId = Math.max(this.lastId, input.id);
+    for (const bytes of this.served?.reduced.values() ?? []) this.sendBuffers.release(bytes);
     this.served = { id: input.id, plan, gradient: input.gradient, samples: input.samples, reduced: new Map() };
     const done = new Promise<void>((resolve, reject) => {
       this.running = {
@@ -220,17 +226,20 @@ export class AllReduce {
         const k = queues[o]![i];
         if (k === undefined || r.failed) continue;
         const ch = plan.chunks[k]!;
-        const bytes = this.message(input.id, plan, k, this.mem.encode(this.codec, input.gradient, ch.start, ch.end), input.samples);
+        const bytes = this.message(input.id, plan, k, this.mem.encode(this.codec, input.gradient, ch.start, ch.end), input.samples, true);
         this.c.onBytes('out', bytes.length);
         this.c.nc.publish(this.c.s.rs(input.ranks[o]!), bytes);
+        this.sendBuffers.release(bytes);
       }
     }
   }
 
-  private message(id: number, plan: ExchangePlan, index: number, data: Uint8Array, samples: number): Uint8Array {
+  /** A chunk message; `pooled` puts it in a reused buffer, which the caller must release. */
+  private message(id: number, plan: ExchangePlan, index: number, data: Uint8Array, samples: number, pooled = false): Uint8Array {
     const ch = plan.chunks[index]!;
     const { job } = this.c;
-    return encodeTensorChunk({ job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, fromRank: this.c.rank(), samples }, data);
+    const fields = { job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, fromRank: this.c.rank(), samples };
+    return pooled ? encodeTensorChunk(fields, data, (n) => this.sendBuffers.take(n)) : encodeTensorChunk(fields, data);
   }
 
   private stale(req: pb.ChunkRequest, why: string): Uint8Array {
@@ -319,7 +328,8 @@ export class AllReduce {
     // Every replica applies what the wire carries: the owner too, when the codec rounds.
     if (this.codec.bytesPerElement !== 4) this.mem.decode(this.codec, data, out, start);
     if (n > 1) {
-      const bytes = this.message(r.input.id, r.plan, k, data, 0);
+      // Served to repair requests until the next exchange starts, then released.
+      const bytes = this.message(r.input.id, r.plan, k, data, 0, true);
       this.served?.reduced.set(k, bytes);
       this.c.onBytes('out', bytes.length);
       this.c.nc.publish(this.c.s.ag(this.c.rank()), bytes);

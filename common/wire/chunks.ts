@@ -23,9 +23,9 @@ const DATA_TAG = (8 << 3) | 2;
  * protobufjs, then the data field appended (protobuf fields may come in any order, and every
  * decoder reads this as the message encode() would make). encode() copies 8 MiB of data twice
  * (its writer, then finish()), which profiled at ~2 s of copying and collection per 13 seed-scale
- * exchange steps in each worker.
+ * exchange steps in each worker. `alloc` gives the message its memory (send-buffers.ts reuses it).
  */
-export function encodeTensorChunk(fields: Omit<pb.ITensorChunk, 'data'>, data: Uint8Array): Uint8Array {
+export function encodeTensorChunk(fields: Omit<pb.ITensorChunk, 'data'>, data: Uint8Array, alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array {
   const head = encode(pb.TensorChunk, fields);
   // proto3 leaves an empty field out, as encode() does.
   if (data.length === 0) return head;
@@ -35,7 +35,7 @@ export function encodeTensorChunk(fields: Omit<pb.ITensorChunk, 'data'>, data: U
     n = Math.floor(n / 128);
     varint++;
   }
-  const out = new Uint8Array(head.length + 1 + varint + data.length);
+  const out = alloc(head.length + 1 + varint + data.length);
   out.set(head, 0);
   let at = head.length;
   out[at++] = DATA_TAG;
