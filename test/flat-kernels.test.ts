@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { FlatMemory } from '../common/kernels/flat-kernels.js';
 import { adamUpdate } from '../common/train/flat-adam.js';
 import { CODECS } from '../common/wire/codec.js';
-import { checksum } from '../common/wire/flat.js';
+import { checksum, CHECKSUM_LANES, FNV_PRIME } from '../common/wire/flat.js';
+import { Rng } from '../common/rng.js';
 
 function fill(xs: Float32Array[], seed: number): void {
   let h = seed;
@@ -97,4 +98,43 @@ test('kernels - wasm checksum equals the JS checksum on every tail length and of
   // A vector from elsewhere takes the JS loop.
   const plain = Float32Array.from(x);
   assert.equal(mem.checksum(plain), checksum(x));
+});
+
+/** checksum() as its definition reads, one word at a time: word i < 4⌊n/4⌋ into lane i mod 4, the rest into lane 0, then the fold. */
+function naiveChecksum(x: Float32Array): number {
+  const w = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const lanes = [...CHECKSUM_LANES];
+  const whole = w.length - (w.length % 4);
+  for (let i = 0; i < w.length; i++) {
+    const j = i < whole ? i % 4 : 0;
+    lanes[j] = Math.imul(lanes[j]! ^ w[i]!, FNV_PRIME);
+  }
+  let h = CHECKSUM_LANES[0]!;
+  for (const l of lanes) h = Math.imul(h ^ l, FNV_PRIME);
+  return Math.imul(h ^ w.length, FNV_PRIME) >>> 0;
+}
+
+test('kernels - the checksum taken chunk by chunk, at any cut, equals the one of the whole vector', () => {
+  const mem = new FlatMemory(30_000, 0);
+  const all = mem.alloc(30_000);
+  fill([all], 9);
+  const rng = new Rng(3);
+  for (const [at, n] of [[0, 0], [1, 3], [2, 7], [0, 30_000], [3, 29_997], [5, 10_001]] as const) {
+    const x = all.subarray(at, at + n);
+    const want = naiveChecksum(x);
+    assert.equal(checksum(x), want, `JS checksum of ${n} floats at ${at}`);
+    for (const v of [x, Float32Array.from(x)]) {
+      const where = v === x ? 'in wasm memory' : 'a plain array';
+      const c = mem.checksumCursor(v);
+      // Cuts at random points, some off the four-word grouping, some repeated, one past the end.
+      let end = 0;
+      while (end < n) {
+        end = Math.min(n + 5, end + rng.int(1 + (rng.int(3) === 0 ? 4000 : 5)));
+        c.advance(end);
+        if (rng.int(4) === 0) c.advance(end);
+      }
+      assert.equal(c.finish(), want, `${n} floats at ${at}, ${where}`);
+      assert.equal(mem.checksumCursor(v).finish(), want, `no cuts, ${where}`);
+    }
+  }
 });

@@ -9,7 +9,7 @@
 // A sender with no subscriber there, three rounds running, is gone, and the exchange fails.
 import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
-import type { FlatMemory } from '../common/kernels/flat-kernels.js';
+import type { ChecksumCursor, FlatMemory } from '../common/kernels/flat-kernels.js';
 import type { AdamVectors } from '../common/train/flat-adam.js';
 import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, ENVELOPE_BYTES, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
@@ -73,6 +73,10 @@ interface Running {
   parts: Map<number, (pb.TensorChunk | undefined)[]>;
   samplesOf: (number | undefined)[];
   applied: Uint8Array;
+  /** The new weights' checksum, taken chunk by chunk in index order as Adam finishes them. */
+  hash: ChecksumCursor;
+  /** Chunks before this one are hashed. */
+  hashed: number;
   remaining: number;
   lastProgress: number;
   /** Per rank position: repair rounds in a row that found no subscriber. */
@@ -188,7 +192,7 @@ export class AllReduce {
     const done = new Promise<void>((resolve, reject) => {
       this.running = {
         input, me, plan, parts, samplesOf: new Array(input.ranks.length), applied: new Uint8Array(plan.chunks.length),
-        remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
+        hash: this.mem.checksumCursor(input.to.w), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
         repairing: false, subs: [], resolve, reject, failed: false,
       };
     });
@@ -209,7 +213,7 @@ export class AllReduce {
       this.push(r);
       this.c.onPushed?.(input.id);
       await done;
-      return { checksum: this.mem.checksum(input.to.w) };
+      return { checksum: r.hash.finish() };
     } finally {
       clearInterval(r.timer);
       for (const s of r.subs) s.unsubscribe();
@@ -362,6 +366,8 @@ export class AllReduce {
     const { input } = r;
     this.mem.adam(this.c.job.learningRate, input.adamStep + 1, input.from, this.reduced, input.to, start, end);
     r.applied[k] = 1;
+    // While the chunk is still in cache, and the transfer still runs.
+    while (r.hashed < r.plan.chunks.length && r.applied[r.hashed]) r.hash.advance(r.plan.chunks[r.hashed++]!.end);
     r.lastProgress = Date.now();
     if (--r.remaining === 0) r.resolve();
   }

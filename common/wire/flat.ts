@@ -39,16 +39,26 @@ export const CHECKSUM_LANES: readonly number[] = [0x811c9dc5, 0x050c5d1f, 0x1b2c
  */
 export function checksum(flat: Float32Array): number {
   const w = new Uint32Array(flat.buffer, flat.byteOffset, flat.length);
-  const n4 = w.length - (w.length & 3);
+  const lanes = [...CHECKSUM_LANES];
+  fnvQuads(lanes, w, 0, w.length >>> 2);
+  return checksumFold(lanes, w);
+}
+
+/** checksum()'s lanes over `quads` groups of four words of w from word `from` (a multiple of 4). */
+export function fnvQuads(lanes: number[], w: Uint32Array, from: number, quads: number): void {
   const F = FNV_PRIME;
-  let [a, b, c, d] = CHECKSUM_LANES as [number, number, number, number];
-  for (let i = 0; i < n4; i += 4) {
+  let [a, b, c, d] = lanes as [number, number, number, number];
+  const end = from + 4 * quads;
+  for (let i = from; i < end; i += 4) {
     a = Math.imul(a ^ w[i]!, F);
     b = Math.imul(b ^ w[i + 1]!, F);
     c = Math.imul(c ^ w[i + 2]!, F);
     d = Math.imul(d ^ w[i + 3]!, F);
   }
-  return checksumFold([a, b, c, d], w);
+  lanes[0] = a;
+  lanes[1] = b;
+  lanes[2] = c;
+  lanes[3] = d;
 }
 
 /** The end of checksum(): the lanes after every whole group of four words of w, the odd tail, the fold. */
