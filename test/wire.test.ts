@@ -200,10 +200,11 @@ test('wire - a send buffer is reused only after a flush, and what it carried bef
   const size = 32 * 1024;
   const subject = 'sg.test.send-buffers';
   const got: Uint8Array[] = [];
-  const sub = nc.subscribe(subject, { max: 3, callback: (_e, m) => got.push(m.data) });
+  const sub = nc.subscribe(subject, { max: 4, callback: (_e, m) => got.push(m.data) });
   const pub = await connect({ servers: nats.url });
   try {
-    const pool = new SendBuffers(pub, size, 2);
+    const pool = new SendBuffers(pub);
+    pool.keep = 2;
     const a = pool.take(size);
     a.fill(0xaa);
     pub.publish(subject, a);
@@ -217,19 +218,35 @@ test('wire - a send buffer is reused only after a flush, and what it carried bef
     // Each release waits for a flush issued after it: two round trips at most.
     for (let i = 0; i < 20 && pool.idle < 2; i++) await pub.flush();
     assert.equal(pool.idle, 2, 'both come back once their flush is answered');
-    // Overwrite a reused buffer at once: nats.js must have copied the first message already.
+    // Overwrite a reused buffer at once: nats.js must have copied the first messages already.
     const c = pool.take(size);
-    assert.ok(c.buffer === a.buffer || c.buffer === b.buffer, 'a freed buffer is reused');
+    assert.equal(c.buffer, a.buffer, 'a freed buffer of the size is reused');
     c.fill(0xcc);
     pub.publish(subject, c);
+    // Too large for b's buffer, and a is taken: new memory, of the message's size.
+    const d = pool.take(size + 1);
+    assert.ok(d.buffer !== a.buffer && d.buffer !== b.buffer && d.buffer.byteLength === size + 1);
+    assert.notEqual(pool.take(size / 4).buffer, b.buffer, 'a message far smaller than a free buffer gets its own');
+    d.fill(0xdd);
+    pub.publish(subject, d);
     await pub.flush();
     await sub.closed;
-    assert.deepEqual(got.map((m) => [m.length, m[0], m[m.length - 1], m.every((x) => x === m[0])]), [
-      [size, 0xaa, 0xaa, true],
-      [size - 1, 0xbb, 0xbb, true],
-      [size, 0xcc, 0xcc, true],
+    assert.deepEqual(got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]), [
+      [size, 0xaa, true],
+      [size - 1, 0xbb, true],
+      [size, 0xcc, true],
+      [size + 1, 0xdd, true],
     ]);
-    assert.equal(pool.take(size + 1).buffer.byteLength, size + 1, 'a message past the capacity gets its own buffer');
+    // Past `keep`, the oldest free buffers are dropped.
+    for (const x of [c, d]) pool.release(x);
+    for (let i = 0; i < 20 && pool.idle < 2; i++) await pub.flush();
+    await pub.flush();
+    assert.equal(pool.idle, 2);
+    // Bytes from elsewhere are never taken in.
+    pool.release(new Uint8Array(size));
+    await pub.flush();
+    await pub.flush();
+    assert.equal(pool.idle, 2);
   } finally {
     await pub.close();
   }
@@ -237,7 +254,8 @@ test('wire - a send buffer is reused only after a flush, and what it carried bef
 
 test('wire - send buffers released on a closed connection are never reused', async () => {
   const pub = await connect({ servers: nats.url });
-  const pool = new SendBuffers(pub, 1024, 4);
+  const pool = new SendBuffers(pub);
+  pool.keep = 4;
   await pub.close();
   const a = pool.take(1024);
   pool.release(a);

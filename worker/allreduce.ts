@@ -11,7 +11,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { ChecksumCursor, FlatMemory } from '../common/kernels/flat-kernels.js';
 import type { AdamVectors } from '../common/train/flat-adam.js';
-import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, ENVELOPE_BYTES, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
+import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
@@ -121,9 +121,7 @@ export class AllReduce {
     this.codec = codecFor(c.job.gradientCodec);
     this.perChunk = Math.max(1, Math.floor(c.job.chunkBytes / this.codec.bytesPerElement));
     ({ mem: this.mem, reduced: this.reduced, scratch: this.scratch } = bufs);
-    // One step publishes about one message per chunk of the vector; the all-gather's stay served
-    // until the next step, so twice that many are kept.
-    this.sendBuffers = new SendBuffers(c.nc, c.job.chunkBytes + ENVELOPE_BYTES, 2 * this.planFor(1).chunks.length);
+    this.sendBuffers = new SendBuffers(c.nc);
   }
 
   /** The exchange's layout for `owners` ranks. */
@@ -188,6 +186,9 @@ export class AllReduce {
     for (let k = mine.firstChunk; k < mine.endChunk; k++) parts.set(k, new Array(input.ranks.length));
     this.lastId = Math.max(this.lastId, input.id);
     for (const bytes of this.served?.reduced.values() ?? []) this.sendBuffers.release(bytes);
+    // A step publishes one message per chunk of the vector, and its all-gather messages stay
+    // served until the next step starts: that many buffers are worth keeping.
+    this.sendBuffers.keep = plan.chunks.length + (mine.endChunk - mine.firstChunk);
     this.served = { id: input.id, plan, gradient: input.gradient, samples: input.samples, reduced: new Map() };
     const done = new Promise<void>((resolve, reject) => {
       this.running = {

@@ -106,12 +106,14 @@
           (then (local.set $r (f64x2.add (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $out) (local.get $off))))) (local.get $r)))))
         (f32.store (i32.add (local.get $out) (local.get $off)) (f32.demote_f64 (f64x2.extract_lane 0 (local.get $r))))))
     (v128.any_true (local.get $bad)))
-;; fnv4: common/wire/flat.ts's checksum lanes over `quads` groups of four 32-bit words at p:
+  ;; fnv4: common/wire/flat.ts's checksum lanes over `quads` groups of four 32-bit words at p:
   ;; lane j ← (lane j ^ word 4i+j) · FNV prime, the lanes read from and written back to `state`
   ;; (16 bytes). i32.mul keeps the low 32 bits, as Math.imul does, so the lanes are the JS loop's.
   ;; Four scalar chains, not one i32x4 chain: each lane waits on its own multiply, and i32x4.mul
-  ;; (vpmulld) takes 10 cycles on Intel against imul's 3, which made the vector loop 16 ms at
-  ;; 16.2 M floats on Sapphire Rapids where it was 4.6 ms on Zen 5; the scalar loop is ~5 ms on both.
+  ;; (vpmulld) takes 10 cycles on Intel against imul's 3. The vector loop took 16 ms at 16.2 M
+  ;; floats on a 2-core Intel Xeon (Sapphire Rapids class, 2026-12-04), against 4.6 ms on the
+  ;; AMD EPYC of 2026-12-03; this loop takes 11–13 ms on the Xeon (its loads and its multiply
+  ;; chains do not fully overlap).
   (func (export "fnv4") (param $p i32) (param $quads i32) (param $state i32)
     (local $end i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
     (local.set $a (i32.load offset=0 (local.get $state)))

@@ -12,28 +12,34 @@ import type { NatsConnection } from 'nats';
 export class SendBuffers {
   private readonly free: ArrayBuffer[] = [];
   private pending: ArrayBuffer[] = [];
+  private readonly mine = new WeakSet<ArrayBuffer>();
   private flushing = false;
+  /** Free buffers kept for reuse; the exchange sets it to what one of its steps publishes. */
+  keep = 0;
+
+  constructor(private readonly nc: NatsConnection) {}
 
   /**
-   * @param capacity the largest message: bigger ones get a buffer of their own.
-   * @param keep buffers kept for reuse (what one exchange step publishes).
+   * A buffer of exactly `bytes`: a free one of at most twice that size when there is one (a
+   * step's messages are all about one chunk long), else a new one of that size.
    */
-  constructor(
-    private readonly nc: NatsConnection,
-    readonly capacity: number,
-    private readonly keep: number,
-  ) {}
-
-  /** A buffer of exactly `bytes`, reused when one is free. */
   take(bytes: number): Uint8Array {
-    if (bytes > this.capacity) return new Uint8Array(bytes);
-    return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.capacity), 0, bytes);
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const n = this.free[i]!.byteLength;
+      if (n >= bytes && n <= 2 * bytes && (best < 0 || n < this.free[best]!.byteLength)) best = i;
+    }
+    if (best >= 0) return new Uint8Array(this.free.splice(best, 1)[0]!, 0, bytes);
+    const buffer = new ArrayBuffer(bytes);
+    this.mine.add(buffer);
+    return new Uint8Array(buffer);
   }
 
   /** Published, or no longer served: reusable once a flush issued from now on is answered. */
   release(bytes: Uint8Array): void {
-    if (bytes.buffer.byteLength !== this.capacity || !(bytes.buffer instanceof ArrayBuffer)) return;
-    this.pending.push(bytes.buffer);
+    const buffer = bytes.buffer;
+    if (!(buffer instanceof ArrayBuffer) || !this.mine.has(buffer)) return;
+    this.pending.push(buffer);
     this.flushSoon();
   }
 
@@ -56,7 +62,9 @@ export class SendBuffers {
     flushed
       .then(
         () => {
-          for (const b of batch) if (this.free.length < this.keep) this.free.push(b);
+          this.free.push(...batch);
+          // The oldest go first: a step whose chunks shrank (more ranks) leaves its larger buffers behind.
+          if (this.free.length > this.keep) this.free.splice(0, this.free.length - this.keep);
         },
         () => undefined,
       )
