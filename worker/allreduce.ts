@@ -244,7 +244,7 @@ export class AllReduce {
     const ch = plan.chunks[index]!;
     const { job } = this.c;
     const fields = { job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, fromRank: this.c.rank(), samples };
-    return pooled ? encodeTensorChunk(fields, data, (n) => this.sendBuffers.take(n)) : encodeTensorChunk(fields, data);
+    return encodeTensorChunk(fields, data, pooled ? (n) => this.sendBuffers.take(n) : undefined);
   }
 
   private stale(req: pb.ChunkRequest, why: string): Uint8Array {

@@ -37,8 +37,9 @@ export class SendBuffers {
 
   /** Published, or no longer served: reusable once a flush issued from now on is answered. */
   release(bytes: Uint8Array): void {
-    const buffer = bytes.buffer;
-    if (!(buffer instanceof ArrayBuffer) || !this.mine.has(buffer)) return;
+    const buffer = bytes.buffer as ArrayBuffer;
+    // Not one of ours: an empty chunk's message is protobufjs's own bytes.
+    if (!this.mine.has(buffer)) return;
     this.pending.push(buffer);
     this.flushSoon();
   }
@@ -53,13 +54,9 @@ export class SendBuffers {
     const batch = this.pending;
     this.pending = [];
     this.flushing = true;
-    let flushed: Promise<void>;
-    try {
-      flushed = this.nc.flush();
-    } catch {
-      flushed = Promise.reject(new Error('closed'));
-    }
-    flushed
+    // A closed connection answers with a rejected promise, as a disconnect does.
+    this.nc
+      .flush()
       .then(
         () => {
           this.free.push(...batch);
