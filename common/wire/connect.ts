@@ -3,8 +3,9 @@
 // Kubernetes pod specs, while env vars can come from a Secret. nats.js 2.29 ignores credentials
 // embedded in the URL (`nats://u:p@host` is refused by the server), so they must be passed here.
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, ErrorCode, nkeyAuthenticator, NatsError, type ConnectionOptions, type NatsConnection } from 'nats';
+import { credsAuthenticator, ErrorCode, nkeyAuthenticator, NatsError, type ConnectionOptions, type NatsConnection } from 'nats';
 import { ConfigError, TimeoutError } from '../errors.js';
+import { connectWhole } from './transport.js';
 
 /** The environment variables read, in the order the docs list them. */
 export const NATS_ENV = ['NATS_USER', 'NATS_PASSWORD', 'NATS_TOKEN', 'NATS_CREDS', 'NATS_NKEY', 'NATS_TLS_CA', 'NATS_TLS_CERT', 'NATS_TLS_KEY'] as const;
@@ -76,7 +77,7 @@ export async function connectNats(servers: string, name: string, env?: Env): Pro
     // A comma-separated list names several servers of one NATS cluster; nats.js also learns the
     // cluster's other servers from each server's INFO and fails over to them.
     const list = servers.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
-    return await connect({ servers: list, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
+    return await connectWhole({ servers: list, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
   } catch (e) {
     if (e instanceof NatsError && (e.code === ErrorCode.AuthorizationViolation || e.code === ErrorCode.AuthenticationExpired || e.code === ErrorCode.PermissionsViolation)) {
       throw new ConfigError(`NATS at ${servers} refused the credentials (${e.code}); check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS or NATS_NKEY`, { cause: e });
