@@ -1,11 +1,15 @@
 // Raw nats.js throughput through one server, at its best, for `bench exchange` to hold our
 // exchange against: messages of the server's chunk size (8 MiB with deploy/nats/nats.conf), a
-// few in flight, and the sending and receiving ends in two processes, as our workers are. Run
-// as a script, this file is the peer process: `node nats-probe.js <url> sub|reply <bytes>`.
+// few in flight, and the sending and receiving ends in two processes, as our workers are. It runs
+// with either client: nats.js as shipped ('stock'), or with the transport syncgrad connects
+// through ('whole', common/wire/transport.ts), so the exchange is held against the transport it
+// really has. Run as a script, this file is the peer process:
+// `node nats-probe.js <url> sub|reply <bytes> <messages> stock|whole`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import { connectWhole } from '../common/wire/transport.js';
 import { tuneHeapGrowth } from '../common/heap-growth.js';
 import { median } from '../common/bench/stats.js';
 
@@ -20,7 +24,13 @@ export const PROBE_IN_FLIGHT = 4;
 export const PROBE_REPEATS = 3;
 const PEER_TIMEOUT_MS = 30_000;
 
+/** The nats.js client as shipped, or with syncgrad's whole-message transport. */
+export type ProbeClient = 'stock' | 'whole';
+
+const connectWith = (client: ProbeClient, opts: ConnectionOptions): Promise<NatsConnection> => (client === 'whole' ? connectWhole(opts) : connect(opts));
+
 export interface RawThroughput {
+  client: ProbeClient;
   /** One publisher process to one subscriber process, MB/s from the first publish to the last delivery (median of the runs). */
   pubSubMBps: number;
   /** One requester keeping PROBE_IN_FLIGHT requests in flight to a responder process, MB/s of replies (median of the runs). */
@@ -31,11 +41,11 @@ export interface RawThroughput {
 }
 
 /** Starts the peer process and waits until its subscription is in place. */
-async function peer(url: string, role: 'sub' | 'reply', bytes: number, messages: number): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
+async function peer(url: string, role: 'sub' | 'reply', bytes: number, messages: number, client: ProbeClient): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
   const self = fileURLToPath(import.meta.url);
   // From the sources (tests run them through tsx) the peer needs the same loader.
   const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, self, url, role, String(bytes), String(messages)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...loader, self, url, role, String(bytes), String(messages), client], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the NATS probe peer did not start')), PEER_TIMEOUT_MS))]);
   if (first.done || first.value !== 'ready') throw new Error(`the NATS probe peer said ${JSON.stringify(first.value)}`);
@@ -48,14 +58,14 @@ function end(child: ChildProcess): Promise<void> {
   return new Promise((r) => child.once('exit', () => r()));
 }
 
-/** Both probes through `url` with messages of `messageBytes`. */
-export async function natsThroughput(url: string, messageBytes: number): Promise<RawThroughput> {
+/** Both probes through `url` with messages of `messageBytes`, every end using `client`. */
+export async function natsThroughput(url: string, messageBytes: number, client: ProbeClient): Promise<RawThroughput> {
   const messages = Math.max(16, Math.round(PROBE_BYTES / messageBytes));
   const payload = new Uint8Array(messageBytes).fill(7);
-  const nc = await connect({ servers: url, name: 'bench-probe' });
+  const nc = await connectWith(client, { servers: url, name: 'bench-probe' });
   try {
     // pub/sub: flush (a round trip to the server) every PROBE_IN_FLIGHT messages bounds what is queued.
-    const sub = await peer(url, 'sub', messageBytes, messages);
+    const sub = await peer(url, 'sub', messageBytes, messages, client);
     const pubSub: number[] = [];
     try {
       for (let run = 0; run < PROBE_REPEATS; run++) {
@@ -71,7 +81,7 @@ export async function natsThroughput(url: string, messageBytes: number): Promise
     } finally {
       await end(sub.child);
     }
-    const rep = await peer(url, 'reply', messageBytes, messages);
+    const rep = await peer(url, 'reply', messageBytes, messages, client);
     const pull: number[] = [];
     try {
       for (let run = 0; run < PROBE_REPEATS; run++) {
@@ -87,16 +97,16 @@ export async function natsThroughput(url: string, messageBytes: number): Promise
     } finally {
       await end(rep.child);
     }
-    return { pubSubMBps: median(pubSub), pullMBps: median(pull), messages, repeats: PROBE_REPEATS };
+    return { client, pubSubMBps: median(pubSub), pullMBps: median(pull), messages, repeats: PROBE_REPEATS };
   } finally {
     await nc.close();
   }
 }
 
-async function runPeer(url: string, role: string, bytes: number, messages: number): Promise<void> {
+async function runPeer(url: string, role: string, bytes: number, messages: number, client: ProbeClient): Promise<void> {
   // The same V8 settings as every syncgrad process, so the probe and the exchange compare alike.
   tuneHeapGrowth();
-  const nc: NatsConnection = await connect({ servers: url, name: `bench-probe-${role}` });
+  const nc = await connectWith(client, { servers: url, name: `bench-probe-${role}` });
   if (role === 'sub') {
     let received = 0;
     nc.subscribe('bench.pubsub', {
@@ -115,6 +125,6 @@ async function runPeer(url: string, role: string, bytes: number, messages: numbe
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [url, role, bytes, messages] = process.argv.slice(2);
-  await runPeer(url!, role!, Number(bytes), Number(messages));
+  const [url, role, bytes, messages, client] = process.argv.slice(2);
+  await runPeer(url!, role!, Number(bytes), Number(messages), client === 'whole' ? 'whole' : 'stock');
 }

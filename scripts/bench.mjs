@@ -43,7 +43,7 @@ if (only === 'exchange') {
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
     rows.push(j);
     const gloo = j.gloo ? `gloo ${j.gloo.medianSeconds.toFixed(3)} s, ratio ${j.ratioToGloo.toFixed(1)}` : `gloo skipped (${j.glooSkipped})`;
-    console.log(`exchange ${e.exchange.padEnd(7)} N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x), in+out ${j.exchange.busiestInOutMBps.toFixed(0)} MB/s = ${(100 * j.exchange.busiestShareOfRaw).toFixed(0)}% of raw | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s`);
+    console.log(`exchange ${e.exchange.padEnd(7)} N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x), in+out ${j.exchange.busiestInOutMBps.toFixed(0)} MB/s = ${(100 * j.exchange.busiestShareOfRaw).toFixed(0)}% of raw | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s (stock nats.js ${j.nats.stock.pubSubMBps.toFixed(0)}, ${j.nats.stock.pullMBps.toFixed(0)})`);
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`);

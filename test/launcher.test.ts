@@ -121,7 +121,7 @@ test('bench - exchange runs the production step with synthetic gradients and acc
       assert.equal(j.gradientBytes, 1212742 * 4);
       assert.equal(j.exchange.stepsSeconds.length, 2);
       assert.ok(j.exchange.medianSeconds > 0);
-      assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0);
+      assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0 && j.nats.stock.pubSubMBps > 0 && j.nats.stock.pullMBps > 0);
       assert.equal(j.gloo, null);
       return { j, by: Object.fromEntries(j.exchange.perProcess.map((p: { process: string }) => [p.process, p])) };
     };
