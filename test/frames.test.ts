@@ -7,7 +7,8 @@ import { headers, type NatsConnection } from 'nats';
 import { Parser, type ParserEvent } from 'nats/lib/nats-base-client/internal_mod.js';
 import { Rng } from '../common/rng.js';
 import { MessageFramer, payloadSize } from '../common/wire/frames.js';
-import { connectWhole } from '../common/wire/transport.js';
+import { SendBuffers } from '../common/wire/send-buffers.js';
+import { connectWhole, GATHER_MIN_BYTES, gatherParts } from '../common/wire/transport.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 
 const te = new TextEncoder();
@@ -119,6 +120,20 @@ test('frames - a line that only looks like a message, or announces too much, pas
   assert.equal(payloadSize(te.encode('PING\r\n'), 0, 5), -1);
 });
 
+test('transport - a write hands large payloads to the socket as they are and joins the small parts between them', () => {
+  const big = new Uint8Array(GATHER_MIN_BYTES).fill(1);
+  const big2 = new Uint8Array(GATHER_MIN_BYTES + 5).fill(2);
+  const small = (s: string) => te.encode(s);
+  const queue = [small('PUB a 65536\r\n'), big, small('\r\n'), small('PING\r\n'), small('PUB b 65541\r\n'), big2, small('\r\n'), new Uint8Array(0)];
+  const parts = gatherParts(queue);
+  assert.equal(parts.length, 5);
+  assert.equal(parts[1], big, 'a large payload is not copied');
+  assert.equal(parts[3], big2);
+  assert.equal(td.decode(parts[2]), '\r\nPING\r\nPUB b 65541\r\n');
+  assert.deepEqual(Buffer.concat(parts), Buffer.concat(queue), 'the same bytes, in order');
+  assert.deepEqual(gatherParts([small('PING\r\n')]).map((p) => td.decode(p)), ['PING\r\n']);
+});
+
 let nats: StartedNats;
 let a: NatsConnection;
 let b: NatsConnection;
@@ -165,4 +180,41 @@ test('transport - messages up to max_payload, with headers and replies, arrive i
     const reply = await a.request('frames.echo', data, { timeout: 10_000 });
     assert.deepEqual(Buffer.from(reply.data), Buffer.from(data));
   }
+});
+
+test('transport - a large payload goes to the socket from the caller\'s buffer, and a send buffer reused after its flush does not change what arrived', async () => {
+  const size = 4 * 1024 * 1024;
+  const got: Uint8Array[] = [];
+  const sub = b.subscribe('frames.reuse', { max: 3, callback: (_e, m) => got.push(m.data) });
+  await b.flush();
+  // What the socket is given to write, by identity.
+  const socket = (a as unknown as { protocol: { transport: { socket: { write: (p: Uint8Array, ...r: unknown[]) => boolean } } } }).protocol.transport.socket;
+  const written: Uint8Array[] = [];
+  const write = socket.write.bind(socket);
+  socket.write = (p: Uint8Array, ...r: unknown[]) => (written.push(p), write(p, ...r));
+  try {
+    const pool = new SendBuffers(a);
+    pool.keep = 1;
+    const first = pool.take(size).fill(0x11);
+    a.publish('frames.reuse', first);
+    pool.release(first);
+    for (let i = 0; i < 20 && pool.idle < 1; i++) await a.flush();
+    assert.ok(written.includes(first), 'the payload itself was written, not a joined copy');
+    const again = pool.take(size);
+    assert.equal(again.buffer, first.buffer, 'the buffer comes back once its flush is answered');
+    again.fill(0x22);
+    a.publish('frames.reuse', again);
+    a.publish('frames.reuse', new Uint8Array(size).fill(0x33));
+    await a.flush();
+    await sub.closed;
+  } finally {
+    socket.write = write;
+  }
+  assert.equal(got.length, 3);
+  // The first arrived as published, though its buffer was refilled for the second.
+  assert.deepEqual(got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]), [
+    [size, 0x11, true],
+    [size, 0x22, true],
+    [size, 0x33, true],
+  ]);
 });
