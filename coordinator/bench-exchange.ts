@@ -80,6 +80,8 @@ export interface ExchangeBenchResult {
     busiestInOutMBps: number;
     /** busiestInOutMBps over the best raw NATS figure of the same run, either client. */
     busiestShareOfRaw: number;
+    /** busiestInOutMBps over the better raw figure of nats.js as shipped (the reference before syncgrad had its own transport). */
+    busiestShareOfStockRaw: number;
     perProcess: ProcessBytes[];
   };
   gloo: { medianSeconds: number; p90Seconds: number; torchVersion: string } | null;
@@ -210,6 +212,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         busiestProcess: busiest.process,
         busiestInOutMBps,
         busiestShareOfRaw: busiestInOutMBps / bestRaw,
+        busiestShareOfStockRaw: busiestInOutMBps / Math.max(stock.pubSubMBps, stock.pullMBps),
         perProcess,
       },
       gloo,

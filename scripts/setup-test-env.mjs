@@ -24,7 +24,8 @@ export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
 // chromium: the live page's browser test (playwright-core drives it; its own downloads are unreachable).
 // python3-torch: the reference the export parity test loads safetensors into (PyPI is unreachable;
 // Debian's 1.13 is the one torch these machines can have).
-export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch'];
+// openssl: the TLS test's self-signed certificate.
+export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch', 'openssl'];
 export const DOCKERD_LOG = '/tmp/syncgrad-dockerd.log';
 export const DOCKERD_ARGS = [
   '--iptables=false',
@@ -284,6 +285,7 @@ export async function setupTestEnv() {
   if (!which('docker-compose')) missing.push('docker-compose');
   if (!which('chromium')) missing.push('chromium');
   if (!systemTorch()) missing.push('python3-torch');
+  if (!which('openssl')) missing.push('openssl');
   if (missing.length > 0) {
     const cmd = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;
     if (asRoot && debian) {

@@ -146,7 +146,7 @@ test('bench - exchange runs the production step with synthetic gradients and acc
       near(sharded.by[w].bytesInPerStep, G, `sharded ${w} in`);
       near(sharded.by[w].bytesOutPerStep, G, `sharded ${w} out`);
     }
-    assert.ok(sharded.j.exchange.busiestShareOfRaw > 0);
+    assert.ok(sharded.j.exchange.busiestShareOfRaw > 0 && sharded.j.exchange.busiestShareOfStockRaw >= sharded.j.exchange.busiestShareOfRaw);
     // The all-reduce proper ends before the next step's replicas hold their weights.
     const ph = sharded.j.exchange.phasesSeconds;
     assert.ok(ph && ph.reduce > 0 && ph.handOff > 0 && ph.reduce < Math.max(...sharded.j.exchange.stepsSeconds), JSON.stringify(ph));

@@ -3,9 +3,10 @@
 // and a launched cluster (coordinator in-process, worker processes inheriting the env) trains.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../common/errors.js';
+import { ConfigError, TimeoutError } from '../common/errors.js';
 import { connectNats, NATS_ENV, natsAuthOptions } from '../common/wire/connect.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
@@ -95,4 +96,35 @@ test('nats auth - a launched cluster passes the credentials to its worker proces
   assert.equal(r.code, 0, r.err.join('\n'));
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
   assert.equal(report.workers, 1);
+});
+
+test('nats auth - a TLS server: connections that trust its certificate move large messages through syncgrad\'s transport intact, others are refused', async () => {
+  const cert = join(tmp.path, 'tls-cert.pem');
+  const key = join(tmp.path, 'tls-key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { encoding: 'utf8' });
+  assert.equal(made.status, 0, `openssl: ${made.stderr}`);
+  const server = await startNats({ tls: { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') }, maxPayload: 8 * 1024 * 1024 });
+  try {
+    await assert.rejects(connectNats(server.url, 'tls-test', {}), (e) => e instanceof TimeoutError);
+    const [a, b] = await Promise.all([connectNats(server.url, 'tls-a', { NATS_TLS_CA: cert }), connectNats(server.url, 'tls-b', { NATS_TLS_CA: cert })]);
+    try {
+      const encrypted = (nc: unknown) => (nc as { protocol: { transport: { isEncrypted(): boolean } } }).protocol.transport.isEncrypted();
+      assert.ok(encrypted(a) && encrypted(b));
+      const sizes = [10, 70_000, 3_000_000, 8 * 1024 * 1024 - 1024];
+      const sent = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i) & 0xff));
+      const got: Uint8Array[] = [];
+      const all = new Promise<void>((resolve) => b.subscribe('tls.t', { callback: (_e, m) => (got.push(m.data.slice()), got.length === sent.length && resolve()) }));
+      b.subscribe('tls.echo', { callback: (_e, m) => m.respond(m.data) });
+      await b.flush();
+      for (const d of sent) a.publish('tls.t', d);
+      await all;
+      got.forEach((g, i) => assert.ok(Buffer.from(g).equals(Buffer.from(sent[i]!)), `message ${i} (${sizes[i]} bytes)`));
+      const reply = await a.request('tls.echo', sent[2]!, { timeout: 10_000 });
+      assert.ok(Buffer.from(reply.data).equals(Buffer.from(sent[2]!)));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  } finally {
+    await server.close();
+  }
 });

@@ -131,7 +131,7 @@ function formatExchange(r: ExchangeBenchResult): string[] {
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
   const lines = [
     `exchange (${r.design}): ${r.params.toLocaleString('en-US')} params (${mb(r.gradientBytes)} fp32), ${r.workers} workers, ${r.codec}: median ${r.exchange.medianSeconds.toFixed(3)} s, p90 ${r.exchange.p90Seconds.toFixed(3)} s per step`,
-    `  busiest process: ${r.exchange.busiestProcess}, ${mb(r.exchange.busiestBytesPerStep)} per step (${(r.exchange.busiestBytesPerStep / r.gradientBytes).toFixed(2)} × the gradient); in + out ${r.exchange.busiestInOutMBps.toFixed(0)} MB/s, ${(100 * r.exchange.busiestShareOfRaw).toFixed(0)}% of raw`,
+    `  busiest process: ${r.exchange.busiestProcess}, ${mb(r.exchange.busiestBytesPerStep)} per step (${(r.exchange.busiestBytesPerStep / r.gradientBytes).toFixed(2)} × the gradient); in + out ${r.exchange.busiestInOutMBps.toFixed(0)} MB/s, ${(100 * r.exchange.busiestShareOfRaw).toFixed(0)}% of raw (${(100 * r.exchange.busiestShareOfStockRaw).toFixed(0)}% of raw nats.js as shipped)`,
     ...r.exchange.perProcess.map((p) => `    ${p.process.padEnd(16)} in ${mb(p.bytesInPerStep).padStart(9)}  out ${mb(p.bytesOutPerStep).padStart(9)}`),
     `  raw nats.js (${r.nats.server}), two processes, ${r.nats.messages} messages of ${mb(r.nats.messageBytes)}, ${r.nats.inFlight} in flight: pub/sub ${r.nats.pubSubMBps.toFixed(0)} MB/s, pull ${r.nats.pullMBps.toFixed(0)} MB/s with syncgrad's transport; ${r.nats.stock.pubSubMBps.toFixed(0)} and ${r.nats.stock.pullMBps.toFixed(0)} MB/s with nats.js as shipped`,
   ];

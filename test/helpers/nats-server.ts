@@ -31,6 +31,8 @@ export interface NatsServerOptions {
   port?: number;
   /** Require these credentials (an `authorization` block in the config); without it there is no auth. */
   authorization?: { user: string; password: string } | { token: string };
+  /** Serve TLS only, with this PEM certificate and key. */
+  tls?: { cert: string; key: string };
 }
 
 export interface StartedNats extends AsyncDisposable {
@@ -135,8 +137,9 @@ export function findNatsServer(): string | null {
 
 export { freePort };
 
-function configText(options: NatsServerOptions, storeDir: string, extra: string[] = []): string {
+function configText(options: NatsServerOptions, storeDir: string, extra: string[] = [], tlsDir = ''): string {
   const lines = [...extra];
+  if (options.tls) lines.push('tls {', `  cert_file: ${JSON.stringify(join(tlsDir, 'cert.pem'))}`, `  key_file: ${JSON.stringify(join(tlsDir, 'key.pem'))}`, '}');
   if (options.maxPayload !== undefined) {
     if (!Number.isInteger(options.maxPayload) || options.maxPayload <= 0) {
       throw new Error(`maxPayload must be a positive integer, got ${options.maxPayload}`);
@@ -203,9 +206,11 @@ async function startDocker(options: NatsServerOptions, port: number): Promise<St
 
   const image = natsImage();
   // Server options go in a config file: `withArg('--max_payload', …)` is no flag of nats-server and makes it exit.
-  const conf = configText(options, CONTAINER_STORE, ['port: 4222', 'http_port: 8222']);
+  const tlsDir = '/etc/nats/tls';
+  const conf = configText(options, CONTAINER_STORE, ['port: 4222', 'http_port: 8222'], tlsDir);
+  const tlsFiles = options.tls ? [{ content: options.tls.cert, target: `${tlsDir}/cert.pem` }, { content: options.tls.key, target: `${tlsDir}/key.pem` }] : [];
   const container = new AnonymousNatsContainer(image)
-    .withCopyContentToContainer([{ content: conf, target: CONTAINER_CONF }])
+    .withCopyContentToContainer([{ content: conf, target: CONTAINER_CONF }, ...tlsFiles])
     .withArg('-c', CONTAINER_CONF)
     // A fixed host port: docker maps a fresh random one on each restart otherwise.
     .withExposedPorts({ container: 4222, host: port })
@@ -275,9 +280,13 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
   const dir = await mkdtemp(join(tmpdir(), 'syncgrad-nats-'));
   const args = ['-a', '127.0.0.1', '-p', String(port)];
   try {
-    if (options.maxPayload !== undefined || options.authorization) {
+    if (options.maxPayload !== undefined || options.authorization || options.tls) {
+      if (options.tls) {
+        await writeFile(join(dir, 'cert.pem'), options.tls.cert);
+        await writeFile(join(dir, 'key.pem'), options.tls.key);
+      }
       const conf = join(dir, 'nats.conf');
-      await writeFile(conf, configText({ maxPayload: options.maxPayload, authorization: options.authorization }, ''));
+      await writeFile(conf, configText({ maxPayload: options.maxPayload, authorization: options.authorization, tls: options.tls }, '', [], dir));
       args.push('-c', conf);
     }
     if (options.jetstream) args.push('-js', '-sd', join(dir, 'jetstream'));
