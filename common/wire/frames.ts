@@ -2,10 +2,11 @@
 //
 // Node hands a socket's bytes over in reads of at most 64 KiB. nats.js's parser (2.29 and 3.x
 // alike) takes a message that lies inside one read as a view, with no copy, but gathers a longer
-// one in a buffer that starts at the read's size and doubles: an 8 MiB message costs it eight
-// zero-filled allocations, ~24 MB of them, and ~16 MB of copies. Perf put that, with the
-// garbage collection those allocations drive, at a quarter of a worker's CPU in the sharded
-// exchange (docs/performance.md). Here a message that spans reads is copied once into a buffer
+// one in a buffer that starts at the read's size and grows to twice its size plus the read: an
+// 8 MiB message costs it about eight zero-filled allocations, 16–32 MB in all, and ~16 MB of
+// copies. Perf put that and nats.js's outbound join (transport.ts), with the garbage collection
+// they drive, at about a quarter of a worker's CPU in the sharded exchange
+// (docs/performance.md). Here a message that spans reads is copied once into a buffer
 // of its exact size, left uninitialised, and passed on with the line that announces it: the
 // parser then takes it as a view.
 //
