@@ -16,6 +16,7 @@ import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
 import { SendBuffers } from '../common/wire/send-buffers.js';
+import { releaseMessage } from '../common/wire/transport.js';
 import type { Subjects } from '../common/wire/subjects.js';
 
 /**
@@ -134,14 +135,26 @@ export class AllReduce {
     return this.served?.id === version;
   }
 
-  /** syncgrad.<job>.w.<rank>.rs: a peer's gradient chunk for a slice this rank owns. */
+  /**
+   * syncgrad.<job>.w.<rank>.rs: a peer's gradient chunk for a slice this rank owns. Its memory
+   * goes back to the transport (releaseMessage) unless the chunk is kept: a part that waits for
+   * other ranks' parts, or one for an exchange not started yet.
+   */
   onScatter(data: Uint8Array): void {
     this.c.onBytes('in', data.length);
     const chunk = this.decodeChunk(data, 'reduce-scatter');
-    if (!chunk) return;
+    if (!chunk) return releaseMessage(data);
     const r = this.running;
-    if (r && chunk.version === r.input.id) return this.takePart(r, chunk);
-    if (chunk.version <= this.lastId) return this.c.onReject('stale', `reduce-scatter chunk of exchange ${chunk.version} from rank ${chunk.fromRank}; this rank is past it`);
+    if (r && chunk.version === r.input.id) {
+      this.takePart(r, chunk);
+      // Summed at once (every part was here), or rejected: nothing holds a view of it now.
+      if (!r.parts.get(chunk.index)?.includes(chunk)) releaseMessage(data);
+      return;
+    }
+    if (chunk.version <= this.lastId) {
+      releaseMessage(data);
+      return this.c.onReject('stale', `reduce-scatter chunk of exchange ${chunk.version} from rank ${chunk.fromRank}; this rank is past it`);
+    }
     // A peer that computed faster: keep it for the exchange this rank has not started yet.
     const list = this.early.get(chunk.version) ?? [];
     list.push(chunk);
@@ -342,12 +355,12 @@ export class AllReduce {
     this.apply(r, k);
   }
 
-  /** A reduced chunk from the rank at position `owner`. */
+  /** A reduced chunk from the rank at position `owner`: decoded into `reduced` at once, so its memory goes back to the transport. */
   private onGather(r: Running, owner: number, data: Uint8Array): void {
     this.c.onBytes('in', data.length);
-    if (r.failed) return;
-    const chunk = this.decodeChunk(data, 'all-gather');
+    const chunk = r.failed ? undefined : this.decodeChunk(data, 'all-gather');
     if (chunk) this.takeReduced(r, owner, chunk);
+    releaseMessage(data);
   }
 
   private takeReduced(r: Running, owner: number, chunk: pb.TensorChunk): void {

@@ -27,7 +27,14 @@ export class MessageFramer {
   private gathering?: Uint8Array;
   private filled = 0;
 
-  constructor(private readonly emit: (frame: Uint8Array) => void) {}
+  /**
+   * `alloc` gives the memory a gathered message is copied into (its contents need not be
+   * zeroed: every byte is written before the frame is passed on).
+   */
+  constructor(
+    private readonly emit: (frame: Uint8Array) => void,
+    private readonly alloc: (bytes: number) => Uint8Array = (n) => Buffer.allocUnsafeSlow(n),
+  ) {}
 
   /** Bytes held back, waiting for the rest of a line or a message. */
   get pending(): number {
@@ -71,7 +78,7 @@ export class MessageFramer {
       }
       // A message that continues in later reads.
       if (pos > 0) this.emit(f.subarray(0, pos));
-      const g = allocUninitialised(end - pos);
+      const g = this.alloc(end - pos);
       g.set(f.subarray(pos));
       this.gathering = g;
       this.filled = f.length - pos;
@@ -116,9 +123,4 @@ function fields(f: Uint8Array, start: number, end: number): number {
     inField = !blank;
   }
   return n;
-}
-
-/** Buffer.allocUnsafe without its shared pool: a message's own memory, not zero-filled. */
-function allocUninitialised(n: number): Uint8Array {
-  return Buffer.allocUnsafeSlow(n);
 }
