@@ -6,9 +6,9 @@
 // 8 MiB message costs it about eight zero-filled allocations, 16–32 MB in all, and ~16 MB of
 // copies. Perf put that and nats.js's outbound join (transport.ts), with the garbage collection
 // they drive, at about a quarter of a worker's CPU in the sharded exchange
-// (docs/performance.md). Here a message that spans reads is copied once into a buffer
-// of its exact size, left uninitialised, and passed on with the line that announces it: the
-// parser then takes it as a view.
+// (docs/performance.md). Here a message that spans reads is copied once into a buffer of its
+// size, from the caller's allocator, and passed on with the line that announces it: the parser
+// then takes it as a view.
 //
 // This reads only the framing of the server-to-client protocol: every operation is a line ending
 // in CRLF, and MSG and HMSG lines end with the byte count of a payload that follows, itself
@@ -23,7 +23,7 @@ export const MAX_GATHERED_BYTES = 64 * 1024 * 1024;
 export class MessageFramer {
   /** The start of a line that has not ended yet. */
   private partialLine?: Uint8Array;
-  /** A message that spans reads, at its exact size, and how much of it has arrived. */
+  /** A message that spans reads, in memory of its size, and how much of it has arrived. */
   private gathering?: Uint8Array;
   private filled = 0;
 
