@@ -19,6 +19,7 @@ import { fpsCommand } from './commands/fps.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { predictCommand } from './commands/predict.js';
 import { startCommand } from './commands/start.js';
+import { setupCommand } from './commands/setup.js';
 import { summaryCommand } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
 
@@ -38,6 +39,7 @@ export const COMMANDS: CommandModule[] = [
   makeDatasetCommand,
   convDemoCommand,
   doctorCommand,
+  setupCommand,
 ];
 
 export function buildProgram(ctx: CommandContext): Command {

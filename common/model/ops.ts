@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // union package registers them (as common/train/step.ts does; a process that only loads the model
 // and its ops, such as a test, needs them too).
 import '@tensorflow/tfjs';
+import { RELU_GRAD_KERNEL } from '../backend/native/kernels.js';
 
 type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 
@@ -34,7 +35,7 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
   };
   const backward = (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
     const [input, w, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-    const dPre = tf.mul(dy, tf.step(y)) as tf.Tensor4D;
+    const dPre = reluGrad(dy, y);
     const dFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: input, dy: dPre }, { ...convAttrs, filterShape: w.shape }) as tf.Tensor4D;
     const dBias = tf.sum(dPre, [0, 1, 2]);
     if (!block.inputGradient) return [dFilter, dBias];
@@ -48,6 +49,12 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(args[0] as tf.Tensor4D, saveOf(args)), gradFunc: backward as GradFunc }));
   return op(x, filter, bias) as tf.Tensor4D;
+}
+
+/** dy where y > 0, else 0 (y is a ReLU's output): the backend's ReluGrad where it has one (native TF), else dy × step(y). */
+function reluGrad(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) != null) return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }) as tf.Tensor4D;
+  return tf.mul(dy, tf.step(y)) as tf.Tensor4D;
 }
 
 /**

@@ -1,0 +1,253 @@
+// Faster kernels for the native TensorFlow backend (tfjs-node's 'tensorflow'), in the seam tfjs
+// leaves for it: a kernel is a function from tensors to tensors, and tfjs-node runs each one as one
+// or more eager TensorFlow ops. Where tfjs-node builds a kernel out of several generic ops, or
+// calls TensorFlow's slow generic implementation, we run the single op TensorFlow itself uses.
+//
+// Measured on the seed CNN, 64² batch 16, one thread (2-vCPU Sapphire Rapids, TF 2.21 from the
+// tensorflow-cpu wheel), per call at conv1's [16, 64, 64, 256]; docs/performance.md has the step:
+// - ReLU's gradient: tfjs's relu gradient and our conv block read relu' off `step(y)`, which
+//   tfjs-node composes from IsNan, Greater, Fill, Select and a Multiply: 127 ms. TensorFlow's own
+//   ReluGrad op does it in one pass: 32 ms. (SyncgradReluGrad below; common/model/ops.ts uses it.)
+// - The bias gradient, a Sum over every axis but the channels: TF's generic reduction 30 ms,
+//   BiasAddGrad 5 ms. (Sum, for exactly that reduction.)
+// - MaxPoolGrad: TF's generic CPU kernel recomputes each window's argmax with Eigen, 108 ms.
+//   oneDNN's pooling backward (_MklNativeMaxPoolGrad, the op TF's own graph rewrite substitutes)
+//   takes 34 ms plus 13 ms for the forward pass that yields its workspace. (MaxPoolGrad.)
+// - The forward conv + bias + relu: tfjs-node runs Conv2D, a broadcasting AddV2 and Relu, 65 ms;
+//   oneDNN's conv with the bias fused and then Relu, 50 ms. (FusedConv2D.)
+//
+// The oneDNN ops are TensorFlow's internal `_MklNative*` ops, reached eagerly with the kernel label
+// TF's rewrite pass sets. They exist only in x86-64 CPU builds with oneDNN and have no GPU kernels,
+// so each replacement is probed once against the op it replaces (ties included) and installed only
+// where it gives the same answer; elsewhere tfjs-node's kernels stay. Results are bit-identical to
+// the replaced ops in the probe; test/native.test.ts checks them against the cpu backend.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The kernel name our conv block's backward pass asks for: dy where y > 0, else 0. */
+export const RELU_GRAD_KERNEL = 'SyncgradReluGrad';
+
+/** What we use of tfjs-node's NodeJSKernelBackend. */
+interface NodeBackend {
+  binding: {
+    TF_ATTR_STRING: number;
+    TF_ATTR_INT: number;
+    TF_ATTR_TYPE: number;
+    TF_ATTR_BOOL: number;
+    TF_FLOAT: number;
+  };
+  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
+}
+
+interface OpAttr {
+  name: string;
+  type: number;
+  value: unknown;
+}
+
+type KernelFunc = tf.KernelFunc;
+
+/** Which replacements this process installed, for `doctor` and the bench's JSON. */
+export interface NativeKernelReport {
+  installed: string[];
+  /** Replacements whose probe failed, with the first line of why. */
+  skipped: Record<string, string>;
+}
+
+const BACKEND = 'tensorflow';
+/** tfjs-node names TF's oneDNN kernels by this label; TF's graph rewrite sets the same. */
+const ONEDNN_LABEL = 'MklNameChangeOp';
+
+const report: NativeKernelReport = { installed: [], skipped: {} };
+let registered = false;
+
+function attrsOf(b: NodeBackend) {
+  const B = b.binding;
+  return {
+    type: (name = 'T'): OpAttr => ({ name, type: B.TF_ATTR_TYPE, value: B.TF_FLOAT }),
+    str: (name: string, value: string): OpAttr => ({ name, type: B.TF_ATTR_STRING, value }),
+    ints: (name: string, value: number[]): OpAttr => ({ name, type: B.TF_ATTR_INT, value }),
+    oneDnn: (): OpAttr => ({ name: '_kernel', type: B.TF_ATTR_STRING, value: ONEDNN_LABEL }),
+  };
+}
+
+function asNode(backend: unknown): NodeBackend {
+  return backend as NodeBackend;
+}
+
+/** ReluGrad(gradients = dy, features = y): y is a ReLU's output, so y > 0 exactly where its input was. */
+const reluGrad: KernelFunc = ({ inputs, backend }) => {
+  const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+  const b = asNode(backend);
+  return b.executeSingleOutput('ReluGrad', [attrsOf(b).type()], [dy, y]);
+};
+
+/** Sum over every axis but the last (a bias gradient) as BiasAddGrad; anything else as before. */
+function makeSum(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+    const allButLast = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (!allButLast || keepDims || x.dtype !== 'float32') return original(args);
+    const b = asNode(args.backend);
+    const a = attrsOf(b);
+    return b.executeSingleOutput('BiasAddGrad', [a.type(), a.str('data_format', 'NHWC')], [x]);
+  };
+}
+
+function poolAttrs(b: NodeBackend, attrs: tf.MaxPoolGradAttrs, inputShape: number[]): OpAttr[] | undefined {
+  const info = tf.backend_util.computePool2DInfo(inputShape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const padding = info.padInfo.type;
+  if (padding !== 'VALID' && padding !== 'SAME') return undefined;
+  const a = attrsOf(b);
+  return [
+    a.type(),
+    a.ints('ksize', [1, info.filterHeight, info.filterWidth, 1]),
+    a.ints('strides', [1, info.strideHeight, info.strideWidth, 1]),
+    a.str('padding', padding),
+    a.str('data_format', 'NHWC'),
+    a.oneDnn(),
+  ];
+}
+
+/** oneDNN's max-pool backward, with the workspace (each window's argmax) from its forward pass. */
+function makeMaxPoolGrad(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
+    const b = asNode(args.backend);
+    const attrs = input.dtype === 'float32' && input.shape.length === 4 ? poolAttrs(b, args.attrs as unknown as tf.MaxPoolGradAttrs, input.shape) : undefined;
+    if (!attrs) return original(args);
+    const [pooled, workspace] = b.executeMultipleOutputs('_MklNativeMaxPool', attrs, [input], 2);
+    try {
+      return b.executeSingleOutput('_MklNativeMaxPoolGrad', attrs, [input, output, dy, workspace!]);
+    } finally {
+      pooled!.dispose();
+      workspace!.dispose();
+    }
+  };
+}
+
+/** conv2d + bias (+ relu) as oneDNN's conv with the bias fused, then Relu; other cases as before. */
+function makeFusedConv2D(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const o = args.attrs as unknown as tf.FusedConv2DAttrs;
+    const plain = bias != null && preluActivationWeights == null && (o.activation === 'relu' || o.activation === 'linear') && o.dataFormat === 'NHWC';
+    const dilated = (Array.isArray(o.dilations) ? o.dilations : [o.dilations, o.dilations]).some((d) => d !== 1);
+    if (!plain || dilated || typeof o.pad !== 'string' || o.dimRoundingMode != null || x!.dtype !== 'float32' || bias!.shape.length !== 1) return original(args);
+    const b = asNode(args.backend);
+    const a = attrsOf(b);
+    const [sh, sw] = Array.isArray(o.strides) ? o.strides : [o.strides, o.strides];
+    const conv = b.executeSingleOutput(
+      '_MklNativeConv2DWithBias',
+      [a.type(), a.ints('strides', [1, sh, sw, 1]), a.str('padding', o.pad.toUpperCase()), a.str('data_format', 'NHWC'), a.ints('dilations', [1, 1, 1, 1]), a.oneDnn()],
+      [x!, filter!, bias!],
+    );
+    if (o.activation === 'linear') return conv;
+    try {
+      return b.executeSingleOutput('Relu', [a.type()], [conv]);
+    } finally {
+      conv.dispose();
+    }
+  };
+}
+
+/** Deterministic probe inputs with ties: a ReLU'd ramp quantised to a few levels, so windows repeat values. */
+function probeTensor(shape: number[], seed: number): tf.Tensor {
+  const n = shape.reduce((p, q) => p * q, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = Math.max(0, Math.round(((i * 7919 + seed * 104729) % 997) / 997 * 6 - 2));
+  return tf.tensor(v, shape, 'float32');
+}
+
+function sameValues(a: tf.Tensor, b: tf.Tensor, tolerance: number): boolean {
+  if (a.shape.join() !== b.shape.join()) return false;
+  const x = a.dataSync();
+  const y = b.dataSync();
+  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i]! - y[i]!) <= tolerance * (1 + Math.abs(y[i]!)))) return false;
+  return true;
+}
+
+/** Runs `check` with the replacement installed; keeps it if the answer matches, restores the original otherwise. */
+function install(name: string, make: (original: KernelFunc) => KernelFunc, check: () => boolean): void {
+  const existing = tf.getKernel(name, BACKEND);
+  if (!existing) {
+    report.skipped[name] = 'tfjs-node has no such kernel';
+    return;
+  }
+  const reference = existing.kernelFunc;
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel({ ...existing, kernelFunc: make(reference) });
+  let why: string | undefined;
+  try {
+    if (!check()) why = 'gave a different answer from the kernel it replaces';
+  } catch (e) {
+    why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  }
+  if (why === undefined) {
+    report.installed.push(name);
+    return;
+  }
+  report.skipped[name] = why;
+  tf.unregisterKernel(name, BACKEND);
+  tf.registerKernel(existing);
+}
+
+/**
+ * Installs the replacements on the tensorflow backend (call once it is the active backend). Each is
+ * probed against tfjs-node's own kernel first; idempotent.
+ */
+export function registerNativeKernels(): NativeKernelReport {
+  if (registered) return report;
+  registered = true;
+  tf.registerKernel({ kernelName: RELU_GRAD_KERNEL, backendName: BACKEND, kernelFunc: reluGrad });
+  report.installed.push(RELU_GRAD_KERNEL);
+
+  const reference = <T>(name: string, run: () => T): T => {
+    // The kernel as tfjs-node registered it, for the probe's expected answer.
+    const mine = tf.getKernel(name, BACKEND)!;
+    const original = (mine.kernelFunc as KernelFunc & { original?: KernelFunc }).original;
+    if (!original) return run();
+    tf.unregisterKernel(name, BACKEND);
+    tf.registerKernel({ ...mine, kernelFunc: original });
+    try {
+      return run();
+    } finally {
+      tf.unregisterKernel(name, BACKEND);
+      tf.registerKernel(mine);
+    }
+  };
+  const withOriginal = (make: (o: KernelFunc) => KernelFunc) => (original: KernelFunc) => Object.assign(make(original), { original });
+
+  install('Sum', withOriginal(makeSum), () =>
+    tf.tidy(() => {
+      const x = probeTensor([2, 3, 5, 4], 1);
+      const want = reference('Sum', () => tf.sum(x, [0, 1, 2]));
+      return sameValues(tf.sum(x, [0, 1, 2]), want, 1e-6) && sameValues(tf.sum(x, 3), reference('Sum', () => tf.sum(x, 3)), 0);
+    }),
+  );
+  install('MaxPoolGrad', withOriginal(makeMaxPoolGrad), () =>
+    tf.tidy(() => {
+      const x = probeTensor([2, 6, 6, 3], 2);
+      const dy = probeTensor([2, 3, 3, 3], 3);
+      const g = (): tf.Tensor => tf.grad((t: tf.Tensor) => tf.mul(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'), dy))(x);
+      return sameValues(g(), reference('MaxPoolGrad', g), 0);
+    }),
+  );
+  install('FusedConv2D', withOriginal(makeFusedConv2D), () =>
+    tf.tidy(() => {
+      const x = probeTensor([2, 5, 5, 3], 4);
+      const w = tf.sub(probeTensor([3, 3, 3, 4], 5), 1) as tf.Tensor4D;
+      const bias = tf.tensor1d([0.5, -1, 0, 2]);
+      const run = () => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w, bias, strides: 1, pad: 'same', activation: 'relu' });
+      return sameValues(run(), reference('FusedConv2D', run), 1e-5);
+    }),
+  );
+  return report;
+}
+
+export function nativeKernelReport(): NativeKernelReport {
+  return report;
+}
