@@ -29,6 +29,7 @@ export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Co
     .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)')
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps (default: each epoch end and at most every 5 minutes of training); the last two checkpoints are kept')
     .option('--resume', 'continue from the run directory\'s (--out) newest valid checkpoint; starts fresh, saying so, when there is none')
+    .option('--threads <n>', 'native TensorFlow\'s intra-op and inter-op threads in each process that computes: this one (train), each local worker (cluster, start: default the cores divided among them); default every core')
     .option('--micro-batch <n>', 'images per forward/backward pass, N or auto: a batch (or a worker\'s shard) is computed in passes of this size and their gradients summed (default auto: what fits the backend\'s memory)');
 }
 
@@ -57,6 +58,7 @@ export function trainOptionsFromFlags(flags: Record<string, unknown>, overrides:
       microBatch: flags.microBatch,
       checkpointEvery: flags.checkpointEvery,
       resume: flags.resume === true ? true : undefined,
+      threads: flags.threads,
     },
     (flags.preset as string | undefined) ?? (overrides as { preset?: string }).preset,
   );

@@ -157,7 +157,7 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         },
       },
     );
-    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job, backend: 'wasm' }, quiet));
+    for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job, backend: 'wasm', localWorkers: o.workers }, quiet));
     io.err(`bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.exchange} exchange, ${o.warmup} + ${o.steps} steps`);
     // One step more than measured: a step's exchange ends in the next step's weight pulls.
     await coordinator.runSteps(o.warmup + o.steps + 1);

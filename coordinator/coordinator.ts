@@ -1,5 +1,6 @@
 // The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
 // drives the shared training loop through the ClusterEngine; writes the same report as `train`.
+import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
@@ -67,6 +68,8 @@ export class Coordinator implements AsyncDisposable {
   /** Random per process: a restarted coordinator is a new one to the workers. */
   readonly id = randomUUID();
   private heartbeat?: NodeJS.Timeout;
+  /** What a launcher saw of its worker processes' ends, by pid (noteWorkerExit). */
+  private readonly exits = new Map<number, string>();
 
   private constructor(
     readonly options: CoordinatorOptions,
@@ -74,6 +77,27 @@ export class Coordinator implements AsyncDisposable {
     private readonly backend: string,
     private readonly hooks: CoordinatorHooks,
   ) {}
+
+  /**
+   * A launcher on this host tells the coordinator how a worker process ended ("killed by SIGKILL
+   * ..."), so that the lost-worker line says why instead of only that it stopped answering.
+   */
+  noteWorkerExit(pid: number, how: string): void {
+    this.exits.set(pid, how);
+  }
+
+  /** What is known of a lost worker's process: the launcher's word, or whether its pid still lives on this host. */
+  private fateOf(w: { host: string; pid: number }): string {
+    const seen = this.exits.get(w.pid);
+    if (seen !== undefined && w.host === hostname()) return `; its process ${w.pid} ${seen}`;
+    if (w.host !== hostname() || !(w.pid > 0)) return `; its process ${w.pid} runs on ${w.host}: that host's log says whether it died`;
+    try {
+      process.kill(w.pid, 0);
+      return `; its process ${w.pid} is still running on this host`;
+    } catch {
+      return `; its process ${w.pid} on this host has exited (no exit status known here)`;
+    }
+  }
 
   /** Connects, indexes the data, builds the master model and starts serving workers. The tf backend must be initialised. */
   static async start(options: CoordinatorOptions, io: Io, backend: string, hooks: CoordinatorHooks = {}, nc?: NatsConnection): Promise<Coordinator> {
@@ -176,7 +200,7 @@ export class Coordinator implements AsyncDisposable {
         onWorkerLost: (w, why) => {
           this.metrics?.workers.set(this.registry.size);
           this.status?.onWorkerLost(w.rank);
-          this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}; ${this.registry.size} live`);
+          this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}${this.fateOf(w)}; ${this.registry.size} live`);
           this.hooks.onWorkerLost?.(w, why);
         },
         onWorkerStep: (st) => {

@@ -3,7 +3,11 @@
 // reaped on the way out, error or not. With --max-restarts K (torchrun's flag) the coordinator runs
 // as a child process too, so that it can die alone: a dead coordinator is started again with
 // --resume and the workers rejoin it by themselves; a dead worker is started again. K restarts in
-// all, then the run fails.
+// all, then the run fails. Each worker gets its share of this host's cores as native TensorFlow
+// threads (--threads) and learns how many workers share the host's memory (SYNCGRAD_LOCAL_WORKERS),
+// which --micro-batch auto plans from. A worker process that dies is named with its exit code or
+// signal; without restarts, the run stops once no worker is left.
+
 import { spawn, type ChildProcess } from 'node:child_process';
 import { SYNCGRAD_BIN } from '../common/paths.js';
 import { createInterface } from 'node:readline';
@@ -17,6 +21,8 @@ import { Coordinator } from './coordinator.js';
 import type { ClusterOptions } from './options.js';
 import type { TrainOptions } from '../common/train/options.js';
 import { provideNats } from './nats-provider.js';
+import { LOCAL_WORKERS_ENV } from '../common/backend/host-memory.js';
+import { threadsPerWorker } from '../common/backend/native/env.js';
 
 const BIN = SYNCGRAD_BIN;
 /** Workers get this long to exit after SHUTDOWN before SIGTERM (they finish at most one request). */
@@ -28,6 +34,8 @@ export interface LaunchOptions {
   cluster: ClusterOptions;
   /** Backend the workers use (the coordinator's Adam runs on this process's backend). */
   workerBackend: string;
+  /** Native TensorFlow threads per worker; default: this host's cores divided among the workers. */
+  workerThreads?: number;
   allowInstall: boolean;
   /** Restarts of dead processes (coordinator or workers) before the run fails; 0: the coordinator runs in this process. */
   maxRestarts: number;
@@ -64,16 +72,47 @@ function spawnCoordinator(args: string[], url: string, workers: number, io: Io):
 
 const exitOf = (c: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
   c.exitCode !== null || c.signalCode !== null ? Promise.resolve({ code: c.exitCode, signal: c.signalCode }) : new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
-const describeExit = (e: { code: number | null; signal: NodeJS.Signals | null }) => (e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`);
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * How a child ended, in words. SIGKILL is named for what usually sends it: a process killed for
+ * memory prints nothing of its own, and before this a user saw only "stopped answering".
+ */
+export function describeExit(e: Exit, passes?: string): string {
+  if (e.signal === 'SIGKILL') {
+    const remedy = passes ? `; if memory ran out, a smaller --micro-batch than its passes of ${passes}, or fewer workers on this host, needs less` : '';
+    return `was killed by SIGKILL, the signal the kernel's OOM killer sends (dmesg tells whether it did)${remedy}`;
+  }
+  return e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
+}
+
+/** Options of one local worker process. */
+export interface LocalWorker {
+  job: string;
+  backend: string;
+  /** --threads for it. */
+  threads?: number;
+  /** Workers sharing this host (SYNCGRAD_LOCAL_WORKERS). */
+  localWorkers: number;
+}
 
 /** One `syncgrad worker` process on this machine; its output goes to `io` prefixed with its slot. */
-export function spawnWorker(slot: number, url: string, o: { job: string; backend: string }, io: Io): ChildProcess {
-  const args = [BIN, 'worker', '--nats', url, '--job', o.job, '--backend', o.backend];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url } });
+export function spawnWorker(slot: number, url: string, o: LocalWorker, io: Io): ChildProcess & { passes?: string } {
+  const args = [BIN, 'worker', '--nats', url, '--job', o.job, '--backend', o.backend, ...(o.threads !== undefined ? ['--threads', String(o.threads)] : [])];
+  const child: ChildProcess & { passes?: string } = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url, [LOCAL_WORKERS_ENV]: String(o.localWorkers) } });
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => io.err(`[worker ${slot}] ${line}`));
+    createInterface({ input: stream }).on('line', (line) => {
+      // The size of its passes, from its join line, for the OOM remedy (describeExit).
+      const plan = /micro-batch (\d+|unlimited)/.exec(line);
+      if (plan) child.passes = plan[1];
+      io.err(`[worker ${slot}] ${line}`);
+    });
   }
   return child;
+}
+
+function localWorker(o: LaunchOptions): LocalWorker {
+  return { job: o.cluster.job, backend: o.workerBackend, threads: o.workerThreads ?? threadsPerWorker(o.workers), localWorkers: o.workers };
 }
 
 /** Waits for every child to exit, SIGTERM after the grace period. */
@@ -112,9 +151,29 @@ export async function launchCluster(o: LaunchOptions, io: Io, backend: string): 
   });
   try {
     if (o.maxRestarts === 0) {
-      coordinator = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
-      for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job: o.cluster.job, backend: o.workerBackend }, io));
-      return await coordinator.run();
+      const c = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
+      coordinator = c;
+      const w = localWorker(o);
+      io.err(`launcher: each worker computes on ${w.threads} thread(s) (--threads; native TensorFlow)`);
+      let finished = false;
+      let alive = o.workers;
+      for (let i = 0; i < o.workers; i++) {
+        const child = spawnWorker(i, nats.url, w, io);
+        children.push(child);
+        void exitOf(child).then((e) => {
+          alive--;
+          if (finished || stopping || (e.code === 0 && !e.signal)) return;
+          const how = describeExit(e, child.passes);
+          io.err(`launcher: worker ${i} (pid ${child.pid}) ${how}`);
+          c.noteWorkerExit(child.pid!, how);
+          if (alive === 0) void c.close(`stopped: every worker process died, the last one (worker ${i}, pid ${child.pid}) ${how}`);
+        });
+      }
+      try {
+        return await c.run();
+      } finally {
+        finished = true;
+      }
     }
     return await supervise(o, nats.url, children, io, () => stopping);
   } finally {
@@ -130,23 +189,24 @@ async function supervise(o: LaunchOptions, url: string, children: ChildProcess[]
   const base = o.coordinatorArgs ?? [];
   let restarts = 0;
   let finished = false;
-  const budget = (what: string, e: { code: number | null; signal: NodeJS.Signals | null }) => {
-    if (restarts >= o.maxRestarts) throw new InterruptedError(`${what} ${describeExit(e)} and --max-restarts ${o.maxRestarts} is used up; ${o.train.out} holds the last checkpoint (continue with --resume)`);
+  const budget = (what: string, e: Exit, how = describeExit(e)) => {
+    if (restarts >= o.maxRestarts) throw new InterruptedError(`${what} ${how} and --max-restarts ${o.maxRestarts} is used up; ${o.train.out} holds the last checkpoint (continue with --resume)`);
     restarts++;
   };
   let workerFailure: Error | undefined;
   const startWorker = (slot: number) => {
-    const w = spawnWorker(slot, url, { job: o.cluster.job, backend: o.workerBackend }, io);
+    const w = spawnWorker(slot, url, localWorker(o), io);
     children.push(w);
     void exitOf(w).then((e) => {
       if (finished || stopping() || (e.code === 0 && !e.signal)) return;
+      const how = describeExit(e, w.passes);
       try {
-        budget(`worker ${slot}`, e);
+        budget(`worker ${slot} (pid ${w.pid})`, e, how);
       } catch (err) {
         workerFailure = err as Error;
         return;
       }
-      io.err(`launcher: worker ${slot} ${describeExit(e)}; starting it again (restart ${restarts} of ${o.maxRestarts})`);
+      io.err(`launcher: worker ${slot} (pid ${w.pid}) ${how}; starting it again (restart ${restarts} of ${o.maxRestarts})`);
       startWorker(slot);
     });
   };

@@ -2,7 +2,8 @@
 // `npm test`: type-check, then run every test/**/*.test.ts with node's built-in runner through tsx.
 // Node 20's --test does not expand globs itself, so the files are listed here.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupTestEnv } from './setup-test-env.mjs';
@@ -53,10 +54,32 @@ try {
   process.exit(1);
 }
 
-console.error(`tests: node ${process.version}`);
+// The suite computes on native TensorFlow, the product's default, which npm ci sets up (syncgrad
+// setup --if-needed). Where it is missing the suite runs on wasm and says so; CI refuses that, so a
+// green CI run always means native TensorFlow was built on that machine by the project's own steps.
+const { probeNative } = await import(new URL('../dist/common/backend/native/facts.js', import.meta.url).href);
+let testBackend = process.env.SYNCGRAD_TEST_BACKEND;
+if (!testBackend) {
+  const native = await probeNative(root);
+  if (native.ok) {
+    testBackend = 'tensorflow';
+    console.error(`setup: tests compute on native TensorFlow ${native.tensorflowVersion} (${native.libraryPath})`);
+  } else if (process.env.CI === 'true') {
+    console.error(`setup: native TensorFlow is not set up (${native.reason}); CI requires it (npm ci runs \`syncgrad setup --if-needed\`)`);
+    process.exit(1);
+  } else {
+    testBackend = 'wasm';
+    console.error(`setup: native TensorFlow is not set up (${native.reason}); tests compute on wasm`);
+  }
+}
+
+// Every test process gets a temp dir of this run's own: nothing another job leaves in /tmp counts.
+const runTmp = mkdtempSync(join(tmpdir(), 'syncgrad-tests-'));
+console.error(`tests: node ${process.version}, backend ${testBackend}, temp dir ${runTmp}`);
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, ...setupEnv, SYNCGRAD_TEST: '1' },
+  env: { ...process.env, ...setupEnv, SYNCGRAD_TEST: '1', SYNCGRAD_TEST_BACKEND: testBackend, TMPDIR: runTmp },
 });
+rmSync(runTmp, { recursive: true, force: true });
 process.exit(run.status ?? 1);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, writeFile, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli, tempDir, tinyShapes, type CliResult, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 let tmp: TempDir;
 let shapes: string;
@@ -29,7 +30,7 @@ function assertCleanError(r: CliResult, needle: string | RegExp): void {
   else assert.match(lines[0]!, needle);
 }
 
-const train = (...args: string[]) => cli('train', '--backend', 'wasm', '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', join(tmp.path, 'out'), ...args);
+const train = (...args: string[]) => cli('train', '--backend', TEST_BACKEND, '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', join(tmp.path, 'out'), ...args);
 
 test('cli - missing dataset directory is named', async () => {
   const missing = join(tmp.path, 'does-not-exist');
@@ -80,22 +81,22 @@ test('cli - a missing required flag and an unknown command are one line each', a
 
 test('cli - evaluate and predict name a missing or corrupt checkpoint', async () => {
   const run = join(tmp.path, 'no-run');
-  assertCleanError(await cli('evaluate', '--model', run, '--data', shapes, '--backend', 'wasm'), run);
+  assertCleanError(await cli('evaluate', '--model', run, '--data', shapes, '--backend', TEST_BACKEND), run);
   const bad = join(tmp.path, 'bad-run');
   await mkdir(bad, { recursive: true });
   await writeFile(join(bad, 'checkpoint.sgck'), 'garbage');
-  assertCleanError(await cli('predict', '--model', bad, '--backend', 'wasm', 'x.png'), join(bad, 'checkpoint.sgck'));
-  assertCleanError(await cli('fps', '--model', bad, '--backend', 'wasm'), join(bad, 'checkpoint.sgck'));
+  assertCleanError(await cli('predict', '--model', bad, '--backend', TEST_BACKEND, 'x.png'), join(bad, 'checkpoint.sgck'));
+  assertCleanError(await cli('fps', '--model', bad, '--backend', TEST_BACKEND), join(bad, 'checkpoint.sgck'));
 });
 
 test('cli - predict names a corrupt image and still classifies the good ones', async () => {
   const run = join(tmp.path, 'run-ok');
-  const t = await cli('train', '--data', shapes, '--backend', 'wasm', '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', run, '--no-audit');
+  const t = await cli('train', '--data', shapes, '--backend', TEST_BACKEND, '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', run, '--no-audit');
   assert.equal(t.code, 0, t.err.join('\n'));
   const corrupt = join(tmp.path, 'corrupt.jpg');
   await writeFile(corrupt, Buffer.from('definitely not a jpeg'));
   const good = join(shapes, 'square', (await readdir(join(shapes, 'square')))[0]!);
-  const r = await cli('predict', '--model', run, '--backend', 'wasm', corrupt, good);
+  const r = await cli('predict', '--model', run, '--backend', TEST_BACKEND, corrupt, good);
   assertCleanError(r, corrupt);
   assert.equal(r.out.length, 1);
   assert.ok(r.out[0]!.startsWith(good));

@@ -4,10 +4,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { connect } from 'nats';
-import { memoryIo, type Io } from '../common/io.js';
+import { memoryIo } from '../common/io.js';
 import { parseTrainOptions, type TrainOptions } from '../common/train/options.js';
 import { runTrain } from '../common/train/run.js';
 import { loadCheckpoint } from '../common/train/checkpoint.js';
@@ -18,10 +17,12 @@ import { CODECS } from '../common/wire/codec.js';
 import { checksum } from '../common/wire/flat.js';
 import { planExchange } from '../common/wire/exchange-plan.js';
 import { Coordinator } from '../coordinator/coordinator.js';
-import { parseClusterOptions, resolveExchange, type ClusterOptions } from '../coordinator/options.js';
+import { parseClusterOptions, resolveExchange } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { natsModeBanner, startNats, type StartedNats } from './helpers/nats-server.js';
 import { shapesFixture, tinyShapes, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
+import { ClusterRuns, equivalenceTests, maxAbsDiff } from './helpers/cluster-runs.js';
 
 let nats: StartedNats;
 let tmp: TempDir;
@@ -32,97 +33,20 @@ before(async () => {
   ({ tmp, data } = await shapesFixture(25, 16));
   nats = await startNats();
   console.log(natsModeBanner(nats.mode));
+  runs = new ClusterRuns(nats.url, tmp.path, data, TEST_BACKEND);
+  BASE = runs.base;
 });
 after(async () => {
   await nats?.close();
   await tmp?.[Symbol.asyncDispose]();
 });
 
-const BASE: Partial<TrainOptions> = {
-  imageSize: 16,
-  epochs: 1,
-  batchSize: 12,
-  // The seed's lr. Adam maps float-rounding differences in near-zero gradients to steps of up to
-  // lr, so the equivalence bound is met with margin only at small learning rates.
-  lr: 1e-5,
-  dropout: false,
-  audit: false,
-  progress: 'none',
-  maxStepsPerEpoch: 10,
-  backend: 'wasm',
-  fpsBatches: 1,
-};
+let runs: ClusterRuns;
+let BASE: Partial<TrainOptions>;
+const runCluster = (...args: Parameters<ClusterRuns['run']>) => runs.run(...args);
+const singleRun = () => runs.single();
 
-let jobs = 0;
-async function runCluster(workers: number, train: Partial<TrainOptions>, cluster: Partial<ClusterOptions> = {}, io: Io = memoryIo()) {
-  const job = `t${process.pid}-${++jobs}`;
-  const o = parseTrainOptions({ ...BASE, data, ...train });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) }, io, 'wasm');
-  const ws: Worker[] = [];
-  try {
-    for (let i = 0; i < workers; i++) ws.push(await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'));
-    const report = await c.run();
-    return { report, coordinator: c, workers: ws };
-  } finally {
-    await c.close();
-    await Promise.all(ws.map((w) => w.close()));
-  }
-}
-
-/** The single-process run every equivalence check compares with: trained once, by whichever test asks first, so each test runs alone too. */
-let reference: Promise<{ path: string; report: Awaited<ReturnType<typeof runTrain>> }> | undefined;
-function singleRun(): Promise<{ path: string; report: Awaited<ReturnType<typeof runTrain>> }> {
-  const path = join(tmp.path, 'single');
-  return (reference ??= runTrain(parseTrainOptions({ ...BASE, data, out: path }), memoryIo()).then((report) => ({ path, report })));
-}
-
-async function maxAbsDiff(runA: string, runB: string): Promise<number> {
-  const [a, b] = await Promise.all([loadCheckpoint(runA), loadCheckpoint(runB)]);
-  assert.equal(a.optimizer.step, b.optimizer.step, 'same number of steps');
-  let d = 0;
-  a.weights.forEach((w, i) => w.forEach((v, j) => (d = Math.max(d, Math.abs(v - b.weights[i]![j]!)))));
-  return d;
-}
-
-test('cluster - star exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5 after 10 steps', async () => {
-  const { path: single, report: ref } = await singleRun();
-  assert.equal(ref.epochs.length, 1);
-  for (const n of [1, 2, 3]) {
-    const out = join(tmp.path, `cluster-${n}`);
-    const { report } = await runCluster(n, { out }, { exchange: 'star' });
-    assert.equal(report.workers, n);
-    const d = await maxAbsDiff(single, out);
-    assert.ok(d <= 1e-5, `${n} worker(s): max |Δw| = ${d}`);
-    // The same data went through: identical loss to float precision and identical counts.
-    assert.ok(Math.abs(report.epochs[0]!.trainLoss - ref.epochs[0]!.trainLoss) < 1e-5);
-    assert.equal(report.dataset.train, ref.dataset.train);
-  }
-});
-
-test('cluster - with dropout on, 2 workers computing in micro-batches of 2 reach the single-process weights within 1e-5', async () => {
-  // Masks follow the sample ids, so neither the sharding nor the micro-batches change them.
-  const single = join(tmp.path, 'single-dropout');
-  await runTrain(parseTrainOptions({ ...BASE, data, out: single, dropout: true }), memoryIo());
-  const out = join(tmp.path, 'cluster-dropout');
-  await runCluster(2, { out, dropout: true, microBatch: 2 });
-  const d = await maxAbsDiff(single, out);
-  assert.ok(d <= 1e-5, `max |Δw| = ${d}`);
-  // And dropout did act: without it the weights differ.
-  assert.ok((await maxAbsDiff((await singleRun()).path, single)) > 1e-5, 'dropout changed the run');
-});
-
-test('cluster - sharded exchange: 1, 2 and 3 workers reach the single-process weights within 1e-5, with no fallback to the star', async () => {
-  const single = (await singleRun()).path;
-  for (const n of [1, 2, 3]) {
-    const out = join(tmp.path, `sharded-${n}`);
-    const io = memoryIo();
-    const { report } = await runCluster(n, { out }, { exchange: 'sharded' }, io);
-    assert.equal(report.workers, n);
-    assert.ok(!io.errors.some((l) => /sharded exchange of a step failed/.test(l)), io.errors.join('\n'));
-    const d = await maxAbsDiff(single, out);
-    assert.ok(d <= 1e-5, `${n} worker(s), sharded: max |Δw| = ${d}`);
-  }
-});
+equivalenceTests('cluster', () => runs);
 
 /** Two workers (a, b) on `exchange`; the hook closes b when it has fired `at` times. Checks every step landed once and the single-process weights. */
 async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'onWorkerStep' | 'onStepResults', at: number): Promise<string[]> {
@@ -131,13 +55,13 @@ async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'on
   const out = join(tmp.path, name);
   let b: Worker | undefined;
   let fired = 0;
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, 'wasm', {
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, TEST_BACKEND, {
     [hook]: () => {
       if (++fired === at) void b!.close('killed by test');
     },
   });
-  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     await c.run();
     assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
@@ -160,13 +84,13 @@ test('cluster - sharded exchange: a worker whose connection dies mid-all-reduce 
   const job = `t${process.pid}-sharded-midway`;
   const io = memoryIo();
   const out = join(tmp.path, 'sharded-midway');
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm');
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, TEST_BACKEND);
   // b's own connection, closed without a drain the moment b has pushed its parts of the third
   // exchange: no reply, no goodbye, its slice never reduced, as a process killed there.
   const ncB = await connect({ servers: nats.url });
   let pushes = 0;
-  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  const b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', { onExchangePushed: () => void (++pushes === 3 && ncB.close()) }, ncB);
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
+  const b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, { onExchangePushed: () => void (++pushes === 3 && ncB.close()) }, ncB);
   try {
     await c.run();
     assert.equal(pushes, 3, 'b died in its third exchange');
@@ -225,11 +149,20 @@ test('cluster - images over NATS train the same weights as a shared path', async
   const shared = join(tmp.path, 'mode-shared');
   const remote = join(tmp.path, 'mode-nats');
   await runCluster(2, { out: shared, maxStepsPerEpoch: 3 });
-  const caches = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('syncgrad-cache-')).length;
-  const before = await caches();
-  await runCluster(2, { out: remote, maxStepsPerEpoch: 3 }, { dataMode: 'nats' });
+  // The workers' image caches go to a folder of this test's own, so other processes' caches do not count.
+  const cacheRoot = join(tmp.path, 'image-caches');
+  await mkdir(cacheRoot);
+  // Seen while the run goes on: the caches are made there (so this checks the right folder).
+  let seen = 0;
+  const watch = setInterval(() => void readdir(cacheRoot).then((n) => (seen = Math.max(seen, n.length))), 20);
+  try {
+    await runCluster(2, { out: remote, maxStepsPerEpoch: 3 }, { dataMode: 'nats' }, memoryIo(), { cacheRoot });
+  } finally {
+    clearInterval(watch);
+  }
   assert.equal(await maxAbsDiff(shared, remote), 0);
-  assert.equal(await caches(), before, 'workers removed their image caches');
+  assert.ok(seen > 0, 'the workers cached images under cacheRoot');
+  assert.deepEqual(await readdir(cacheRoot), [], 'workers removed their image caches');
 });
 
 test('cluster - a worker that dies mid-run loses its shard to the survivors and the weights stay exact', async () => {
@@ -239,14 +172,14 @@ test('cluster - a worker that dies mid-run loses its shard to the survivors and 
   const o = parseTrainOptions({ ...BASE, data, out });
   let b: Worker | undefined;
   let workerSteps = 0;
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, 'wasm', {
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, TEST_BACKEND, {
     // After four shard results (two steps), worker b goes away without a goodbye to the coordinator.
     onWorkerStep: () => {
       if (++workerSteps === 4) void b!.close('killed by test');
     },
   });
-  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     const report = await c.run();
     assert.equal(report.epochs.length, 1);
@@ -272,13 +205,13 @@ test('cluster - with dropout on, a shard recomputed by another worker keeps its 
   const out = join(tmp.path, 'moved');
   let b: Worker | undefined;
   let shards = 0;
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, 'wasm', {
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, TEST_BACKEND, {
     onWorkerStep: () => {
       if (++shards === 4) void b!.close('killed by test');
     },
   });
-  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
-  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+  const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
+  b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     await c.run();
     assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
@@ -299,8 +232,8 @@ for (const exchange of ['star', 'sharded'] as const) {
     const io = memoryIo();
     const out = join(tmp.path, `nan-${exchange}`);
     const o = parseTrainOptions({ ...BASE, data, out });
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, 'wasm');
-    const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, TEST_BACKEND);
+    const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
     // A real protocol peer that joins properly but answers every step with NaN gradients.
     const nc = await connect({ servers: nats.url });
     try {
@@ -351,13 +284,13 @@ for (const exchange of ['star', 'sharded'] as const) {
     const o = parseTrainOptions({ ...BASE, data, out });
     let workerSteps = 0;
     let restarted: Promise<void> | undefined;
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm', {
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, TEST_BACKEND, {
       onWorkerStep: () => {
         // Take the server down between step 3 and 4, with requests in flight.
         if (++workerSteps === 6) restarted = nats.restart();
       },
     });
-    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
     try {
       await c.run();
       await restarted;
@@ -377,7 +310,7 @@ test('cluster - malformed, unknown-job and stale messages are rejected and count
   const io = memoryIo();
   const out = join(tmp.path, 'bad');
   const o = parseTrainOptions({ ...BASE, data, out });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 30_000 }) }, io, 'wasm');
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 30_000 }) }, io, TEST_BACKEND);
   const nc = await connect({ servers: nats.url });
   let w: Worker | undefined;
   try {
@@ -393,7 +326,7 @@ test('cluster - malformed, unknown-job and stale messages are rejected and count
     // Every value of the master, not a prefix of one chunk.
     assert.equal(checksum(await masterWeights(nc, s.weights, job, c)), checksum(before));
     // And the run that follows trains from them to the single-process result.
-    w = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm');
+    w = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
     await c.run();
     assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
   } finally {
@@ -409,8 +342,8 @@ test('cluster - sharded exchange: duplicated, replayed-late, malformed and forei
   const out = join(tmp.path, 'replay');
   const rejects = new Map<string, number>();
   const hooks = { onReject: (r: string) => rejects.set(r, (rejects.get(r) ?? 0) + 1) };
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, 'wasm');
-  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', hooks), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', hooks)];
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, TEST_BACKEND);
+  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks)];
   // A peer on the wire that sends every all-reduce message again at once, and each
   // reduce-scatter part once more during the next exchange. noEcho: it does not hear itself.
   const spy = await connect({ servers: nats.url, noEcho: true });

@@ -16,6 +16,7 @@ import type { ModelConfig } from '../common/model/spec.js';
 import { torchAvailable, SYSTEM_PYTHON } from '../common/bench/torch.js';
 import { saveCheckpoint } from '../common/train/checkpoint.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const PARITY = fileURLToPath(new URL('./torch/seed_parity.py', import.meta.url));
 const CLASSES = ['circle', 'cross', 'ring', 'square', 'stripes', 'triangle'];
@@ -60,7 +61,7 @@ async function inputs(config: ModelConfig): Promise<Float32Array> {
 }
 
 async function predicted(run: string): Promise<number[][]> {
-  const r = await cli('predict', '--model', run, '--json', '--backend', 'wasm', ...images);
+  const r = await cli('predict', '--model', run, '--json', '--backend', TEST_BACKEND, ...images);
   assert.equal(r.code, 0, r.err.join('\n'));
   return r.out.map((l) => CLASSES.map((c) => (JSON.parse(l) as { probabilities: Record<string, number> }).probabilities[c]!));
 }

@@ -15,6 +15,7 @@ import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let nats: StartedNats;
@@ -41,12 +42,12 @@ test('launcher - cluster runs worker processes, writes the report and leaves non
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
-    const r = await cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit');
+    const r = await cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit');
     assert.equal(r.code, 0, r.err.join('\n'));
     assert.ok(r.err.some((l) => l.startsWith('[worker 0]')) && r.err.some((l) => l.startsWith('[worker 1]')), 'output of both worker processes');
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     assert.equal(report.workers, 2);
-    assert.match(report.backend, /^cluster\(wasm×2\)$/);
+    assert.equal(report.backend, `cluster(${TEST_BACKEND}×2)`);
     assert.deepEqual(workerProcesses(job), []);
   } finally {
     if (saved === undefined) delete process.env.NATS_URL;
@@ -59,16 +60,16 @@ for (const exchange of ['star', 'sharded'] as const) {
     const job = `kill${exchange}${process.pid}`;
     const io = memoryIo();
     const out = join(tmp.path, `kill-${exchange}`);
-    const o = parseTrainOptions({ data, out, imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, dropout: false, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 });
+    const o = parseTrainOptions({ data, out, imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, dropout: false, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 });
     const children: ChildProcess[] = [];
     let shards = 0;
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm', {
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, TEST_BACKEND, {
       onWorkerStep: () => {
         if (++shards === 4) children[1]!.kill('SIGKILL');
       },
     });
     try {
-      for (let i = 0; i < 2; i++) children.push(spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', 'wasm'], { stdio: 'ignore' }));
+      for (let i = 0; i < 2; i++) children.push(spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', TEST_BACKEND], { stdio: 'ignore' }));
       const report = await c.run();
       assert.equal(children[1]!.signalCode, 'SIGKILL');
       assert.ok(io.errors.some((l) => /lost worker rank/.test(l)), io.errors.join('\n'));
@@ -82,7 +83,7 @@ for (const exchange of ['star', 'sharded'] as const) {
   });
 }
 
-test('launcher - a worker out of memory stops the run with its one line, reaps every worker and leaves the last checkpoint intact', async () => {
+test('launcher - a wasm worker out of memory stops the run with its one line, reaps every worker and leaves the last checkpoint intact', async () => {
   const out = join(tmp.path, 'oom');
   const job = `oom${process.pid}`;
   const first = await cli('train', '--data', data, '--image-size', '16', '--epochs', '1', '--max-steps', '1', '--batch-size', '8', '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1');
@@ -114,7 +115,7 @@ test('bench - exchange runs the production step with synthetic gradients and acc
   try {
     // The 64² seed CNN: 1,212,742 params, a 4.85 MB fp32 gradient (five ~1 MB chunks).
     const bench = async (design: string) => {
-      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', 'wasm', '--exchange', design);
+      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', TEST_BACKEND, '--exchange', design);
       assert.equal(r.code, 0, r.err.join('\n'));
       const j = JSON.parse(r.out[r.out.length - 1]!);
       assert.equal(j.design, design);
@@ -164,7 +165,7 @@ function coordinatorPids(job: string): number[] {
 }
 
 test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run\'s weights', async () => {
-  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
+  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
@@ -188,7 +189,7 @@ test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends
     assert.equal(killed, 1, 'the coordinator was killed in epoch 2');
     const done = await running;
     assert.equal(done.code, 0, done.err.join('\n'));
-    assert.ok(done.err.some((l) => /^launcher: the coordinator killed by SIGKILL; starting it again with --resume \(restart 1 of 2\)$/.test(l)), done.err.join('\n'));
+    assert.ok(done.err.some((l) => /^launcher: the coordinator was killed by SIGKILL, the signal the kernel's OOM killer sends \(dmesg tells whether it did\); starting it again with --resume \(restart 1 of 2\)$/.test(l)), done.err.join('\n'));
     assert.ok(done.err.some((l) => /\[coordinator\] resume: continuing from .*epoch 2/.test(l)), done.err.join('\n'));
     const [x, y] = await Promise.all([loadCheckpoint(ref), loadCheckpoint(out)]);
     assert.equal(y.optimizer.step, x.optimizer.step);
@@ -201,6 +202,52 @@ test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends
     if (saved === undefined) delete process.env.NATS_URL;
     else process.env.NATS_URL = saved;
   }
+});
+
+test('launcher - a worker process killed with SIGKILL is named with its pid and the OOM killer\'s signal, the coordinator says so, and the run stops once no worker is left', async () => {
+  const job = `killed${process.pid}`;
+  const out = join(tmp.path, 'killed');
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  const waitFor = (re: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const seen = lines.map((l) => re.exec(l)).find((m) => m);
+      if (seen) return resolve(seen);
+      waiters.push({ re, resolve });
+      setTimeout(() => reject(new Error(`no line matching ${re} within 60 s:\n${lines.join('\n')}`)), 60_000).unref();
+    });
+  const c = spawn(process.execPath, [BIN, 'cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--checkpoint-every', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: nats.url } });
+  const exit = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+  const onLine = (l: string) => {
+    lines.push(l);
+    for (const w of [...waiters]) {
+      const m = w.re.exec(l);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  createInterface({ input: c.stdout! }).on('line', onLine);
+  createInterface({ input: c.stderr! }).on('line', onLine);
+  try {
+    const pid = async (slot: number) => Number((await waitFor(new RegExp(`^\\[worker ${slot}\\] worker [^:]+:(\\d+):\\S*: joined job`)))[1]);
+    const [p0, p1] = [await pid(0), await pid(1)];
+    await waitFor(/^Epoch 1\/50: train loss/);
+    process.kill(p1, 'SIGKILL');
+    await waitFor(new RegExp(`^launcher: worker 1 \\(pid ${p1}\\) was killed by SIGKILL, the signal the kernel's OOM killer sends \\(dmesg tells whether it did\\); if memory ran out, a smaller --micro-batch than its passes of \\d+, or fewer workers on this host, needs less$`));
+    await waitFor(new RegExp(`^coordinator: lost worker rank \\d \\([^)]*:${p1}:[^)]*\\): .*; its process ${p1} was killed by SIGKILL, the signal the kernel's OOM killer sends`));
+    // The other worker carries on alone; when it dies too, the run ends at once, not after --worker-wait.
+    const t0 = performance.now();
+    process.kill(p0, 'SIGKILL');
+    assert.equal(await exit, 1, lines.join('\n'));
+    assert.ok(performance.now() - t0 < 30_000, `the launcher stopped ${Math.round(performance.now() - t0)} ms after its last worker died`);
+    assert.match(lines[lines.length - 1]!, new RegExp(`^syncgrad: coordinator stopped: every worker process died, the last one \\(worker 0, pid ${p0}\\) was killed by SIGKILL, .*; ${out} holds the last checkpoint \\(continue with --resume\\)$`));
+    assert.ok((await loadLatestCheckpoint(out)) !== undefined, 'a checkpoint was left');
+  } finally {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }
+  assert.deepEqual(workerProcesses(job), []);
 });
 
 test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their NATS server gone, and the launcher with its workers; a second signal ends a worker at once', async () => {
@@ -219,9 +266,9 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       c.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready: ${p.err.join(' | ')}`)));
     });
   const io = memoryIo();
-  const c = await Coordinator.start({ train: parseTrainOptions({ data, imageSize: 16, audit: false, progress: 'none', backend: 'wasm', out: join(tmp.path, 'sig') }), cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }) }, io, 'wasm');
+  const c = await Coordinator.start({ train: parseTrainOptions({ data, imageSize: 16, audit: false, progress: 'none', backend: TEST_BACKEND, out: join(tmp.path, 'sig') }), cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }) }, io, TEST_BACKEND);
   try {
-    const worker = () => start(['worker', '--nats', own.url, '--job', job, '--backend', 'wasm'], /joined job/);
+    const worker = () => start(['worker', '--nats', own.url, '--job', job, '--backend', TEST_BACKEND], /joined job/);
     const [w1, w2] = [await worker(), await worker()];
     const coord = await start(['coordinator', '--data', data, '--image-size', '16', '--no-audit', '--progress', 'none', '--nats', own.url, '--job', `${job}b`, '--workers', '5', '--out', join(tmp.path, 'sig-b')], /waiting for 5 worker/);
     await own.close();
@@ -246,7 +293,7 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
     assert.ok(three.ms < 5000, `coordinator exited ${Math.round(three.ms)} ms after SIGTERM`);
     assert.equal(three.signal, null);
     // The launcher: its server is the gone one too; SIGTERM ends it and reaps its workers.
-    const launched = await start(['cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', `${job}c`, '--backend', 'wasm', '--out', join(tmp.path, 'sig-c'), '--progress', 'none', '--no-audit'], /\[worker 1\].*joined job/);
+    const launched = await start(['cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', `${job}c`, '--backend', TEST_BACKEND, '--out', join(tmp.path, 'sig-c'), '--progress', 'none', '--no-audit'], /\[worker 1\].*joined job/);
     const four = await timed(launched, ['SIGTERM']);
     assert.ok(four.ms < 5000, `launcher exited ${Math.round(four.ms)} ms after SIGTERM`);
     assert.equal(four.signal, null);

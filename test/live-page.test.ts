@@ -15,6 +15,7 @@ import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { shapesFixture, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 let tmp: TempDir;
 let data: string;
@@ -44,9 +45,9 @@ test('live page - a browser shows live curves and the worker table during a clus
   if (!executablePath) return;
   const job = `live${process.pid}`;
   const io = memoryIo();
-  const o = parseTrainOptions({ data, out: join(tmp.path, 'live'), imageSize: 16, epochs: 4, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) }, io, 'wasm');
-  const workers = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+  const o = parseTrainOptions({ data, out: join(tmp.path, 'live'), imageSize: 16, epochs: 4, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 });
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) }, io, TEST_BACKEND);
+  const workers = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
   const base = `http://127.0.0.1:${c.metricsPort}`;
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] });
   try {
@@ -60,7 +61,7 @@ test('live page - a browser shows live curves and the worker table during a clus
     assert.equal(s.job, job);
     assert.ok(s.step > 0 && s.stepsPerEpoch > 0 && typeof s.loss === 'number');
     assert.deepEqual(s.workers.map((w) => w.rank), [0, 1]);
-    for (const w of s.workers) assert.ok(w.host && w.backend === 'wasm' && w.imagesPerSecond > 0, JSON.stringify(w));
+    for (const w of s.workers) assert.ok(w.host && w.backend === TEST_BACKEND && w.imagesPerSecond > 0, JSON.stringify(w));
     assert.ok(s.history[0]!.trainLoss > 0 && s.history[0]!.valAccuracy >= 0);
 
     const page = await browser.newPage({ viewport: { width: 1300, height: 760 } });
@@ -150,7 +151,7 @@ test('live page - train --metrics-port serves the page and a live /status.json f
   let page = '';
   let port = 0;
   let polling: Promise<void> | undefined;
-  const report = await runTrain(parseTrainOptions({ data, out: join(tmp.path, 'train-live'), imageSize: 16, epochs: 2, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 }), memoryIo(), {
+  const report = await runTrain(parseTrainOptions({ data, out: join(tmp.path, 'train-live'), imageSize: 16, epochs: 2, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }), memoryIo(), {
     metricsPort: 0,
     onMetricsPort: (p) => {
       port = p;

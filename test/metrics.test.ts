@@ -13,6 +13,7 @@ import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const SERIES = [
   'syncgrad_loss',
@@ -36,7 +37,7 @@ let tmp: TempDir;
 let exposition = '';
 
 before(async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   tmp = await tempDir();
   nats = await startNats();
   const data = await tinyShapes(join(tmp.path, 'shapes'), 5, 16);
@@ -44,13 +45,13 @@ before(async () => {
   const io = memoryIo();
   const c = await Coordinator.start(
     {
-      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 }),
+      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }),
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
-    'wasm',
+    TEST_BACKEND,
   );
-  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, 'wasm')];
+  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
   try {
     await c.run();
     exposition = await (await fetch(`http://127.0.0.1:${c.metricsPort}/metrics`)).text();

@@ -7,6 +7,7 @@ import { Cnn, initialWeights } from '../common/model/cnn.js';
 import { paramSpecs } from '../common/model/spec.js';
 import { formatSummary, summarize } from '../common/model/summary.js';
 import { cli, useBackend } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 /** torchsummary for the seed, input 3×256×256, 6 classes, as PyTorch printed it. */
 const SEED_TABLE: [string, number[], number][] = [
@@ -95,7 +96,7 @@ test('model - init follows PyTorch default bounds 1/sqrt(fan_in) and is seeded',
 });
 
 test('model - forward at the seed size gives one logit row per image', async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   const model = Cnn.create(SEED, 0);
   try {
     const logits = tf.tidy(() => model.forward(tf.zeros([1, 256, 256, 3]) as tf.Tensor4D, { training: false }));
@@ -109,7 +110,7 @@ test('model - forward at the seed size gives one logit row per image', async () 
 });
 
 test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives for conv2d, add, relu and mul', async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   const { convBiasRelu, applyMask } = await import('../common/model/ops.js');
   const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
   for (const [pad, inputGradient] of [['same', true], ['valid', true], ['same', false]] as const) {
@@ -141,7 +142,7 @@ test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives 
 });
 
 test('model - a created model gives back every tensor and byte when disposed (no copy of its weights left behind)', async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   const config = { imageSize: 64, channels: 3 as const, classes: 6, dropout: 0.2 };
   const before = tf.memory();
   for (const make of [() => Cnn.create(config, 1), () => Cnn.fromWeights(config, initialWeights(config, 2))]) {

@@ -10,6 +10,7 @@ import { ConfigError, TimeoutError } from '../common/errors.js';
 import { connectNats, NATS_ENV, natsAuthOptions } from '../common/wire/connect.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const USER = { user: 'run1', password: 's3cret pass' };
 const TOKEN = 'tok-8f2a';
@@ -19,7 +20,7 @@ let tmp: TempDir;
 let data: string;
 
 before(async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   tmp = await tempDir();
   data = await tinyShapes(join(tmp.path, 'shapes'), 8, 16);
   [withUser, withToken] = await Promise.all([startNats({ authorization: USER }), startNats({ authorization: { token: TOKEN } })]);
@@ -79,7 +80,7 @@ test('nats auth - user/password and token servers accept the right credentials a
 
 test('nats auth - a coordinator with wrong credentials fails with one line naming NATS, no stack', async () => {
   const r = await withEnv({ NATS_USER: USER.user, NATS_PASSWORD: 'wrong' }, () =>
-    cli('coordinator', '--nats', withUser.url, '--data', data, '--image-size', '16', '--epochs', '1', '--backend', 'wasm', '--progress', 'none', '--no-audit', '--out', join(tmp.path, 'refused')),
+    cli('coordinator', '--nats', withUser.url, '--data', data, '--image-size', '16', '--epochs', '1', '--backend', TEST_BACKEND, '--progress', 'none', '--no-audit', '--out', join(tmp.path, 'refused')),
   );
   assert.notEqual(r.code, 0);
   const lines = r.err.filter((l) => l.startsWith('syncgrad: '));
@@ -91,7 +92,7 @@ test('nats auth - a coordinator with wrong credentials fails with one line namin
 test('nats auth - a launched cluster passes the credentials to its worker processes and trains', async () => {
   const out = join(tmp.path, 'auth-run');
   const r = await withEnv({ NATS_URL: withToken.url, NATS_TOKEN: TOKEN }, () =>
-    cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '1', '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1'),
+    cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '1', '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1'),
   );
   assert.equal(r.code, 0, r.err.join('\n'));
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));

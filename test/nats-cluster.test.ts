@@ -13,6 +13,7 @@ import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { startNatsCluster, type StartedNatsCluster } from './helpers/nats-cluster.js';
 import { shapesFixture, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 let cluster: StartedNatsCluster;
 let tmp: TempDir;
@@ -27,7 +28,7 @@ after(async () => {
   await tmp?.[Symbol.asyncDispose]();
 });
 
-const TRAIN = { imageSize: 16, epochs: 2, batchSize: 12, lr: 1e-5, dropout: false, audit: false, progress: 'none' as const, maxStepsPerEpoch: 5, backend: 'wasm' as const, fpsBatches: 1 };
+const TRAIN = { imageSize: 16, epochs: 2, batchSize: 12, lr: 1e-5, dropout: false, audit: false, progress: 'none' as const, maxStepsPerEpoch: 5, backend: TEST_BACKEND, fpsBatches: 1 };
 
 /** Coordinator on server 0, worker a on server 1, worker b on server 2 (each given only its own server's URL). */
 async function run(name: string, exchange: 'star' | 'sharded', onWorkerStep?: (n: number) => void) {
@@ -38,7 +39,7 @@ async function run(name: string, exchange: 'star' | 'sharded', onWorkerStep?: (n
   let steps = 0;
   /** Shard results per worker id, after the kill (steps > 3). */
   const late = new Map<string, number>();
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...TRAIN, data, out }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm', {
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...TRAIN, data, out }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, TEST_BACKEND, {
     onWorkerStep: (st) => {
       onWorkerStep?.(++steps);
       if (steps > 3) {
@@ -49,8 +50,8 @@ async function run(name: string, exchange: 'star' | 'sharded', onWorkerStep?: (n
   });
   const ws: Worker[] = [];
   try {
-    ws.push(await Worker.start({ nats: s1!.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'));
-    ws.push(await Worker.start({ nats: s2!.url, job, joinTimeoutMs: 30_000 }, io, 'wasm'));
+    ws.push(await Worker.start({ nats: s1!.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND));
+    ws.push(await Worker.start({ nats: s2!.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND));
     const report = await c.run();
     return { report, out, io, late, ids: ws.map((w) => w.id) };
   } finally {

@@ -23,6 +23,7 @@ import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const PROMETHEUS = process.env.SYNCGRAD_PROMETHEUS ?? '/usr/bin/prometheus';
 const PROMTOOL = process.env.SYNCGRAD_PROMTOOL ?? 'promtool';
@@ -83,18 +84,18 @@ async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs: numb
 }
 
 before(async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   tmp = await tempDir();
   nats = await startNats();
   const data = await tinyShapes(join(tmp.path, 'shapes'), 5, 16);
   const io = memoryIo();
   coordinator = await Coordinator.start(
     {
-      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: EPOCHS, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: 'wasm', fpsBatches: 1 }),
+      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: EPOCHS, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }),
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
-    'wasm',
+    TEST_BACKEND,
   );
   // Each worker with its own /metrics, wired the way `syncgrad worker --metrics-port` wires it.
   const workerMetrics = [0, 1].map(() => new WorkerMetrics({ run: job, processMetrics: true }));
@@ -144,7 +145,7 @@ before(async () => {
 
   workers = await Promise.all(
     workerMetrics.map((m) =>
-      Worker.start({ nats: nats!.url, job, joinTimeoutMs: 30_000 }, io, 'wasm', {
+      Worker.start({ nats: nats!.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, {
         onReject: (reason) => m.rejected.inc({ reason }),
         onStep: (s) => {
           m.samples.inc({ worker: String(s.rank) }, s.count);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_FILE, loadCheckpoint, loadLatestCheckpoint, PREVIOUS_CHECKPOINT_FILE } from '../common/train/checkpoint.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let tmp: TempDir;
@@ -29,7 +30,7 @@ after(async () => {
 });
 
 /** 3 epochs with dropout on and a checkpoint every 2 steps. */
-const RUN = ['--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--backend', 'wasm', '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
+const RUN = ['--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--backend', TEST_BACKEND, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
 const run = (out: string, ...more: string[]) => ['--data', data, ...RUN, '--out', out, ...more];
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
@@ -140,7 +141,7 @@ test('resume - a truncated newest checkpoint falls back to the previous one with
 test('resume - a cluster whose coordinator is SIGKILLed in epoch 2 resumes with its workers still running and ends bit-identical', async () => {
   const job = `resume${process.pid}`;
   const cluster = ['--nats', nats.url, '--workers', '2', '--exchange', 'sharded', '--worker-wait', '60'];
-  const worker = (j: string) => spawnCli(['worker', '--nats', nats.url, '--job', j, '--backend', 'wasm']);
+  const worker = (j: string) => spawnCli(['worker', '--nats', nats.url, '--job', j, '--backend', TEST_BACKEND]);
 
   const ref = join(tmp.path, 'cluster-ref');
   const refJob = `${job}ref`;

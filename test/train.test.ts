@@ -14,12 +14,13 @@ import { CheckpointError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
 import sharp from 'sharp';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
+import { TEST_BACKEND } from './helpers/backend.js';
 
 const CFG = { imageSize: 16, channels: 3 as const, classes: 6, dropout: 0.2 };
 let tmp: TempDir;
 
 before(async () => {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   tmp = await tempDir();
 });
 after(async () => {
@@ -166,7 +167,7 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   const data = await tinyShapes(join(tmp.path, 'shapes'), 5, 16);
   const out = join(tmp.path, 'run');
   const report = join(tmp.path, 'report.json');
-  const r = await cli('train', '--data', data, '--image-size', '16', '--epochs', '2', '--batch-size', '8', '--lr', '1e-3', '--backend', 'wasm', '--out', out, '--report', report, '--progress', 'plain', '--fps-batches', '2');
+  const r = await cli('train', '--data', data, '--image-size', '16', '--epochs', '2', '--batch-size', '8', '--lr', '1e-3', '--backend', TEST_BACKEND, '--out', out, '--report', report, '--progress', 'plain', '--fps-batches', '2');
   assert.equal(r.code, 0, r.err.join('\n'));
   assert.match(r.out.join('\n'), /^Epoch 2\/2: train loss [\d.]+, train acc [\d.]+%, val loss [\d.]+, val acc [\d.]+%, [\d.]+ img\/s/m);
   assert.match(r.out.join('\n'), /^Test accuracy: [\d.]+% \(\d+ images\)$/m);
@@ -177,7 +178,7 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   for (const k of ['epoch', 'trainLoss', 'trainAccuracy', 'valAccuracy', 'imagesPerSecond']) assert.ok(k in j.epochs[0], k);
   assert.ok(j.testAccuracy >= 0 && j.testAccuracy <= 1);
   assert.ok(j.fps > 0);
-  assert.equal(j.backend, 'wasm');
+  assert.equal(j.backend, TEST_BACKEND);
   assert.equal(j.dataset.train + j.dataset.val + j.dataset.test, 30);
   assert.ok((await stat(join(out, 'checkpoint.sgck'))).size > 0);
   // report.png: a real image with ink in the loss chart, the accuracy chart and the matrix.
@@ -198,16 +199,16 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   };
   for (const [x0, x1] of [[70, 400], [460, 790], [860, 1180]] as const) assert.ok(inkIn(x0, x1) > 500, `drawing in x ${x0}..${x1}`);
 
-  const ev = await cli('evaluate', '--model', out, '--data', data, '--json', '--backend', 'wasm');
+  const ev = await cli('evaluate', '--model', out, '--data', data, '--json', '--backend', TEST_BACKEND);
   assert.equal(ev.code, 0, ev.err.join('\n'));
   // evaluate recreates the run's split from its checkpoint: same test accuracy as the report.
   assert.equal(JSON.parse(ev.out.join('\n')).accuracy, j.testAccuracy);
 
-  const pr = await cli('predict', '--model', out, '--backend', 'wasm', join(data, 'circle', (await readdir(join(data, 'circle')))[0]!));
+  const pr = await cli('predict', '--model', out, '--backend', TEST_BACKEND, join(data, 'circle', (await readdir(join(data, 'circle')))[0]!));
   assert.equal(pr.code, 0, pr.err.join('\n'));
   assert.match(pr.out[0]!, /: (circle|cross|ring|square|stripes|triangle) \([\d.]+%\)$/);
 
-  const fps = await cli('fps', '--model', out, '--batches', '2', '--batch-size', '4', '--backend', 'wasm', '--json');
+  const fps = await cli('fps', '--model', out, '--batches', '2', '--batch-size', '4', '--backend', TEST_BACKEND, '--json');
   assert.equal(fps.code, 0, fps.err.join('\n'));
   assert.equal(JSON.parse(fps.out[0]!).images, 8);
 });

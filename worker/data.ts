@@ -67,11 +67,12 @@ export class RemoteImages implements AsyncDisposable {
     private readonly nc: NatsConnection,
     private readonly subject: string,
     private readonly job: string,
+    private readonly cacheRoot: string = tmpdir(),
   ) {}
 
   private async dir(): Promise<string> {
     if (this.closed) throw new ImageDecodeError('<image cache>', { cause: new Error('worker is closing') });
-    this.cacheDir ??= mkdtemp(join(tmpdir(), 'syncgrad-cache-'));
+    this.cacheDir ??= mkdtemp(join(this.cacheRoot, 'syncgrad-cache-'));
     return this.cacheDir;
   }
 

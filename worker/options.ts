@@ -20,6 +20,8 @@ export interface WorkerOptions {
   name?: string;
   /** Images per forward/backward pass here; unset: the job's choice (auto by default). */
   microBatch?: MicroBatchChoice;
+  /** Where --data-mode nats caches fetched images (a syncgrad-cache-* folder, removed at close); default the OS temp dir. */
+  cacheRoot?: string;
 }
 
 export function defaultWorkerOptions(): WorkerOptions {
@@ -36,6 +38,7 @@ const workerSchema = z.object({
   joinTimeoutMs: intFlag('--join-timeout', 1),
   name: z.string().min(1).optional(),
   microBatch: z.unknown().optional(),
+  cacheRoot: z.string().min(1).optional(),
 });
 
 export function parseWorkerOptions(input: Partial<WorkerOptions>): WorkerOptions {

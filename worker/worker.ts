@@ -169,7 +169,7 @@ export class Worker implements AsyncDisposable {
     await this.remote?.close();
     this.remote = undefined;
     if (this.job.dataMode === DataMode.OVER_NATS) {
-      this.remote = new RemoteImages(this.nc, this.s.data, this.job.job);
+      this.remote = new RemoteImages(this.nc, this.s.data, this.job.job, this.o.cacheRoot);
       this.lists = lists;
     } else {
       this.lists = withRoot(lists, this.o.dataRoot ?? this.job.dataRoot);

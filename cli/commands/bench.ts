@@ -23,6 +23,7 @@ interface BenchFlags {
   exchange: ExchangeDesign;
   backend: BackendChoice;
   microBatch?: string;
+  threads?: string;
   torch: boolean;
   profile?: boolean;
   json?: boolean;
@@ -53,7 +54,8 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .addOption(new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
-    .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py)')
+    .option('--threads <n>', 'native TensorFlow\'s threads, and PyTorch\'s (default: every core for TensorFlow, 1 for PyTorch; wasm always computes on 1)')
+    .option('--no-torch', 'skip the PyTorch reference (bench/torch_reference.py, with the allocator settings that make it fastest)')
     .option('--profile', 'also print a per-kernel profile of one step (tf.profile)')
     .option('--json', 'print JSON')
     .action(async (mode: string, flags: BenchFlags) => {
@@ -87,7 +89,9 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       const repeats = parseIntFlag(flags.repeats, '--repeats');
       const warmup = parseIntFlag(flags.warmup ?? '1', '--warmup', 0);
       const choice = parseMicroBatch(flags.microBatch);
-      const backend = await initBackend(flags.backend);
+      const { parseThreads } = await import('../../common/backend/native/env.js');
+      const threads = parseThreads(flags.threads);
+      const backend = await initBackend(flags.backend, { threads });
       const plan = planMicroBatch(choice, backend.kind, benchModelConfig(imageSize), 'train');
       const microBatch = Math.min(batchSize, mode === 'train' ? plan.train : plan.infer);
       const common = { mode: mode as BenchMode, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
@@ -96,7 +100,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       if (flags.torch) {
         const avail = torchAvailable();
         if (avail.ok) {
-          row.torch = runTorchReference({ mode: common.mode, imageSize, batchSize, steps, repeats, warmup });
+          row.torch = runTorchReference({ mode: common.mode, imageSize, batchSize, steps, repeats, warmup, threads: threads ?? 1 });
           row.ratio = ours.imgPerSec / row.torch.imgPerSec;
         } else {
           row.torchSkipped = avail.reason;
@@ -114,7 +118,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
         );
         if (row.torch) {
           io.out(
-            `PyTorch ${row.torch.torchVersion} (${row.torch.threads} thread): ${row.torch.imgPerSec.toFixed(2)} img/s ` +
+            `PyTorch ${row.torch.torchVersion} (${row.torch.threads} thread${row.torch.threads === 1 ? '' : 's'}): ${row.torch.imgPerSec.toFixed(2)} img/s ` +
               `(${row.torch.repeatImgPerSec.map((r) => r.toFixed(2)).join(', ')}), peak RSS ${row.torch.peakRssMb.toFixed(0)} MB; ` +
               `ours/PyTorch = ${row.ratio!.toFixed(2)}`,
           );

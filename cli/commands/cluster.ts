@@ -28,6 +28,7 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
           train,
           cluster: clusterOptionsFromFlags(flags),
           workerBackend: String(flags.workerBackend ?? train.backend),
+          workerThreads: train.threads,
           allowInstall: true,
           maxRestarts: flags.maxRestarts === undefined ? DEFAULT_MAX_RESTARTS : parseIntFlag(String(flags.maxRestarts), '--max-restarts', 0),
           coordinatorArgs: coordinatorArgsFrom(raw.slice(raw.indexOf('cluster') + 1)),

@@ -14,7 +14,7 @@ export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const train = trainOptionsFromFlags(flags);
       const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
-      const backend = await initBackend(train.backend);
+      const backend = await initBackend(train.backend, { threads: train.threads });
       await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
       const release = handleShutdownSignals({ what: 'coordinator', io, stop: (sig) => c.close(`interrupted (${sig})`) });
       try {

@@ -59,7 +59,7 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
       let report;
       if (workers > 0) {
         const backend = await initBackend(train.backend);
-        report = await launchCluster({ workers, train, cluster: clusterOptionsFromFlags(flags, { job: `demo-${process.pid}` }), workerBackend: train.backend, allowInstall: true, maxRestarts: 0 }, io, backend.kind);
+        report = await launchCluster({ workers, train, cluster: clusterOptionsFromFlags(flags, { job: `demo-${process.pid}` }), workerBackend: train.backend, workerThreads: train.threads, allowInstall: true, maxRestarts: 0 }, io, backend.kind);
         if (!report) io.err('warning: no NATS server could be found or installed (set NATS_URL, or apt-get install nats-server); training in this process instead');
       }
       report ??= await runTrain(train, io);

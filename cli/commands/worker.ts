@@ -19,7 +19,8 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
     .option('--name <id>', 'worker identity in logs (default host:pid)')
     .option('--metrics-port <port>', 'serve this worker\'s Prometheus /metrics on this port')
     .option('--micro-batch <n>', 'images per forward/backward pass here, N or auto (default: the job\'s, auto unless the coordinator sets one)')
-    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string }) => {
+    .option('--threads <n>', 'native TensorFlow\'s intra-op and inter-op threads (default: every core; give each of several workers on one host its share)')
+    .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string; threads?: string }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { Worker } = await import('../../worker/worker.js');
       const { MetricsServer } = await import('../../common/metrics/server.js');
@@ -32,7 +33,8 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
         ...(flags.microBatch !== undefined ? { microBatch: parseMicroBatch(flags.microBatch) } : {}),
         joinTimeoutMs: flags.joinTimeout === undefined ? undefined : parseIntFlag(flags.joinTimeout, '--join-timeout') * 1000,
       });
-      const backend = await initBackend(flags.backend);
+      const { parseThreads } = await import('../../common/backend/native/env.js');
+      const backend = await initBackend(flags.backend, { threads: parseThreads(flags.threads) });
       // A worker's own series: what it computed and refused, labelled with its rank.
       const metrics = flags.metricsPort === undefined ? undefined : new WorkerMetrics({ run: o.job, processMetrics: true });
       await using server = metrics ? await MetricsServer.start(metrics.registry, parseIntFlag(flags.metricsPort, '--metrics-port', 0)) : undefined;

@@ -1,9 +1,11 @@
 // How many images one forward/backward pass holds. A worker (or `train`) computes its shard in
 // micro-batches of this size and sums their gradients, so a step's batch is set by the job and a
 // process's memory only sets how it is cut. `auto` plans from the model's activation size per image
-// and the backend's memory: on wasm the 4 GB heap; native backends get no limit unless one is given.
+// and the backend's memory: on wasm the 4 GB heap; on native TensorFlow the host's memory (or the
+// GPU's) divided among the workers that share it.
 import { ConfigError } from '../errors.js';
 import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from '../backend/heap-limit.js';
+import { nativeMemoryBudget, type MemoryBudget } from '../backend/host-memory.js';
 import { describeLayers, paramSpecs, type ModelConfig } from '../model/spec.js';
 
 export type MicroBatchChoice = number | 'auto';
@@ -27,6 +29,23 @@ export const INFER_BYTES_PER_OUTPUT = 6;
 export const HEAP_PLAN_FRACTION = 0.85;
 /** Weights, gradients and their sum (2.5 × params measured: 165 MB at 256² for 64.6 MB of weights); a process that applies Adam adds its moments and update. */
 const FIXED_PARAM_COPIES = { worker: 2.5, train: 5.5 } as const;
+
+/**
+ * Native TensorFlow (tfjs-node over TF 2.21's CPU library, with common/backend/native/kernels.ts),
+ * peak RSS of `bench train` at 256², 1 thread: 2.50 GB for 4 images, 3.86 GB for 8 (340 MB an
+ * image over 28.7 M output floats = 11.8 bytes); planned at 16, since TensorFlow's allocator and
+ * oneDNN's workspaces grow with threads. docs/performance.md has the table.
+ */
+export const NATIVE_TRAIN_BYTES_PER_OUTPUT = 16;
+export const NATIVE_INFER_BYTES_PER_OUTPUT = 6;
+/** TensorFlow's runtime, oneDNN's primitive caches and Node itself before any tensor: ~0.6 GB measured (64² runs peak at 0.9 GB). */
+export const NATIVE_RUNTIME_BYTES = 768 * 2 ** 20;
+/**
+ * The share of a worker's part of the machine that its passes may plan for: the rest is for the
+ * coordinator, the page cache and the allocator's fragmentation. On this 24 GB host with 2
+ * workers that is 8.4 GB each: the seed's 16-image shards as single passes (6.6 GB measured).
+ */
+export const NATIVE_PLAN_FRACTION = 0.7;
 
 export type PassKind = 'train' | 'infer';
 export type MemoryRole = keyof typeof FIXED_PARAM_COPIES;
@@ -63,22 +82,45 @@ export interface MicroBatchPlan {
   reason: string;
 }
 
+/** Largest pass that fits this process's share of a native device's memory, at least 1. */
+export function nativeFittingImages(config: ModelConfig, budget: MemoryBudget, pass: PassKind, role: MemoryRole): number {
+  const perImage = outputFloatsPerImage(config) * (pass === 'train' ? NATIVE_TRAIN_BYTES_PER_OUTPUT : NATIVE_INFER_BYTES_PER_OUTPUT);
+  const room = (budget.bytes * NATIVE_PLAN_FRACTION) / budget.sharers - NATIVE_RUNTIME_BYTES - FIXED_PARAM_COPIES[role] * paramBytes(config);
+  return Math.max(1, Math.floor(room / perImage));
+}
+
+const isNative = (backend: string) => backend === 'tensorflow' || backend === 'tensorflow-gpu';
+
 /**
  * Resolves `--micro-batch` for this process's backend. A number is used as given (for inference
- * too, unless the plan allows more); `auto` plans from the heap on wasm and is unlimited elsewhere.
+ * too, unless the plan allows more); `auto` plans from the wasm heap on wasm, from the device's
+ * memory (`budget`, by default the host's or the GPU's, shared by SYNCGRAD_LOCAL_WORKERS) on native
+ * TensorFlow, and is unlimited on the cpu backend.
  */
-export function planMicroBatch(choice: MicroBatchChoice, backend: string, config: ModelConfig, role: MemoryRole): MicroBatchPlan {
-  const onWasm = backend === 'wasm';
-  const heap = onWasm ? wasmHeapLimitBytes() : Infinity;
-  const fitTrain = onWasm ? fittingImages(config, heap, 'train', role) : Infinity;
-  const fitInfer = onWasm ? fittingImages(config, heap, 'infer', role) : Infinity;
-  if (choice === 'auto') {
-    const reason = onWasm
-      ? `auto: ${fitTrain} image(s) per training pass at ${config.imageSize}² fit the ${Math.round(heap / 2 ** 20)} MB wasm heap${heap < WASM_HEAP_MAX_BYTES ? ` (${HEAP_LIMIT_ENV})` : ''}`
-      : `auto: no limit on ${backend}`;
-    return { choice, train: fitTrain, infer: fitInfer, reason };
+export function planMicroBatch(choice: MicroBatchChoice, backend: string, config: ModelConfig, role: MemoryRole, budget?: MemoryBudget): MicroBatchPlan {
+  let fitTrain = Infinity;
+  let fitInfer = Infinity;
+  let reason = `auto: no limit on ${backend}`;
+  if (backend === 'wasm') {
+    const heap = wasmHeapLimitBytes();
+    fitTrain = fittingImages(config, heap, 'train', role);
+    fitInfer = fittingImages(config, heap, 'infer', role);
+    reason = `auto: ${fitTrain} image(s) per training pass at ${config.imageSize}² fit the ${Math.round(heap / 2 ** 20)} MB wasm heap${heap < WASM_HEAP_MAX_BYTES ? ` (${HEAP_LIMIT_ENV})` : ''}`;
+  } else if (isNative(backend)) {
+    const b = budget ?? nativeMemoryBudget(backend);
+    fitTrain = nativeFittingImages(config, b, 'train', role);
+    fitInfer = nativeFittingImages(config, b, 'infer', role);
+    const share = b.sharers > 1 ? ` shared by ${b.sharers} workers` : '';
+    reason = `auto: ${fitTrain} image(s) per training pass at ${config.imageSize}² fit ${Math.round(NATIVE_PLAN_FRACTION * 100)}% of ${(b.bytes / 2 ** 30).toFixed(1)} GiB, ${b.source}${share}`;
   }
+  if (choice === 'auto') return { choice, train: fitTrain, infer: fitInfer, reason };
   return { choice, train: choice, infer: Math.max(choice, fitInfer === Infinity ? choice : fitInfer), reason: `--micro-batch ${choice}` };
+}
+
+/** Images per pass when `n` images are cut into passes of at most `max`: as even as possible (16 at most 15 each: 8 and 8, not 15 and 1). */
+export function passSize(n: number, max: number): number {
+  const m = Math.max(1, Math.min(n, max));
+  return Math.ceil(n / Math.ceil(n / m));
 }
 
 /** `--micro-batch` value: a positive integer or `auto`. */

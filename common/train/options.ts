@@ -53,6 +53,11 @@ export interface TrainOptions {
   checkpointSeconds: number;
   /** Continue from the run directory's newest valid checkpoint, if there is one. */
   resume: boolean;
+  /**
+   * Native TensorFlow's threads in the process that computes: this one (train), or each local
+   * worker (cluster, start; default there: this host's cores divided among them). Unset: every core.
+   */
+  threads?: number;
 }
 
 export function defaultTrainOptions(): TrainOptions {
@@ -116,6 +121,7 @@ const schema = z
     checkpointEvery: int(1).optional(),
     checkpointSeconds: z.coerce.number().positive(),
     resume: z.boolean(),
+    threads: int(1).optional(),
   })
   .refine((o) => o.valFraction + o.testFraction < 1, { message: 'val + test fractions must leave some training data', path: ['valFraction'] });
 

@@ -27,7 +27,7 @@ export interface RunTrainExtras {
 }
 
 export async function runTrain(o: TrainOptions, io: Io, extras: RunTrainExtras = {}): Promise<TrainReport> {
-  const backend = await initBackend(o.backend);
+  const backend = await initBackend(o.backend, { threads: o.threads });
   io.err(`backend: ${backend.kind} (${backend.package})`);
   const { index, audit, model: modelConfig, dataset } = await setupJob(o, io);
   const resume = await findResumePoint(o, modelConfig, dataset, io);

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import type { Cnn } from '../model/cnn.js';
 import type { Adam } from './optimizer.js';
+import { passSize } from './micro-batch.js';
 
 export interface BatchTensors {
   /** [N, H, W, C], normalised. */
@@ -57,7 +58,8 @@ function slicePass(batch: BatchTensors, start: number, len: number): BatchTensor
 }
 
 /**
- * The gradient of the batch's mean loss, computed in passes of `microBatch` images: each pass
+ * The gradient of the batch's mean loss, computed in passes of at most `microBatch` images, cut as
+ * evenly as possible (passSize): each pass
  * differentiates (its summed loss) / N, and the passes' gradients are summed. That is exactly the
  * one-pass gradient up to fp32 summation order, and dropout masks follow the sample ids, so the
  * micro-batch size changes memory, never the result.
@@ -65,7 +67,7 @@ function slicePass(batch: BatchTensors, start: number, len: number): BatchTensor
 export function computeGradients(model: Cnn, batch: BatchTensors, o: GradientOptions): GradientResult {
   const n = batch.x.shape[0];
   if (batch.ids.length !== n) throw new Error(`batch has ${n} images but ${batch.ids.length} sample ids`);
-  const m = Math.max(1, Math.min(n, o.microBatch ?? n));
+  const m = passSize(n, o.microBatch ?? n);
   let sums: tf.Tensor[] | undefined;
   let loss = 0;
   let correct = 0;
@@ -124,7 +126,7 @@ export function predictLogits(model: Cnn, x: tf.Tensor4D): tf.Tensor2D {
 /** Loss sum and predictions for one inference batch, in passes of at most `microBatch` images. */
 export function evalBatch(model: Cnn, x: tf.Tensor4D, y: tf.Tensor1D, microBatch = Infinity): { lossSum: number; predictions: Int32Array } {
   const n = x.shape[0];
-  const m = Math.max(1, Math.min(n, microBatch));
+  const m = passSize(n, microBatch);
   const predictions = new Int32Array(n);
   let lossSum = 0;
   for (let start = 0; start < n; start += m) {

@@ -8,6 +8,7 @@ import { initBackend, type BackendChoice } from '../../common/backend/select.js'
 import { main } from '../../cli/main.js';
 import { makeShapesDataset } from '../../common/data/shapes.js';
 import { memoryIo } from '../../common/io.js';
+import { TEST_BACKEND } from './backend.js';
 
 export interface TempDir extends AsyncDisposable {
   path: string;
@@ -24,9 +25,9 @@ export async function tinyShapes(dir: string, perClass = 5, size = 16, seed = 3)
   return dir;
 }
 
-/** The wasm backend, a temp dir and a real shapes dataset in it: most integration files' `before`. */
+/** The suite's backend (TEST_BACKEND), a temp dir and a real shapes dataset in it: most integration files' `before`. */
 export async function shapesFixture(perClass: number, size: number): Promise<{ tmp: TempDir; data: string }> {
-  await useBackend('wasm');
+  await useBackend(TEST_BACKEND);
   const tmp = await tempDir();
   return { tmp, data: await tinyShapes(join(tmp.path, 'shapes'), perClass, size) };
 }
