@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run bench`: the standard benchmark matrix. Each row runs `syncgrad bench` in a fresh process
-// (so peak RSS is per row), ours and PyTorch (bench/torch_reference.py, one thread) side by side,
-// and everything lands in bench/results.json. About 5 minutes on a 2-core Xeon. `--only exchange`
-// runs the exchange matrix at the seed's 16,154,950 parameters instead (syncgrad bench exchange,
-// beside gloo and raw NATS) into bench/exchange-results.json, about 5 minutes.
-//   node scripts/bench.mjs [--backend wasm] [--only train|infer|exchange] [--out FILE]
+// `npm run bench`: the standard benchmark matrix into bench/results.json: native TensorFlow (1 and 2
+// threads), wasm and PyTorch at 64² and 256², training and inference; alternating native/PyTorch
+// pairs at 64² batch 16 on one thread; peak RSS at 256² against PyTorch. Every figure comes from a
+// fresh process. About 10 minutes on a 2-core Xeon. `--only exchange` runs the exchange matrix at
+// the seed's 16,154,950 parameters instead (syncgrad bench exchange, beside gloo and raw NATS)
+// into bench/exchange-results.json, about 5 minutes.
+//   node scripts/bench.mjs [--only train|infer|pairs|memory|exchange] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -51,58 +52,114 @@ if (only === 'exchange') {
   process.exit(0);
 }
 
-// image size, batch size, steps per repeat, repeats, warm-up steps (per mode).
-const MATRIX = [
-  { imageSize: 32, batchSize: 16, train: { steps: 4, repeats: 3, warmup: 1 }, infer: { steps: 8, repeats: 3, warmup: 1 } },
-  { imageSize: 64, batchSize: 16, train: { steps: 2, repeats: 3, warmup: 1 }, infer: { steps: 4, repeats: 3, warmup: 1 } },
-  { imageSize: 128, batchSize: 4, train: { steps: 2, repeats: 3, warmup: 2 }, infer: { steps: 4, repeats: 3, warmup: 1 } },
-  { imageSize: 256, batchSize: 4, train: { steps: 1, repeats: 3, warmup: 2 }, infer: { steps: 2, repeats: 3, warmup: 1 } },
+// The compute matrix: native TensorFlow at 1 and 2 threads, wasm (1 thread), and PyTorch at the
+// same thread counts with its fastest allocator settings, at 64² and 256², training and inference.
+// Each row runs `syncgrad bench` in a fresh process (peak RSS is per process); the PyTorch
+// reference runs inside the same row, right after ours.
+const SIZES = [
+  { imageSize: 64, batchSize: 16, train: { steps: 3, repeats: 3, warmup: 1 }, infer: { steps: 6, repeats: 3, warmup: 1 } },
+  { imageSize: 256, batchSize: 4, train: { steps: 1, repeats: 3, warmup: 1 }, infer: { steps: 2, repeats: 3, warmup: 1 } },
 ];
+const ENGINES = [
+  { backend: 'tensorflow', threads: 1, torch: true },
+  { backend: 'tensorflow', threads: 2, torch: true },
+  { backend: 'wasm', threads: 1, torch: false },
+];
+/** Alternating head-to-head pairs, native and PyTorch at 64² batch 16 on one thread (the issue's bar). */
+const PAIRS = 5;
+/** Batches whose peak RSS at 256² is compared with PyTorch's, each in its own process. */
+const MEMORY_BATCHES = [2, 4, 8];
 
+function syncgrad(args) {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'syncgrad.mjs'), ...args, '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { error: `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const { runTorchReference } = await import(new URL('../dist/common/bench/torch.js', import.meta.url).href);
+const t0 = Date.now();
 const rows = [];
-for (const m of MATRIX) {
-  for (const mode of ['train', 'infer']) {
-    if (only && only !== mode) continue;
-    const p = m[mode];
-    const cmd = [
-      join(root, 'bin', 'syncgrad.mjs'), 'bench', mode,
-      '--image-size', String(m.imageSize), '--batch-size', String(m.batchSize),
-      '--steps', String(p.steps), '--repeats', String(p.repeats), '--warmup', String(p.warmup),
-      '--backend', backend, '--json',
-    ];
-    const t0 = Date.now();
-    const r = spawnSync(process.execPath, cmd, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) {
-      console.error(`${mode} ${m.imageSize}² failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
-      rows.push({ mode, imageSize: m.imageSize, batchSize: m.batchSize, error: `exit ${r.status}` });
+if (!only || only === 'train' || only === 'infer') {
+  for (const m of SIZES) {
+    for (const mode of ['train', 'infer']) {
+      if (only && only !== mode) continue;
+      const p = m[mode];
+      for (const e of ENGINES) {
+        const t = Date.now();
+        const args = ['bench', mode, '--image-size', String(m.imageSize), '--batch-size', String(m.batchSize), '--steps', String(p.steps), '--repeats', String(p.repeats), '--warmup', String(p.warmup), '--backend', e.backend, '--threads', String(e.threads), ...(e.torch ? [] : ['--no-torch'])];
+        const row = syncgrad(args);
+        const base = { mode, imageSize: m.imageSize, batchSize: m.batchSize, backend: e.backend, threads: e.threads, steps: p.steps, repeats: p.repeats };
+        if (row.error) {
+          console.error(`${mode} ${m.imageSize}² ${e.backend} ${e.threads}t failed (${row.error})`);
+          rows.push({ ...base, error: row.error });
+          continue;
+        }
+        const o = row.ours;
+        rows.push({
+          ...base,
+          ours: { imgPerSec: o.imgPerSec, repeats: o.repeatImgPerSec, gflops: o.gflops, peakRssMb: o.peakRssMb, backend: o.backend, threads: o.threads },
+          torch: row.torch ? { imgPerSec: row.torch.imgPerSec, repeats: row.torch.repeatImgPerSec, peakRssMb: row.torch.peakRssMb, version: row.torch.torchVersion, threads: row.torch.threads } : null,
+          ratio: row.ratio,
+          torchSkipped: row.torchSkipped,
+          seconds: (Date.now() - t) / 1000,
+        });
+        const torchText = row.torch ? `PyTorch ${row.torch.imgPerSec.toFixed(2)} img/s (${row.torch.peakRssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}` : row.torchSkipped ? `PyTorch skipped (${row.torchSkipped})` : '';
+        console.log(`${mode.padEnd(5)} ${String(m.imageSize).padStart(3)}² b${String(m.batchSize).padEnd(2)} ${e.backend.padEnd(10)} ${e.threads}t  ${o.imgPerSec.toFixed(2).padStart(7)} img/s  RSS ${o.peakRssMb.toFixed(0).padStart(5)} MB | ${torchText}  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+      }
+    }
+  }
+}
+
+// Head-to-head: native and PyTorch alternate, so both see the same drift of a shared machine.
+const pairs = [];
+if (!only || only === 'pairs') {
+  const args = ['bench', 'train', '--image-size', '64', '--batch-size', '16', '--steps', '3', '--repeats', '3', '--warmup', '1', '--threads', '1'];
+  for (let i = 0; i < PAIRS; i++) {
+    const native = syncgrad([...args, '--backend', 'tensorflow', '--no-torch']);
+    if (native.error) {
+      console.error(`pair ${i + 1} failed: ${native.error}`);
       continue;
     }
-    const row = JSON.parse(r.stdout.trim().split('\n').pop());
-    const o = row.ours;
-    rows.push({
-      mode, imageSize: m.imageSize, batchSize: m.batchSize, steps: p.steps, repeats: p.repeats,
-      ours: { imgPerSec: o.imgPerSec, repeats: o.repeatImgPerSec, gflops: o.gflops, peakRssMb: o.peakRssMb, backend: o.backend, threads: o.threads },
-      torch: row.torch ? { imgPerSec: row.torch.imgPerSec, repeats: row.torch.repeatImgPerSec, peakRssMb: row.torch.peakRssMb, version: row.torch.torchVersion, threads: row.torch.threads } : null,
-      ratio: row.ratio,
-      torchSkipped: row.torchSkipped,
-      flopsPerImage: o.flopsPerImage,
-      seconds: (Date.now() - t0) / 1000,
-    });
-    const last = rows[rows.length - 1];
-    const torchText = last.torch ? `PyTorch ${last.torch.imgPerSec.toFixed(2)} img/s, ratio ${last.ratio.toFixed(2)}` : `PyTorch skipped (${last.torchSkipped ?? 'n/a'})`;
-    console.log(
-      `${mode.padEnd(5)} ${String(m.imageSize).padStart(3)}² b${String(m.batchSize).padEnd(2)}  ours ${o.imgPerSec.toFixed(2).padStart(7)} img/s ` +
-        `${o.gflops.toFixed(1).padStart(5)} GFLOP/s  RSS ${o.peakRssMb.toFixed(0).padStart(5)} MB | ${torchText}  (${last.seconds.toFixed(0)} s)`,
-    );
+    const torch = runTorchReference({ mode: 'train', imageSize: 64, batchSize: 16, steps: 3, repeats: 3, warmup: 1, threads: 1 });
+    pairs.push({ native: native.ours.imgPerSec, torch: torch.imgPerSec });
+    console.log(`pair ${i + 1}: native ${native.ours.imgPerSec.toFixed(2)} img/s, PyTorch ${torch.imgPerSec.toFixed(2)} img/s (64² b16, 1 thread)`);
   }
+}
+
+// Peak RSS at 256², native against PyTorch, one process per figure.
+const memory = [];
+if (!only || only === 'memory') {
+  for (const b of MEMORY_BATCHES) {
+    const row = syncgrad(['bench', 'train', '--image-size', '256', '--batch-size', String(b), '--steps', '1', '--repeats', '1', '--warmup', '1', '--backend', 'tensorflow', '--threads', '2']);
+    if (row.error) {
+      console.error(`memory 256² b${b} failed (${row.error})`);
+      memory.push({ batchSize: b, error: row.error });
+      continue;
+    }
+    const entry = { batchSize: b, nativeMb: row.ours.peakRssMb, torchMb: row.torch?.peakRssMb ?? null, nativeImgPerSec: row.ours.imgPerSec, torchImgPerSec: row.torch?.imgPerSec ?? null };
+    memory.push(entry);
+    console.log(`memory 256² b${b}: native ${entry.nativeMb.toFixed(0)} MB, PyTorch ${entry.torchMb?.toFixed(0) ?? '-'} MB${entry.torchMb ? ` (${(entry.nativeMb / entry.torchMb).toFixed(2)}x)` : ''} (2 threads each)`);
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? null : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summary = pairs.length ? { nativeMedian: median(pairs.map((p) => p.native)), torchMedian: median(pairs.map((p) => p.torch)) } : null;
+if (summary) {
+  summary.ratio = summary.nativeMedian / summary.torchMedian;
+  console.log(`head-to-head (64² b16, 1 thread, ${pairs.length} alternating pairs): native ${summary.nativeMedian.toFixed(2)} img/s, PyTorch ${summary.torchMedian.toFixed(2)} img/s, native/PyTorch ${summary.ratio.toFixed(2)}`);
 }
 
 const result = {
   date: new Date().toISOString(),
   machine,
-  backend,
-  note: 'img/s = median over repeats of (steps x batch) / wall time; train = forward + backward + Adam; ratio = ours / PyTorch 1-thread, measured back to back in this run',
+  note: 'img/s = median over repeats of (steps x batch) / wall time; train = forward + backward + Adam; ratio = ours / PyTorch at the same thread count, run right after ours in the same row; PyTorch runs with MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 (its fastest here); pairs alternate native and PyTorch; memory = peak RSS of one training process',
+  seconds: (Date.now() - t0) / 1000,
   rows,
+  pairs: { runs: pairs, ...summary },
+  memory,
 };
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

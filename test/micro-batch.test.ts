@@ -13,7 +13,8 @@ import { OutOfMemoryError } from '../common/errors.js';
 import { Cnn } from '../common/model/cnn.js';
 import { maskSeed } from '../common/model/dropout.js';
 import { Rng } from '../common/rng.js';
-import { fittingImages, parseMicroBatch, planBytes, planMicroBatch } from '../common/train/micro-batch.js';
+import { NATIVE_RUNTIME_BYTES, NATIVE_TRAIN_BYTES_PER_OUTPUT, fittingImages, outputFloatsPerImage, paramBytes, parseMicroBatch, passSize, planBytes, planMicroBatch } from '../common/train/micro-batch.js';
+import { LOCAL_WORKERS_ENV, localWorkers } from '../common/backend/host-memory.js';
 import { Adam } from '../common/train/optimizer.js';
 import { computeGradients, evalBatch, trainStep, type BatchTensors } from '../common/train/step.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
@@ -127,7 +128,7 @@ test('micro-batch - evaluation in passes gives the same loss and predictions', (
   model.dispose();
 });
 
-test('micro-batch - auto plans what the measured wasm heap allows: 6 images per pass at 256², whole batches at 32², no limit on native backends', () => {
+test('micro-batch - auto plans what the measured wasm heap allows: 6 images per pass at 256², whole batches at 32²', () => {
   const seed = { imageSize: 256, channels: 3 as const, classes: 6, dropout: 0.2 };
   // Heap measured after a training pass of n images at 256² (docs/performance.md): the plan
   // must never promise less memory than a pass really took.
@@ -140,9 +141,39 @@ test('micro-batch - auto plans what the measured wasm heap allows: 6 images per 
   // Single-process train also holds Adam's moments: never more than a worker.
   assert.ok(planMicroBatch('auto', 'wasm', seed, 'train').train <= plan.train);
   assert.ok(planMicroBatch('auto', 'wasm', { ...seed, imageSize: 32 }, 'train').train >= 32);
-  assert.equal(planMicroBatch('auto', 'tensorflow-gpu', seed, 'worker').train, Infinity);
-  assert.equal(planMicroBatch(3, 'tensorflow-gpu', seed, 'worker').train, 3);
   assert.equal(fittingImages(seed, 100 * 2 ** 20, 'train', 'worker'), 1, 'at least one image, which then fails clearly');
+});
+
+test('micro-batch - auto on native TensorFlow plans from the device\'s memory shared by its workers: the seed\'s 16-image shards whole on this 24 GB host with 2 workers, fewer with less', () => {
+  const seed = { imageSize: 256, channels: 3 as const, classes: 6, dropout: 0.2 };
+  const GiB = 2 ** 30;
+  // Peak RSS of a native training pass at 256² (docs/performance.md): the plan must never promise less.
+  const perImage = outputFloatsPerImage(seed) * NATIVE_TRAIN_BYTES_PER_OUTPUT;
+  const fixed = NATIVE_RUNTIME_BYTES + 2.5 * paramBytes(seed);
+  for (const [n, mb] of [[4, 2496], [8, 3856]] as const) assert.ok(fixed + n * perImage >= mb * 2 ** 20, `${n} images: plan ${(fixed + n * perImage) / 2 ** 20} MB < measured ${mb} MB`);
+  const host = (gib: number, sharers: number) => planMicroBatch('auto', 'tensorflow', seed, 'worker', { bytes: gib * GiB, sharers, source: 'test' });
+  assert.ok(host(23.5, 2).train >= 16, `2 workers on 23.5 GiB: passes of ${host(23.5, 2).train}`);
+  assert.match(host(23.5, 2).reason, /fit 70% of 23\.5 GiB, test shared by 2 workers/);
+  assert.ok(host(23.5, 4).train < host(23.5, 2).train, 'more workers on the host, smaller passes');
+  assert.ok(host(8, 1).train < 16 && host(8, 1).train >= 4, `8 GiB: passes of ${host(8, 1).train}`);
+  assert.equal(host(1, 1).train, 1, 'at least one image');
+  // A large GPU takes the seed's whole batch of 32 in one pass.
+  assert.ok(planMicroBatch('auto', 'tensorflow-gpu', seed, 'worker', { bytes: 80 * GiB, sharers: 1, source: 'the GPU' }).train >= 32);
+  assert.equal(planMicroBatch(3, 'tensorflow', seed, 'worker', { bytes: 64 * GiB, sharers: 1, source: 'test' }).train, 3, 'a number is used as given');
+  assert.equal(planMicroBatch('auto', 'cpu', seed, 'worker').train, Infinity);
+  // Workers sharing the host: syncgrad cluster's variable, or torchrun's.
+  assert.equal(localWorkers({}), 1);
+  assert.equal(localWorkers({ [LOCAL_WORKERS_ENV]: '3' }), 3);
+  assert.equal(localWorkers({ LOCAL_WORLD_SIZE: '4' }), 4);
+  assert.throws(() => localWorkers({ [LOCAL_WORKERS_ENV]: 'two' }), /SYNCGRAD_LOCAL_WORKERS must be a positive integer, got "two"/);
+});
+
+test('micro-batch - a shard is cut into passes as even as the limit allows', () => {
+  assert.equal(passSize(16, 15), 8);
+  assert.equal(passSize(16, 6), 6);
+  assert.equal(passSize(12, 5), 4);
+  assert.equal(passSize(7, 100), 7);
+  assert.equal(passSize(5, 1), 1);
 });
 
 test('micro-batch - --micro-batch takes a positive integer or auto and names itself otherwise', async () => {
