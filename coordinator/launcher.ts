@@ -22,7 +22,7 @@ import type { ClusterOptions } from './options.js';
 import type { TrainOptions } from '../common/train/options.js';
 import { provideNats } from './nats-provider.js';
 import { LOCAL_WORKERS_ENV } from '../common/backend/host-memory.js';
-import { threadsPerWorker } from '../common/backend/native/env.js';
+import { isTensorFlowBanner, threadsPerWorker } from '../common/backend/native/env.js';
 
 const BIN = SYNCGRAD_BIN;
 /** Workers get this long to exit after SHUTDOWN before SIGTERM (they finish at most one request). */
@@ -66,7 +66,9 @@ export function coordinatorArgsFrom(argv: readonly string[]): string[] {
 function spawnCoordinator(args: string[], url: string, workers: number, io: Io): ChildProcess {
   const child = spawn(process.execPath, [BIN, 'coordinator', ...args, '--nats', url, '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url } });
   createInterface({ input: child.stdout! }).on('line', (line) => io.out(line));
-  createInterface({ input: child.stderr! }).on('line', (line) => io.err(`[coordinator] ${line}`));
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!isTensorFlowBanner(line)) io.err(`[coordinator] ${line}`);
+  });
   return child;
 }
 
@@ -105,7 +107,7 @@ export function spawnWorker(slot: number, url: string, o: LocalWorker, io: Io): 
       // The size of its passes, from its join line, for the OOM remedy (describeExit).
       const plan = /micro-batch (\d+|unlimited)/.exec(line);
       if (plan) child.passes = plan[1];
-      io.err(`[worker ${slot}] ${line}`);
+      if (!isTensorFlowBanner(line)) io.err(`[worker ${slot}] ${line}`);
     });
   }
   return child;

@@ -173,9 +173,15 @@ test('deploy - the Dockerfiles: base images, GPU settings, and sources that the 
   const files = { cpu: join(deploy, 'docker/Dockerfile.cpu'), gpu: join(deploy, 'docker/Dockerfile.gpu') };
   const text = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, readFileSync(f, 'utf8')])) as Record<keyof typeof files, string>;
   assert.match(text.cpu, /^FROM node:20-bookworm-slim$/m);
-  assert.match(text.gpu, /^FROM nvidia\/cuda:11\.2\.2-cudnn8-runtime-ubuntu20\.04$/m);
-  assert.match(text.gpu, /node_\$\{NODE_MAJOR\}\.x|node_20\.x/);
-  assert.match(text.gpu, /npm rebuild @tensorflow\/tfjs-node-gpu/);
+  assert.match(text.gpu, /^FROM node:20-bookworm-slim$/m);
+  // Native TensorFlow from the wheels, through syncgrad's own set-up: the CPU build, or the CUDA 12 one.
+  assert.match(text.cpu, /node bin\/syncgrad\.mjs setup \\$/m);
+  assert.match(text.gpu, /node bin\/syncgrad\.mjs setup --gpu \\$/m);
+  for (const t of [text.cpu, text.gpu]) {
+    assert.match(t, /python3-pip/);
+    assert.match(t, /^ENV SYNCGRAD_CACHE_DIR=\/opt\/syncgrad-cache$/m);
+    assert.doesNotMatch(t, /tfjs-node-gpu|cuda:11/);
+  }
   assert.match(text.gpu, /^ENV TF_FORCE_GPU_ALLOW_GROWTH=true$/m);
   assert.match(text.gpu, /^ENV CUDA_CACHE_PATH=\/cache\/cuda$/m);
   assert.match(text.gpu, /^ENV CUDA_CACHE_MAXSIZE=4294967296$/m);

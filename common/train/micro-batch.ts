@@ -32,18 +32,21 @@ const FIXED_PARAM_COPIES = { worker: 2.5, train: 5.5 } as const;
 
 /**
  * Native TensorFlow (tfjs-node over TF 2.21's CPU library, with common/backend/native/kernels.ts),
- * peak RSS of `bench train` at 256², 1 thread: 2.50 GB for 4 images, 3.86 GB for 8 (340 MB an
- * image over 28.7 M output floats = 11.8 bytes); planned at 16, since TensorFlow's allocator and
- * oneDNN's workspaces grow with threads. docs/performance.md has the table.
+ * peak RSS of `bench train` at 256², batch 16, 1 thread, by pass size: 1.87 / 2.44 / 3.82 / 7.14 GB
+ * for passes of 2 / 4 / 8 / 16 images. From 8 to 16 that is 415 MB an image over 28.7 M output
+ * floats = 14.5 bytes; planned at 16. Inference, `bench infer` at 256²: 2.08 GB for 8 images,
+ * 6.92 GB for 32, 202 MB an image = 7.0 bytes; planned at 8. The pass size does not change the
+ * training speed here (2.0 img/s for passes of 2 to 16). docs/performance.md has the table.
  */
 export const NATIVE_TRAIN_BYTES_PER_OUTPUT = 16;
-export const NATIVE_INFER_BYTES_PER_OUTPUT = 6;
+export const NATIVE_INFER_BYTES_PER_OUTPUT = 8;
 /** TensorFlow's runtime, oneDNN's primitive caches and Node itself before any tensor: ~0.6 GB measured (64² runs peak at 0.9 GB). */
 export const NATIVE_RUNTIME_BYTES = 768 * 2 ** 20;
 /**
  * The share of a worker's part of the machine that its passes may plan for: the rest is for the
- * coordinator, the page cache and the allocator's fragmentation. On this 24 GB host with 2
- * workers that is 8.4 GB each: the seed's 16-image shards as single passes (6.6 GB measured).
+ * coordinator, the page cache and the allocator's fragmentation. On this 23.5 GiB host with 2
+ * workers that is 8.2 GiB each: the seed's 16-image shards as single passes; each worker's peak
+ * RSS over 2 seed steps and the validation pass was 7.6 GiB.
  */
 export const NATIVE_PLAN_FRACTION = 0.7;
 
