@@ -12,6 +12,7 @@ import { Cnn } from '../common/model/cnn.js';
 import { Adam } from '../common/train/optimizer.js';
 import { computeGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { Rng } from '../common/rng.js';
+import { restoreLegacyUtil } from '../common/backend/native/compat.js';
 
 before(async () => {
   await initBackend('tensorflow');
@@ -156,4 +157,14 @@ test('native kernels - training steps leave tf.memory() and the binding\'s Tenso
     opt.dispose();
     model.dispose();
   }
+});
+
+test('native kernels - the util functions tfjs-node 4.22 calls, removed in Node 23, are put back only where missing', () => {
+  const gone: { isNullOrUndefined?: (v: unknown) => boolean; isArray?: (v: unknown) => boolean } = {};
+  restoreLegacyUtil(gone);
+  assert.deepEqual([gone.isNullOrUndefined!(null), gone.isNullOrUndefined!(undefined), gone.isNullOrUndefined!(0), gone.isArray!([]), gone.isArray!('a')], [true, true, false, true, false]);
+  const own = () => false;
+  const present = { isNullOrUndefined: own, isArray: own };
+  restoreLegacyUtil(present);
+  assert.equal(present.isNullOrUndefined, own, 'an existing function is left alone');
 });

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, ConfigError } from '../errors.js';
 import { guardWasmHeap, wasmHeapLimitBytes } from './memory.js';
+import { restoreLegacyUtil } from './native/compat.js';
 import { applyNativeEnv, nativeThreads, oneDnnEnabled } from './native/env.js';
 
 import { BACKEND_CHOICES, type BackendChoice } from './choices.js';
@@ -99,6 +100,7 @@ async function importBackend(kind: Loadable, o: BackendOptions): Promise<void> {
     switch (kind) {
       case 'tensorflow':
         applyNativeEnv({ threads: o.threads });
+        restoreLegacyUtil();
         await import('@tensorflow/tfjs-node' as string);
         break;
       case 'wasm': {
