@@ -106,7 +106,7 @@ for (const config of [
   });
 }
 
-test('export - the tfjs LayersModel loads with tf.loadLayersModel and gives our logits within 1e-5', async () => {
+test('export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, and through tfjs-node\'s file:// handler) and gives our logits within 1e-5', async () => {
   const config: ModelConfig = { imageSize: 40, channels: 3, classes: 6, dropout: 0.2 };
   const run = await runWith('tfjs-run', config);
   const out = join(tmp.path, 'tfjs-model');
@@ -119,19 +119,23 @@ test('export - the tfjs LayersModel loads with tf.loadLayersModel and gives our 
   const shards = await Promise.all(json.weightsManifest[0].paths.map((p: string) => readFile(join(out, p))));
   const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
   const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+  // The README's Node line, on native TensorFlow: tfjs-node reads file:// itself.
+  const fromFile = TEST_BACKEND === 'tensorflow' ? await ((await import('@tensorflow/tfjs-node' as string)) as typeof tf).loadLayersModel(`file://${join(out, 'model.json')}`) : undefined;
   const ck = (await import('../common/train/checkpoint.js')).loadCheckpoint;
   const model = Cnn.fromWeights(config, (await ck(run)).weights);
   try {
     const pixels = await inputs(config);
-    const [theirs, ours] = tf.tidy(() => {
+    const [theirs, ours, file] = tf.tidy(() => {
       const xs = tf.tensor4d(pixels, [images.length, config.imageSize, config.imageSize, config.channels]);
-      return [(loaded.predict(xs) as tf.Tensor).arraySync() as number[][], model.forward(xs, { training: false }).arraySync() as number[][]];
+      return [(loaded.predict(xs) as tf.Tensor).arraySync() as number[][], model.forward(xs, { training: false }).arraySync() as number[][], fromFile ? ((fromFile.predict(xs) as tf.Tensor).arraySync() as number[][]) : undefined];
     });
     const d = maxDiff(ours!, theirs!);
     assert.ok(d <= 1e-5, `max |Δlogit| = ${d}`);
+    if (fromFile) assert.ok(maxDiff(ours!, file!) <= 1e-5, `file://: max |Δlogit| = ${maxDiff(ours!, file!)}`);
     assert.ok(Math.max(...ours!.flat().map(Math.abs)) > 0.1, 'logits are not all near zero');
   } finally {
     loaded.dispose();
+    fromFile?.dispose();
     model.dispose();
   }
 });
