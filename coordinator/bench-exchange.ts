@@ -41,6 +41,8 @@ export interface ExchangeBenchOptions {
   steps: number;
   warmup: number;
   torch: boolean;
+  /** Bytes each raw NATS probe moves (default 512 MiB; the test of the bench itself uses less). */
+  probeBytes?: number;
 }
 
 export interface ProcessBytes {
@@ -133,8 +135,8 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
     const messageBytes = chunkBytesFor(info.info?.max_payload ?? 1024 * 1024);
     await info.close();
     io.err(`bench exchange: raw nats.js throughput through ${nats.url} (${nats.source})`);
-    const stock = await natsThroughput(nats.url, messageBytes, 'stock');
-    const raw = await natsThroughput(nats.url, messageBytes, 'whole');
+    const stock = await natsThroughput(nats.url, messageBytes, 'stock', o.probeBytes);
+    const raw = await natsThroughput(nats.url, messageBytes, 'whole', o.probeBytes);
     const bestRaw = Math.max(raw.pubSubMBps, raw.pullMBps, stock.pubSubMBps, stock.pullMBps);
 
     // The coordinator needs a dataset index; the workers never decode it (synthetic gradients).

@@ -14,7 +14,7 @@ import { tuneHeapGrowth } from '../common/heap-growth.js';
 import { median } from '../common/bench/stats.js';
 
 /** Bytes each probe moves: 512 MiB takes 1–3 s on loopback, long enough for a steady rate. */
-const PROBE_BYTES = 512 * 1024 * 1024;
+export const PROBE_BYTES = 512 * 1024 * 1024;
 /** Messages in flight: 4 × 8 MiB kept the server and both clients busy in the issue's measurement (365–380 MB/s). */
 export const PROBE_IN_FLIGHT = 4;
 /**
@@ -59,8 +59,8 @@ function end(child: ChildProcess): Promise<void> {
 }
 
 /** Both probes through `url` with messages of `messageBytes`, every end using `client`. */
-export async function natsThroughput(url: string, messageBytes: number, client: ProbeClient): Promise<RawThroughput> {
-  const messages = Math.max(16, Math.round(PROBE_BYTES / messageBytes));
+export async function natsThroughput(url: string, messageBytes: number, client: ProbeClient, probeBytes = PROBE_BYTES): Promise<RawThroughput> {
+  const messages = Math.max(16, Math.round(probeBytes / messageBytes));
   const payload = new Uint8Array(messageBytes).fill(7);
   const nc = await connectWith(client, { servers: url, name: 'bench-probe' });
   try {

@@ -115,7 +115,7 @@ test('bench - exchange runs the production step with synthetic gradients and acc
   try {
     // The 64² seed CNN: 1,212,742 params, a 4.85 MB fp32 gradient (five ~1 MB chunks).
     const bench = async (design: string) => {
-      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--no-torch', '--json', '--backend', TEST_BACKEND, '--exchange', design);
+      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--probe-mib', '16', '--no-torch', '--json', '--backend', TEST_BACKEND, '--exchange', design);
       assert.equal(r.code, 0, r.err.join('\n'));
       const j = JSON.parse(r.out[r.out.length - 1]!);
       assert.equal(j.design, design);

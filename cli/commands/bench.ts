@@ -24,6 +24,7 @@ interface BenchFlags {
   backend: BackendChoice;
   microBatch?: string;
   threads?: string;
+  probeMib?: string;
   torch: boolean;
   profile?: boolean;
   json?: boolean;
@@ -50,6 +51,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--warmup <n>', 'untimed steps first (default 1; exchange: 2)')
     .option('--params <n>', 'exchange: parameters (a seed CNN size)', '16154950')
     .option('--workers <n>', 'exchange: worker processes', '2')
+    .option('--probe-mib <n>', 'exchange: MiB each raw NATS probe moves (default 512)')
     .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
     .addOption(new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
@@ -74,6 +76,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
           steps: parseIntFlag(flags.steps ?? '10', '--steps'),
           warmup: parseIntFlag(flags.warmup ?? '2', '--warmup', 0),
           torch: flags.torch,
+          probeBytes: parseIntFlag(flags.probeMib ?? '512', '--probe-mib') * 2 ** 20,
         };
         imageSizeForParams(o.params);
         const backend = await initBackend(flags.backend);
