@@ -3,6 +3,8 @@
 all-reduce (sum) a float32 tensor of PARAMS elements with torch.distributed's gloo backend, one
 thread per process. A step's time is the slowest rank's, after a barrier. Prints one JSON object:
 the median and 90th percentile seconds over --steps timed steps, after --warmup untimed ones.
+With --rank R --master ADDR:PORT it runs one rank only (the emulated hosts start one per host,
+each in its own network namespace); rank 0 prints the JSON.
 Run with Debian's /usr/bin/python3 (apt-get install -y python3-torch).
 """
 import argparse
@@ -24,9 +26,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(rank: int, world: int, port: int, params: int, steps: int, warmup: int, out: str) -> None:
+def run(rank: int, world: int, port: int, params: int, steps: int, warmup: int, out: str, host: str = "127.0.0.1") -> None:
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    dist.init_process_group("gloo", init_method=f"tcp://{host}:{port}", rank=rank, world_size=world)
     t = torch.randn(params, generator=torch.Generator().manual_seed(rank))
     times = []
     for i in range(warmup + steps):
@@ -57,7 +59,18 @@ def main() -> None:
     p.add_argument("--world", type=int, default=2)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--rank", type=int, default=None, help="run this rank only (with --master)")
+    p.add_argument("--master", default=None, help="ADDR:PORT of rank 0's rendezvous")
     a = p.parse_args()
+    if a.rank is not None:
+        host, port = a.master.rsplit(":", 1)
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "result.json")
+            run(a.rank, a.world, int(port), a.params, a.steps, a.warmup, out, host)
+            if a.rank == 0:
+                with open(out) as f:
+                    print(f.read())
+        return
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "result.json")
         mp.spawn(run, args=(a.world, free_port(), a.params, a.steps, a.warmup, out), nprocs=a.world, join=True)

@@ -82,6 +82,8 @@ interface Running {
   lastProgress: number;
   /** Per rank position: repair rounds in a row that found no subscriber. */
   misses: number[];
+  /** Chunks asked for again and received with data: lost messages, or ones the timer judged lost. */
+  repairs: number;
   repairing: boolean;
   subs: Subscription[];
   timer?: NodeJS.Timeout;
@@ -187,7 +189,7 @@ export class AllReduce {
    * Runs one exchange: when it resolves, `to` holds the weights and moments after Adam's step
    * adamStep + 1 from the step's mean gradient, and the checksum of those weights is returned.
    */
-  async run(input: ExchangeInput): Promise<{ checksum: number }> {
+  async run(input: ExchangeInput): Promise<{ checksum: number; repairs: number }> {
     if (this.closed) throw new ProtocolError('refused', `exchange ${input.id} not started: ${this.closed}`);
     if (this.running) throw new ProtocolError('refused', `exchange ${input.id} started while ${this.running.input.id} runs`);
     const me = input.ranks.indexOf(this.c.rank());
@@ -207,7 +209,7 @@ export class AllReduce {
       this.running = {
         input, me, plan, parts, samplesOf: new Array(input.ranks.length), applied: new Uint8Array(plan.chunks.length),
         hash: this.mem.checksumCursor(input.to.w), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
-        repairing: false, subs: [], resolve, reject, failed: false,
+        repairs: 0, repairing: false, subs: [], resolve, reject, failed: false,
       };
     });
     const r = this.running!;
@@ -227,7 +229,7 @@ export class AllReduce {
       this.push(r);
       this.c.onPushed?.(input.id);
       await done;
-      return { checksum: r.hash.finish() };
+      return { checksum: r.hash.finish(), repairs: r.repairs };
     } finally {
       clearInterval(r.timer);
       for (const s of r.subs) s.unsubscribe();
@@ -438,8 +440,14 @@ export class AllReduce {
           }
           // What arrived meanwhile by push is not taken twice.
           if (x.scatter) {
-            if (r.parts.get(x.index)?.[x.from] === undefined && r.parts.has(x.index)) this.takePart(r, chunk);
-          } else if (!r.applied[x.index]) this.takeReduced(r, x.from, chunk);
+            if (r.parts.get(x.index)?.[x.from] === undefined && r.parts.has(x.index)) {
+              r.repairs++;
+              this.takePart(r, chunk);
+            }
+          } else if (!r.applied[x.index]) {
+            r.repairs++;
+            this.takeReduced(r, x.from, chunk);
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(REPAIR_WINDOW, wanted.length) }, lane));

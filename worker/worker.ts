@@ -96,6 +96,8 @@ export class Worker implements AsyncDisposable {
   private sharded?: { replica: ReplicaState; bufs: ExchangeBuffers; gradient: Float32Array };
   /** The (version, checksum) whose weights the model's tensors hold. */
   private modelHolds?: { version: number; checksum: number };
+  /** The version the model must hold before it next computes (a sharded replica's; syncModel). */
+  private modelWanted?: { version: number; checksum: number };
   private resolveDone!: (end: WorkerEnd) => void;
   /** Resolves when the job ends or the worker is closed: why, and whether it failed (the command's exit code). */
   readonly done: Promise<WorkerEnd>;
@@ -183,6 +185,7 @@ export class Worker implements AsyncDisposable {
     }
     this.flat = undefined;
     this.modelHolds = undefined;
+    this.modelWanted = undefined;
     this.allreduce?.abort('the worker is rejoining');
     // The sharded exchange's vectors, in one wasm memory, made once for a parameter count:
     // [w | m | v] twice, the reduced gradient, a decoded part and this worker's gradient (9 P).
@@ -317,6 +320,7 @@ export class Worker implements AsyncDisposable {
       if (this.modelHolds?.version === version && this.modelHolds.checksum === sum) return;
       this.model!.setWeights(unflatten(await this.pullWeights(version, sum, new Float32Array(this.job.paramCount)), this.sizes));
       this.modelHolds = { version, checksum: sum };
+      this.modelWanted = this.modelHolds;
       return;
     }
     if (!rep) {
@@ -344,11 +348,21 @@ export class Worker implements AsyncDisposable {
       }
       rep.commit({ version, checksum: sum, adamStep });
     }
-    if (this.modelHolds?.version !== version || this.modelHolds.checksum !== sum) {
-      this.model!.setWeights(unflatten(rep.state.w, this.sizes));
-      this.modelHolds = { version, checksum: sum };
-    }
+    this.modelWanted = { version, checksum: sum };
     this.version = version;
+  }
+
+  /**
+   * The tfjs model takes the replica's weights when it is about to compute with them, not when the
+   * exchange makes them: a real step pays for the copy in its compute (64.6 MB at the seed's size:
+   * 84 ms a step on wasm), and a synthetic-gradient step (bench exchange) never does.
+   */
+  private syncModel(): void {
+    const want = this.modelWanted;
+    if (!want || !this.replica || (this.modelHolds?.version === want.version && this.modelHolds.checksum === want.checksum)) return;
+    if (!this.replica.holds(want.version, want.checksum)) throw new ProtocolError('refused', `the replica no longer holds weights ${want.version}`);
+    this.model!.setWeights(unflatten(this.replica.state.w, this.sizes));
+    this.modelHolds = want;
   }
 
   /** The coordinator's weights `version` into `into`, checked against `sum` (one retry on a mismatch). */
@@ -407,6 +421,7 @@ export class Worker implements AsyncDisposable {
       let count = 0;
       if (batch) {
         const m = this.modelSpec;
+        this.syncModel();
         const tensors = batchTensors(batch, m.imageSize, m.channels);
         const microBatch = Math.min(batch.size, this.plan.train);
         let r: ReturnType<typeof computeGradients>;
@@ -432,7 +447,7 @@ export class Worker implements AsyncDisposable {
       }
       const readyMs = wallMs();
       const computeSeconds = (performance.now() - t0) / 1000;
-      let after: { weightsChecksum: number; reducedMs: number } | undefined;
+      let after: { weightsChecksum: number; reducedMs: number; repairs: number } | undefined;
       if (cmd.reduceRanks.length > 0) after = await this.exchange(cmd, flat, count);
       else this.gradSource = new ChunkSource(this.job.job, cmd.step, flat, codec, this.job.chunkBytes);
       const bytes = encode(pb.StepResult, {
@@ -495,14 +510,14 @@ export class Worker implements AsyncDisposable {
    * The sharded exchange of this step's gradient: when it returns, the replica holds weights
    * params_version + 1 (with the moments), and the previous version stays held beside them.
    */
-  private async exchange(cmd: pb.StepCommand, gradient: Float32Array, samples: number): Promise<{ weightsChecksum: number; reducedMs: number }> {
+  private async exchange(cmd: pb.StepCommand, gradient: Float32Array, samples: number): Promise<{ weightsChecksum: number; reducedMs: number; repairs: number }> {
     const rep = this.replica;
     if (!this.allreduce || !rep) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
     const from = rep.state;
     const to = rep.next();
-    const { checksum: sum } = await this.allreduce.run({ id: cmd.exchange, ranks: cmd.reduceRanks, gradient, samples, from, to, adamStep: cmd.adamStep });
+    const { checksum: sum, repairs } = await this.allreduce.run({ id: cmd.exchange, ranks: cmd.reduceRanks, gradient, samples, from, to, adamStep: cmd.adamStep });
     rep.commit({ version: cmd.paramsVersion + 1, checksum: sum, adamStep: cmd.adamStep + 1 });
-    return { weightsChecksum: sum, reducedMs: wallMs() };
+    return { weightsChecksum: sum, reducedMs: wallMs(), repairs };
   }
 
   private respondCounted(m: { respond: (d: Uint8Array) => boolean }, bytes: Uint8Array): void {
@@ -546,6 +561,7 @@ export class Worker implements AsyncDisposable {
       const samples = this.lists[splitName(cmd.split)];
       for (const i of cmd.indices) if (!(i >= 0 && i < samples.length)) throw new ProtocolError('bad-index', `sample index ${i} outside 0..${samples.length - 1}`);
       const m = this.modelSpec;
+      this.syncModel();
       const skip = new SkipLog();
       const labels: number[] = [];
       const predictions: number[] = [];

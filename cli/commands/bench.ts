@@ -9,6 +9,7 @@ import type { CommandModule } from '../command.js';
 import { parseIntFlag } from '../parse.js';
 import { DEFAULT_EXCHANGE, EXCHANGES, type ExchangeDesign } from '../../coordinator/options.js';
 import type { ExchangeBenchResult } from '../../coordinator/bench-exchange.js';
+import type { NetworkBenchResult } from '../../coordinator/bench-network.js';
 import { parseMicroBatch, planMicroBatch } from '../../common/train/micro-batch.js';
 
 interface BenchFlags {
@@ -25,6 +26,10 @@ interface BenchFlags {
   microBatch?: string;
   threads?: string;
   probeMib?: string;
+  hosts?: string;
+  link: string;
+  layout: string;
+  workersPerHost: string;
   torch: boolean;
   profile?: boolean;
   json?: boolean;
@@ -52,6 +57,10 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--params <n>', 'exchange: parameters (a seed CNN size)', '16154950')
     .option('--workers <n>', 'exchange: worker processes', '2')
     .option('--probe-mib <n>', 'exchange: MiB each raw NATS probe moves (default 512)')
+    .option('--hosts <n>', 'exchange over N emulated hosts (network namespaces with shaped links; root): the network bench')
+    .option('--link <rate>', 'with --hosts: each host link\'s rate, both ways (1gbit, 2.5gbit, 500mbit)', '1gbit')
+    .addOption(new Option('--layout <layout>', 'with --hosts: a NATS server per host joined by routes, or one server on a host of its own').choices(['per-host', 'single']).default('per-host'))
+    .option('--workers-per-host <n>', 'with --hosts: worker processes per host (several GPUs in one machine)', '1')
     .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
     .addOption(new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
@@ -67,6 +76,28 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       const { imageSizeForParams, runExchangeBench } = await import('../../coordinator/bench-exchange.js');
       const { withMemoryContext } = await import('../../common/backend/memory.js');
       if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange') throw new ConfigError(`bench mode must be train, infer or exchange, got ${JSON.stringify(mode)}`);
+      if (mode === 'exchange' && flags.hosts !== undefined) {
+        const { runNetworkBench } = await import('../../coordinator/bench-network.js');
+        const { parseRate } = await import('../../common/bench/netns.js');
+        const r = await runNetworkBench(
+          {
+            hosts: parseIntFlag(flags.hosts, '--hosts'),
+            workersPerHost: parseIntFlag(flags.workersPerHost, '--workers-per-host'),
+            rateBitsPerSec: parseRate(flags.link),
+            layout: flags.layout as 'per-host' | 'single',
+            codec: flags.codec,
+            params: parseIntFlag(flags.params, '--params'),
+            steps: parseIntFlag(flags.steps ?? '8', '--steps'),
+            warmup: parseIntFlag(flags.warmup ?? '2', '--warmup', 0),
+            gloo: flags.torch,
+          },
+          io,
+        );
+        if (flags.json) io.out(JSON.stringify(r));
+        else for (const line of formatNetwork(r)) io.out(line);
+        exit(0);
+        return;
+      }
       if (mode === 'exchange') {
         const o = {
           params: parseIntFlag(flags.params, '--params'),
@@ -133,6 +164,22 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       exit(0);
     });
 };
+
+function formatNetwork(r: NetworkBenchResult): string[] {
+  const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+  const run = (name: string, x: NetworkBenchResult['syncgrad'] | NonNullable<NetworkBenchResult['gloo']>) => [
+    `  ${name}: median ${x.medianSeconds.toFixed(3)} s (p90 ${x.p90Seconds.toFixed(3)}), busiest link ${mb(x.maxHostBytesPerStep)} per step (${(x.maxHostBytesPerStep / r.ring.bytesPerHost).toFixed(3)} × ring)`,
+    ...x.perHost.map((h) => `    ${h.host.padEnd(5)} tx ${mb(h.txBytesPerStep).padStart(9)}  rx ${mb(h.rxBytesPerStep).padStart(9)}`),
+    ...(Object.keys(x.cpuSecondsPerStep).length ? [`    CPU-s per step: ${Object.entries(x.cpuSecondsPerStep).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`] : []),
+  ];
+  return [
+    `network exchange: ${r.hosts} hosts × ${r.workersPerHost} worker(s), ${(r.linkBitsPerSec / 1e9).toFixed(2)} Gbit/s links, ${r.layout} NATS, ${r.codec}, ${r.params.toLocaleString('en-US')} params (${mb(r.wireBytes)} on the wire)`,
+    `  ring ideal: ${mb(r.ring.bytesPerHost)} each way per host link, ${r.ring.seconds.toFixed(3)} s`,
+    ...run(`syncgrad (${r.syncgrad.repairs} repairs)`, r.syncgrad),
+    ...(r.gloo ? run(`gloo (torch ${r.gloo.torchVersion})`, r.gloo) : [`  gloo skipped: ${r.glooSkipped}`]),
+    ...(r.ratioToGloo !== null ? [`  syncgrad / gloo = ${r.ratioToGloo.toFixed(2)}`] : []),
+  ];
+}
 
 function formatExchange(r: ExchangeBenchResult): string[] {
   const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;

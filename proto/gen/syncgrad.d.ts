@@ -1272,6 +1272,9 @@ export namespace syncgrad {
         /** StepResult reducedMs. */
         reducedMs: number;
 
+        /** StepResult repairs. */
+        repairs: number;
+
         /**
          * Creates a new StepResult instance using the specified properties.
          * @param [properties] Properties to set
@@ -1370,6 +1373,9 @@ export namespace syncgrad {
 
             /** StepResult reducedMs */
             reducedMs?: (number|null);
+
+            /** StepResult repairs */
+            repairs?: (number|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

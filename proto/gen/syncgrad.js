@@ -3104,6 +3104,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [bytesOut] StepResult bytesOut
          * @property {number|null} [weightsChecksum] StepResult weightsChecksum
          * @property {number|null} [reducedMs] StepResult reducedMs
+         * @property {number|null} [repairs] StepResult repairs
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -3297,6 +3298,14 @@ export const syncgrad = $root.syncgrad = (() => {
         StepResult.prototype.reducedMs = 0;
 
         /**
+         * StepResult repairs.
+         * @member {number} repairs
+         * @memberof syncgrad.StepResult
+         * @instance
+         */
+        StepResult.prototype.repairs = 0;
+
+        /**
          * Creates a new StepResult instance using the specified properties.
          * @function create
          * @memberof syncgrad.StepResult
@@ -3369,6 +3378,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 19, wireType 0 =*/152).uint32(message.weightsChecksum);
             if (message.reducedMs != null && $Object.hasOwnProperty.call(message, "reducedMs") && !$Object.is(message.reducedMs, 0))
                 writer.uint32(/* id 20, wireType 1 =*/161).double(message.reducedMs);
+            if (message.repairs != null && $Object.hasOwnProperty.call(message, "repairs") && message.repairs !== 0)
+                writer.uint32(/* id 21, wireType 0 =*/168).uint32(message.repairs);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -3590,6 +3601,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.reducedMs = value;
                         else
                             delete message.reducedMs;
+                        continue;
+                    }
+                case 21: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.repairs = value;
+                        else
+                            delete message.repairs;
                         continue;
                     }
                 }
