@@ -208,6 +208,7 @@ export class Coordinator implements AsyncDisposable {
           this.status?.onWorkerStep({ ...st, host: w?.host ?? '?', backend: w?.backend ?? '?' });
           this.metrics?.samples.inc({ worker: String(st.rank) }, st.count);
           this.metrics?.computeDuration.observe({ worker: String(st.rank) }, st.computeSeconds);
+          this.metrics?.repairs.inc({ worker: String(st.rank) }, st.repairs ?? 0);
           this.hooks.onWorkerStep?.(st);
         },
         onBytes: (d, b) => this.bytes(d, b),

@@ -26,6 +26,8 @@ export interface WorkerStepStats {
   count: number;
   computeSeconds: number;
   bytes: number;
+  /** Sharded exchange: chunks the worker asked for again in this step. */
+  repairs?: number;
 }
 
 export interface ClusterEngineHooks {
@@ -301,7 +303,7 @@ export class ClusterEngine implements TrainEngine {
     const results = settled.map((x) => (x as PromiseFulfilledResult<pb.StepResult>).value);
     const sums = new Set(results.map((r) => r.weightsChecksum));
     this.check([[sums.size === 1, 'checksum', `replicas disagree on weights v${this.version + 1}: ${results.map((r) => `rank ${r.rank} ${r.weightsChecksum}`).join(', ')}`, 'the replicas computed different weights']]);
-    results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0 }));
+    results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0, repairs: r.repairs }));
     const total = results.reduce((a, r) => a + r.count, 0);
     this.version += 1;
     this.sum = results[0]!.weightsChecksum;

@@ -11,6 +11,7 @@ import { checksum, firstNonFinite, flatten, unflatten } from '../common/wire/fla
 import { Codec, decode, encode, pb } from '../common/wire/messages.js';
 import { planExchange } from '../common/wire/exchange-plan.js';
 import { SendBuffers } from '../common/wire/send-buffers.js';
+import { REPAIR_AFTER_MS, REPAIR_MAX_WAIT_MS, REPAIR_SLACK, repairAfterMs } from '../worker/allreduce.js';
 import { connectWhole } from '../common/wire/transport.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 
@@ -183,6 +184,17 @@ test('wire - the sharded exchange plan cuts the vector into near-equal owner sli
     assert.equal(at, total);
   }
   assert.throws(() => planExchange(10, 0, 4), /at least one owner/);
+});
+
+test('wire - the repair timer waits out what is still owed at the rate seen: a queued chunk is never judged lost, a lost one is asked for within 30 s', () => {
+  // 1 Gbit/s shared by 4 workers on one server: ~31 MB/s reaching each, 48 MB still owed.
+  const shared = 31_000;
+  assert.ok(repairAfterMs(48e6, shared) >= (48e6 / shared) * 1.5, 'longer than the owed bytes take to drain');
+  // Loopback: a second is the floor.
+  assert.equal(repairAfterMs(8e6, 1e6), REPAIR_AFTER_MS);
+  // No rate yet (the first exchange): the 100 Mbit/s floor rate; and never more than the cap.
+  assert.equal(repairAfterMs(12.5e6, undefined), REPAIR_SLACK * 1000);
+  assert.equal(repairAfterMs(1e12, 1), REPAIR_MAX_WAIT_MS);
 });
 
 test('wire - a TensorChunk with its data appended decodes as the one protobufjs encodes, at every length-prefix size', () => {

@@ -20,12 +20,28 @@ import { releaseMessage } from '../common/wire/transport.js';
 import type { Subjects } from '../common/wire/subjects.js';
 
 /**
- * No new chunk for this long starts a repair round. An 8 MiB chunk crosses loopback in ~30 ms, so a
- * second of silence means a lost message, or a peer that is still computing its gradient. A
- * repair request to a computing peer is answered "not yet", or times out if wasm blocks its
- * event loop; neither counts against it.
+ * The shortest silence (no new chunk) that starts a repair round. An 8 MiB chunk crosses loopback
+ * in ~30 ms. A repair request to a peer still computing is answered "not yet", or times out if wasm
+ * blocks its event loop; neither counts against it.
  */
 export const REPAIR_AFTER_MS = 1000;
+/**
+ * A silence must also outlast this many times the time the bytes still owed would take at the
+ * rate this exchange has received so far (or the last one did): a chunk merely queued behind
+ * others on a saturated link then never looks lost. With a fixed 1 s, 4 workers on one server at
+ * 1 Gbit/s asked for about one 8 MiB chunk a step again (the network issue's measurement).
+ */
+export const REPAIR_SLACK = 3;
+/** Before any rate is known (the first exchange): what the owed bytes would take at 100 Mbit/s. */
+export const REPAIR_FLOOR_BYTES_PER_MS = 12_500;
+/** However much is owed, a lost chunk is asked for again within this long. */
+export const REPAIR_MAX_WAIT_MS = 30_000;
+
+/** How long a silence must last before a repair round, with `owedBytes` still to come at `bytesPerMs`. */
+export function repairAfterMs(owedBytes: number, bytesPerMs: number | undefined): number {
+  const rate = bytesPerMs !== undefined && bytesPerMs > 0 ? bytesPerMs : REPAIR_FLOOR_BYTES_PER_MS;
+  return Math.min(REPAIR_MAX_WAIT_MS, Math.max(REPAIR_AFTER_MS, (REPAIR_SLACK * owedBytes) / rate));
+}
 const REPAIR_CHECK_MS = 250;
 /** Repair requests in flight per round: enough to refill a lost window, few enough not to flood a busy peer. */
 const REPAIR_WINDOW = 4;
@@ -84,6 +100,11 @@ interface Running {
   misses: number[];
   /** Chunks asked for again and received with data: lost messages, or ones the timer judged lost. */
   repairs: number;
+  /** Bytes of chunk data this rank is owed in this exchange, and has received so far. */
+  owed: number;
+  received: number;
+  /** When the first of them arrived. */
+  firstByteAt?: number;
   repairing: boolean;
   subs: Subscription[];
   timer?: NodeJS.Timeout;
@@ -116,6 +137,8 @@ export class AllReduce {
   private lastId = 0;
   /** Set by abort() without an id: the worker is closing or rejoining, and runs nothing more. */
   private closed?: string;
+  /** Bytes per ms the last exchange received at, first byte to last: the repair timer's rate before this one has its own. */
+  private lastRate?: number;
 
   constructor(
     private readonly c: AllReduceContext,
@@ -209,7 +232,7 @@ export class AllReduce {
       this.running = {
         input, me, plan, parts, samplesOf: new Array(input.ranks.length), applied: new Uint8Array(plan.chunks.length),
         hash: this.mem.checksumCursor(input.to.w), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
-        repairs: 0, repairing: false, subs: [], resolve, reject, failed: false,
+        repairs: 0, owed: this.owedBytes(plan, me, input.ranks.length), received: 0, repairing: false, subs: [], resolve, reject, failed: false,
       };
     });
     const r = this.running!;
@@ -229,12 +252,27 @@ export class AllReduce {
       this.push(r);
       this.c.onPushed?.(input.id);
       await done;
+      if (r.firstByteAt !== undefined && r.received > 0) this.lastRate = r.received / Math.max(1, Date.now() - r.firstByteAt);
       return { checksum: r.hash.finish(), repairs: r.repairs };
     } finally {
       clearInterval(r.timer);
       for (const s of r.subs) s.unsubscribe();
       this.running = undefined;
     }
+  }
+
+  /** Chunk bytes this rank receives in an exchange: every peer's part of its own chunks, and every other owner's reduced chunks. */
+  private owedBytes(plan: ExchangePlan, me: number, ranks: number): number {
+    const b = this.codec.bytesPerElement;
+    let owed = 0;
+    for (const ch of plan.chunks) owed += (ch.owner === me ? ranks - 1 : 1) * (ch.end - ch.start) * b;
+    return owed;
+  }
+
+  private arrived(r: Running, bytes: number): void {
+    r.received += bytes;
+    r.firstByteAt ??= Date.now();
+    r.lastProgress = Date.now();
   }
 
   /** Publishes every chunk of this rank's gradient that another rank owns, owners taken in turn. */
@@ -306,7 +344,7 @@ export class AllReduce {
     if (r.samplesOf[from] !== undefined && r.samplesOf[from] !== chunk.samples) return this.c.onReject('malformed', `rank ${chunk.fromRank} sent chunks weighted by ${r.samplesOf[from]} and ${chunk.samples} samples`);
     r.samplesOf[from] = chunk.samples;
     slot[from] = chunk;
-    r.lastProgress = Date.now();
+    this.arrived(r, chunk.data.length);
     r.misses[from] = 0;
     this.maybeReduce(r, chunk.index);
   }
@@ -373,6 +411,7 @@ export class AllReduce {
     if (bad) return this.c.onReject(bad.reason, bad.detail);
     if (r.applied[chunk.index]) return this.c.onReject('duplicate', `all-gather chunk ${chunk.index} from rank ${chunk.fromRank} arrived twice`);
     this.mem.decode(this.codec, chunk.data, this.reduced, chunk.offset);
+    this.arrived(r, chunk.data.length);
     r.misses[owner] = 0;
     this.apply(r, chunk.index);
   }
@@ -402,9 +441,13 @@ export class AllReduce {
     r.reject(e);
   }
 
-  /** After REPAIR_AFTER_MS without progress: ask each sender for what has not arrived. */
+  /** After a silence longer than repairAfterMs (what is still owed, at the rate seen): ask each sender for what has not arrived. */
   private async repairRound(r: Running): Promise<void> {
-    if (r.failed || r.repairing || Date.now() - r.lastProgress < REPAIR_AFTER_MS) return;
+    if (r.failed || r.repairing) return;
+    const now = Date.now();
+    const seen = r.firstByteAt !== undefined && now > r.firstByteAt && r.received > 0 ? r.received / (now - r.firstByteAt) : undefined;
+    const wait = repairAfterMs(r.owed - r.received, seen ?? this.lastRate);
+    if (now - r.lastProgress < wait) return;
     if (this.c.nc.isClosed()) return this.fail(r, new ProtocolError('refused', `exchange ${r.input.id}: this worker's NATS connection is closed`));
     r.repairing = true;
     try {
@@ -456,7 +499,8 @@ export class AllReduce {
           this.fail(r, new TimeoutError(`rank ${r.input.ranks[p]} is gone: no subscriber for its chunks of exchange ${r.input.id}, ${DEAD_AFTER_MISSES} repair rounds running`));
         }
       }
-      r.lastProgress = Math.max(r.lastProgress, Date.now() - REPAIR_AFTER_MS / 2);
+      // The next round, if nothing comes, half a wait from now.
+      r.lastProgress = Math.max(r.lastProgress, Date.now() - wait / 2);
     } finally {
       r.repairing = false;
     }

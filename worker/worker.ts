@@ -48,7 +48,7 @@ export interface WorkerHooks {
   /** Called for each message the worker refuses. */
   onReject?: (reason: RejectReason, detail: string) => void;
   /** Called after each computed shard. */
-  onStep?: (s: { rank: number; count: number; computeSeconds: number }) => void;
+  onStep?: (s: { rank: number; count: number; computeSeconds: number; repairs: number }) => void;
   /** Sharded exchange: called once this worker has pushed its gradient's parts of an exchange. */
   onExchangePushed?: (exchange: number) => void;
 }
@@ -471,7 +471,7 @@ export class Worker implements AsyncDisposable {
         ...after,
       });
       this.lastResult = { step: cmd.step, bytes };
-      this.hooks.onStep?.({ rank: this.rank, count, computeSeconds });
+      this.hooks.onStep?.({ rank: this.rank, count, computeSeconds, repairs: after?.repairs ?? 0 });
       return bytes;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

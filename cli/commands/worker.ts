@@ -43,6 +43,7 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
         onStep: (s) => {
           metrics?.samples.inc({ worker: String(s.rank) }, s.count);
           metrics?.computeDuration.observe({ worker: String(s.rank) }, s.computeSeconds);
+          metrics?.repairs.inc({ worker: String(s.rank) }, s.repairs);
         },
       });
       if (server) io.err(`worker: metrics on http://0.0.0.0:${server.port}/metrics`);

@@ -26,6 +26,8 @@ export const sharedSeries = {
   compute: (registers: Registers) =>
     new Histogram({ name: 'syncgrad_compute_duration_seconds', help: 'Time a worker spent computing one shard\'s gradients.', labelNames: ['worker'], buckets: DURATION_BUCKETS, registers }),
   rejected: (registers: Registers) => new Counter({ name: 'syncgrad_rejected_messages_total', help: 'Messages rejected, by reason.', labelNames: ['reason'], registers }),
+  repairs: (registers: Registers) =>
+    new Counter({ name: 'syncgrad_exchange_repairs_total', help: 'Sharded-exchange chunks a worker asked a peer for again and received: lost messages, or ones the repair timer judged lost (0 on a healthy network).', labelNames: ['worker'], registers }),
 };
 
 function newRegistry(o: MetricsOptions): Registry {
@@ -45,12 +47,14 @@ export class WorkerMetrics {
   readonly samples: Counter<'worker'>;
   readonly computeDuration: Histogram<'worker'>;
   readonly rejected: Counter<'reason'>;
+  readonly repairs: Counter<'worker'>;
 
   constructor(o: MetricsOptions) {
     this.registry = newRegistry(o);
     this.samples = sharedSeries.samples([this.registry]);
     this.computeDuration = sharedSeries.compute([this.registry]);
     this.rejected = sharedSeries.rejected([this.registry]);
+    this.repairs = sharedSeries.repairs([this.registry]);
   }
 }
 
@@ -70,6 +74,7 @@ export class TrainingMetrics {
   readonly epoch: Gauge;
   readonly step: Gauge;
   readonly rejected: Counter<'reason'>;
+  readonly repairs: Counter<'worker'>;
   readonly checkpointDuration: Histogram;
 
   constructor(o: MetricsOptions) {
@@ -89,6 +94,7 @@ export class TrainingMetrics {
     this.epoch = new Gauge({ name: 'syncgrad_epoch', help: 'Current epoch (1-based).', registers });
     this.step = new Gauge({ name: 'syncgrad_step', help: 'Optimizer steps applied.', registers });
     this.rejected = sharedSeries.rejected(registers);
+    this.repairs = sharedSeries.repairs(registers);
     this.checkpointDuration = new Histogram({ name: 'syncgrad_checkpoint_duration_seconds', help: 'Time to write one checkpoint.', buckets: DURATION_BUCKETS, registers });
     // Series that exist from the start, so dashboards show 0 rather than "no data".
     this.workers.set(0);
