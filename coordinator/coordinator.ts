@@ -30,6 +30,8 @@ import { MetricsServer } from '../common/metrics/server.js';
 import { loopHooks } from '../common/metrics/loop-hooks.js';
 import { RunStatus } from '../common/metrics/status.js';
 import { resolveExchange, type CoordinatorOptions } from './options.js';
+import { sharedServerWarning } from './nats-layout.js';
+import { codecFor } from '../common/wire/codec.js';
 import { Registry } from './registry.js';
 import { CoordinatorServer } from './server.js';
 
@@ -68,6 +70,8 @@ export class Coordinator implements AsyncDisposable {
   /** Random per process: a restarted coordinator is a new one to the workers. */
   readonly id = randomUUID();
   private heartbeat?: NodeJS.Timeout;
+  /** The one-server warning is logged once a run. */
+  private warnedSharedServer = false;
   /** What a launcher saw of its worker processes' ends, by pid (noteWorkerExit). */
   private readonly exits = new Map<number, string>();
 
@@ -177,6 +181,13 @@ export class Coordinator implements AsyncDisposable {
       onJoin: (w) => {
         this.metrics?.workers.set(this.registry.size);
         this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
+        if (!this.warnedSharedServer && this.job.shardedExchange) {
+          const line = sharedServerWarning(this.registry.live(), this.job.paramCount * codecFor(this.job.gradientCodec).bytesPerElement);
+          if (line) {
+            this.warnedSharedServer = true;
+            this.io.err(line);
+          }
+        }
         this.hooks.onJoin?.(w);
       },
       onBytesOut: (b) => this.bytes('out', b),

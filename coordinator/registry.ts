@@ -7,6 +7,8 @@ export interface WorkerInfo {
   host: string;
   pid: number;
   backend: string;
+  /** The NATS server the worker connected through (its server_id), when it said. */
+  natsServer?: string;
   joinedAt: number;
   /** Subscribed and holding the index: only ready workers are given work. */
   ready: boolean;

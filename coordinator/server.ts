@@ -84,7 +84,7 @@ export class CoordinatorServer {
     const req = decodeOrReject(pb.JoinRequest, data, 'JoinRequest', this.hooks.onReject);
     if (!req) return encode(pb.JoinReply, { accepted: false, reason: 'malformed JoinRequest' });
     if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
-    const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend });
+    const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend, ...(req.natsServer ? { natsServer: req.natsServer } : {}) });
     return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job, coordinatorId: this.coordinatorId });
   }
 

@@ -10,6 +10,7 @@ import { assertFinite, reduceMean } from '../coordinator/reducer.js';
 import { Registry } from '../coordinator/registry.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
 import { parseWorkerOptions } from '../worker/options.js';
+import { sharedServerWarning } from '../coordinator/nats-layout.js';
 
 test('reducer - the mean weights each contribution by its sample count, in the order given', () => {
   const a = { rank: 0, count: 3, gradient: Float32Array.from([1, 2, 0.1]) };
@@ -108,4 +109,13 @@ test('options - cluster and worker options: defaults, coercion from flag strings
   assert.equal(w.job, 'default');
   assert.throws(() => parseWorkerOptions({ nats: 'http://a:4222' }), (e: unknown) => e instanceof ConfigError && /^--nats must be a URL/.test(e.message));
   assert.throws(() => parseWorkerOptions({ joinTimeoutMs: -1 }), (e: unknown) => e instanceof ConfigError && /^--join-timeout must be an integer >= 1/.test(e.message));
+});
+
+test('nats layout - one shared server is reported from 3 workers on, with the bytes its link carries, and not for mixed or unknown servers', () => {
+  const M = 64.6e6;
+  assert.equal(sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'A' }], M), undefined, 'two workers: the same bytes either way');
+  const line = sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'A' }, { natsServer: 'A' }, { natsServer: 'A' }], M)!;
+  assert.match(line, /all 4 workers are connected to one NATS server \(A\): its link carries about 2\(N−1\)·M = 388 MB out and N·M = 258 MB in per step, where a server on every worker machine, joined by routes, carries 97 MB each way per link/);
+  assert.equal(sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'B' }, { natsServer: 'A' }], M), undefined);
+  assert.equal(sharedServerWarning([{}, {}, {}], M), undefined, 'workers that did not say');
 });

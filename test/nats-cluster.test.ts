@@ -85,3 +85,26 @@ test(`nats cluster - ${exchange} exchange: workers on other servers of a 3-serve
   assert.ok(d <= 1e-5, `max |Δw| = ${d}`);
 });
 }
+
+test('nats cluster - the coordinator warns once, with the bytes, when 3 workers share one server, and not when each has its own', async () => {
+  const [s0, s1, s2] = cluster.servers;
+  if (s2!.child.exitCode !== null || s2!.child.signalCode !== null) await cluster.restart(2);
+  const runWith = async (name: string, urls: string[]) => {
+    const io = memoryIo();
+    const job = `nc${process.pid}-${name}`;
+    const c = await Coordinator.start({ train: parseTrainOptions({ ...TRAIN, epochs: 1, maxStepsPerEpoch: 2, data, out: join(tmp.path, name) }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 3, workerWaitMs: 60_000, exchange: 'sharded' }) }, io, TEST_BACKEND);
+    const ws: Worker[] = [];
+    try {
+      for (const url of urls) ws.push(await Worker.start({ nats: url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND));
+      await c.run();
+    } finally {
+      await c.close();
+      await Promise.all(ws.map((w) => w.close()));
+    }
+    return io.errors.filter((l) => /connected to one NATS server/.test(l));
+  };
+  const shared = await runWith('one-server', [s1!.url, s1!.url, s1!.url]);
+  assert.equal(shared.length, 1, 'logged once');
+  assert.match(shared[0]!, /^coordinator: all 3 workers are connected to one NATS server \(\w+\): its link carries about 2\(N−1\)·M = \d+ MB out and N·M = \d+ MB in per step, where a server on every worker machine, joined by routes, carries \d+ MB each way per link; see docs\/deploy\.md#a-nats-server-on-every-machine$/);
+  assert.deepEqual(await runWith('own-servers', [s0!.url, s1!.url, s2!.url]), []);
+});

@@ -148,7 +148,7 @@ export class Worker implements AsyncDisposable {
     let reply: pb.JoinReply | undefined;
     while (!reply) {
       try {
-        const msg = await this.nc.request(this.s.join, encode(pb.JoinRequest, { workerId: this.id, host: os.hostname(), pid: process.pid, backend: this.backend, version: VERSION }), { timeout: 5000 });
+        const msg = await this.nc.request(this.s.join, encode(pb.JoinRequest, { workerId: this.id, host: os.hostname(), pid: process.pid, backend: this.backend, version: VERSION, natsServer: this.nc.info?.server_id ?? '' }), { timeout: 5000 });
         reply = decode(pb.JoinReply, msg.data, 'JoinReply');
       } catch (e) {
         if (Date.now() > deadline) throw new TimeoutError(`no coordinator answered on ${this.s.join} within ${Math.round(this.o.joinTimeoutMs / 1000)} s`, { cause: e });

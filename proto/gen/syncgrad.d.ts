@@ -345,6 +345,9 @@ export namespace syncgrad {
         /** JoinRequest version. */
         version: string;
 
+        /** JoinRequest natsServer. */
+        natsServer: string;
+
         /**
          * Creates a new JoinRequest instance using the specified properties.
          * @param [properties] Properties to set
@@ -398,6 +401,9 @@ export namespace syncgrad {
 
             /** JoinRequest version */
             version?: (string|null);
+
+            /** JoinRequest natsServer */
+            natsServer?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

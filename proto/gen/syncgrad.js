@@ -799,6 +799,7 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [pid] JoinRequest pid
          * @property {string|null} [backend] JoinRequest backend
          * @property {string|null} [version] JoinRequest version
+         * @property {string|null} [natsServer] JoinRequest natsServer
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -871,6 +872,14 @@ export const syncgrad = $root.syncgrad = (() => {
         JoinRequest.prototype.version = "";
 
         /**
+         * JoinRequest natsServer.
+         * @member {string} natsServer
+         * @memberof syncgrad.JoinRequest
+         * @instance
+         */
+        JoinRequest.prototype.natsServer = "";
+
+        /**
          * Creates a new JoinRequest instance using the specified properties.
          * @function create
          * @memberof syncgrad.JoinRequest
@@ -912,6 +921,8 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.backend);
             if (message.version != null && $Object.hasOwnProperty.call(message, "version") && message.version !== "")
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.version);
+            if (message.natsServer != null && $Object.hasOwnProperty.call(message, "natsServer") && message.natsServer !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.natsServer);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -999,6 +1010,15 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.version = value;
                         else
                             delete message.version;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.natsServer = value;
+                        else
+                            delete message.natsServer;
                         continue;
                     }
                 }
