@@ -73,7 +73,8 @@ export interface NetworkBenchResult {
   wireBytes: number;
   /** Ring all-reduce over the hosts: each host link carries 2(H−1)/H of the wire bytes each way, at link rate. */
   ring: { bytesPerHost: number; seconds: number };
-  syncgrad: NetworkRun & { repairs: number };
+  /** phasesSeconds: the median step split at the latest reduced_ms: the all-reduce and Adam, then the result, the next command and the replica taking the weights. */
+  syncgrad: NetworkRun & { repairs: number; phasesSeconds: { reduce: number; handOff: number } };
   gloo: (NetworkRun & { torchVersion: string }) | null;
   glooSkipped?: string;
   ratioToGloo: number | null;
@@ -192,13 +193,16 @@ async function runSyncgrad(net: EmulatedNetwork, o: NetworkBenchOptions, dir: st
     await coordinator.runSteps(1);
     const measured = records.slice(o.warmup, o.warmup + o.steps + 1);
     const stepsSeconds: number[] = [];
+    const reduceSeconds: number[] = [];
     for (let k = 0; k + 1 < measured.length; k++) {
       const ready = Math.max(...measured[k]!.map((r) => r.readyMs));
       const held = Math.max(...measured[k + 1]!.map((r) => r.weightsHeldMs));
       stepsSeconds.push((held - ready) / 1000);
+      reduceSeconds.push((Math.max(...measured[k]!.map((r) => r.reducedMs)) - ready) / 1000);
     }
     const repairs = records.slice(o.warmup, o.warmup + o.steps).reduce((n, rs) => n + rs.reduce((m, r) => m + (r.repairs ?? 0), 0), 0);
-    return { medianSeconds: median(stepsSeconds), p90Seconds: p90(stepsSeconds), stepsSeconds, ...perStep(a, b, o.steps, hosts), repairs };
+    const phasesSeconds = { reduce: median(reduceSeconds), handOff: median(stepsSeconds.map((x, i) => x - reduceSeconds[i]!)) };
+    return { medianSeconds: median(stepsSeconds), p90Seconds: p90(stepsSeconds), stepsSeconds, phasesSeconds, ...perStep(a, b, o.steps, hosts), repairs };
   } finally {
     await coordinator.close('bench finished');
     await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -27,8 +28,6 @@ const DASHBOARD = join(deploy, 'grafana/dashboards/syncgrad.json');
 const DATASOURCE = join(deploy, 'grafana/provisioning/datasources/prometheus.yaml');
 const PROVIDER = join(deploy, 'grafana/provisioning/dashboards/syncgrad.yaml');
 const K8S = join(deploy, 'k8s');
-/** Helm values, not a manifest. */
-const NATS_VALUES = 'nats-values.yaml';
 
 /** What the coordinator and workers export (common/metrics/training.ts), by type. */
 const GAUGES = ['syncgrad_loss', 'syncgrad_step_loss', 'syncgrad_accuracy_ratio', 'syncgrad_images_per_second', 'syncgrad_inference_fps', 'syncgrad_workers_connected', 'syncgrad_epoch', 'syncgrad_step'];
@@ -163,6 +162,31 @@ test('deploy - docker-compose config accepts the compose file, with and without 
   }
 });
 
+test('deploy - the per-machine compose file: one command per machine starts a NATS server routed to the others, and its workers on that server', () => {
+  const HOST = join(deploy, 'docker-compose.host.yml');
+  const routes = 'nats-route://hostA:6222,nats-route://hostB:6222,nats-route://hostC:6222';
+  const missing = run('docker-compose', ['-f', HOST, 'config', '-q'], composeEnv());
+  if (missing.missing) {
+    if (process.env.CI === 'true') assert.fail('docker-compose is required in CI (apt-get install docker-compose)');
+    return;
+  }
+  // Without the route list it refuses, naming the variable.
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.out, /SYNCGRAD_ROUTES/);
+  const r = run('docker-compose', ['-f', HOST, '--profile', 'coordinator', '--profile', 'cpu', 'config'], { ...composeEnv(), SYNCGRAD_ROUTES: routes });
+  assert.equal(r.status, 0, r.out);
+  const cfg = parse(r.stdout) as { services: Record<string, { command: string[]; network_mode?: string; profiles?: string[] }> };
+  assert.deepEqual(Object.keys(cfg.services).sort(), ['coordinator', 'nats', 'worker-cpu', 'worker-gpu']);
+  const nats = cfg.services.nats!.command;
+  assert.equal(nats[nats.indexOf('--routes') + 1], routes, 'the same list on every machine');
+  assert.equal(nats[nats.indexOf('--cluster_name') + 1], 'syncgrad');
+  for (const [name, svc] of Object.entries(cfg.services)) {
+    assert.equal(svc.network_mode, 'host', `${name}: the machine's own addresses`);
+    if (name !== 'nats') assert.equal(svc.command[svc.command.indexOf('--nats') + 1], 'nats://127.0.0.1:4222', `${name}: this machine's server`);
+  }
+  assert.deepEqual(cfg.services.coordinator!.profiles, ['coordinator'], 'the coordinator only where asked');
+});
+
 test('deploy - the Dockerfiles: base images, GPU settings, and sources that the build context holds', () => {
   const ignore = readFileSync(join(root, '.dockerignore'), 'utf8')
     .split('\n')
@@ -208,9 +232,10 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
     'v1/ConfigMap': ConfigMap,
     'batch/v1/Job': Job,
     'apps/v1/Deployment': Deployment,
+    'apps/v1/DaemonSet': DaemonSet,
   };
   const seen: Record<string, Record<string, unknown>> = {};
-  const files = readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f) && f !== NATS_VALUES);
+  const files = readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f));
   assert.ok(files.length >= 4, files.join(', '));
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(join(K8S, file), 'utf8'))) {
@@ -224,11 +249,15 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
     }
   }
   assert.deepEqual(Object.keys(seen).sort(), [
+    'ConfigMap/syncgrad-nats',
     'ConfigMap/syncgrad-prometheus',
+    'DaemonSet/syncgrad-nats',
     'Deployment/syncgrad-worker',
     'Job/syncgrad-coordinator',
     'PersistentVolumeClaim/syncgrad-data',
     'PersistentVolumeClaim/syncgrad-runs',
+    'Service/nats',
+    'Service/nats-routes',
     'Service/syncgrad-coordinator',
   ]);
   // The validator bites: a wrong type is an error.
@@ -260,13 +289,31 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
   }
 });
 
-test('deploy - the NATS Helm values cluster three servers with JetStream on a file store', () => {
-  const v = parse(readFileSync(join(K8S, NATS_VALUES), 'utf8')) as { config: { cluster: { enabled: boolean; replicas: number }; jetstream: { enabled: boolean; fileStore: { enabled: boolean; pvc: { enabled: boolean } } } } };
-  assert.equal(v.config.cluster.enabled, true);
-  assert.equal(v.config.cluster.replicas, 3);
-  assert.equal(v.config.jetstream.enabled, true);
-  assert.equal(v.config.jetstream.fileStore.enabled, true);
-  assert.equal(v.config.jetstream.fileStore.pvc.enabled, true);
+/** The Kubernetes NATS layout: its documents by kind/name. */
+function k8sNats(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const doc of parseAllDocuments(readFileSync(join(K8S, 'nats.yaml'), 'utf8'))) {
+    const m = doc.toJS() as { kind: string; metadata: { name: string } };
+    out[`${m.kind}/${m.metadata.name}`] = m as unknown as Record<string, unknown>;
+  }
+  return out;
+}
+
+test('deploy - Kubernetes runs a NATS server on every worker node, routed into one cluster, and each worker uses its own node\'s', () => {
+  const n = k8sNats();
+  type Pod = { tolerations?: unknown[]; containers: { ports: { name: string; containerPort: number; hostPort?: number }[]; args?: string[]; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[] };
+  const ds = n['DaemonSet/syncgrad-nats'] as { spec: { template: { spec: Pod } } };
+  const client = ds.spec.template.spec.containers[0]!.ports.find((p) => p.name === 'client')!;
+  assert.deepEqual([client.containerPort, client.hostPort], [4222, 4222], 'the node\'s port 4222');
+  const conf = ((n['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf'])!;
+  assert.match(conf, /cluster \{[^}]*routes: \[ "nats-route:\/\/nats-routes:6222" \]/s);
+  assert.equal((n['Service/nats-routes'] as { spec: { clusterIP: string } }).spec.clusterIP, 'None', 'headless: every server\'s address');
+  const workers = parseAllDocuments(readFileSync(join(K8S, 'workers.yaml'), 'utf8')).map((d) => d.toJS()).find((m) => m?.kind === 'Deployment') as { spec: { template: { spec: Pod } } };
+  const w = workers.spec.template.spec.containers[0]!;
+  assert.equal(w.args![w.args!.indexOf('--nats') + 1], 'nats://$(NODE_IP):4222');
+  assert.equal(w.env!.find((e) => e.name === 'NODE_IP')?.valueFrom?.fieldRef?.fieldPath, 'status.hostIP');
+  // The servers run wherever workers may: the same tolerations.
+  assert.deepEqual(ds.spec.template.spec.tolerations, workers.spec.template.spec.tolerations);
 });
 
 test('deploy - every NATS server we ship or start allows 8 MiB chunks with room to queue them', () => {
@@ -278,14 +325,24 @@ test('deploy - every NATS server we ship or start allows 8 MiB chunks with room 
   );
   assert.deepEqual(conf, { max_payload: String(PROVIDED_MAX_PAYLOAD), max_pending: String(PROVIDED_MAX_PENDING) });
   assert.equal(providedNatsConfig(), `max_payload: ${PROVIDED_MAX_PAYLOAD}\nmax_pending: ${PROVIDED_MAX_PENDING}\n`);
-  const v = parse(readFileSync(join(K8S, NATS_VALUES), 'utf8')) as { config: { merge: Record<string, number> } };
-  assert.deepEqual(v.config.merge, { max_payload: PROVIDED_MAX_PAYLOAD, max_pending: PROVIDED_MAX_PENDING });
+  const k8s = ((k8sNats()['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf'])!;
+  assert.match(k8s, new RegExp(`^max_payload: ${PROVIDED_MAX_PAYLOAD}$`, 'm'));
+  assert.match(k8s, new RegExp(`^max_pending: ${PROVIDED_MAX_PENDING}$`, 'm'));
   // A busy worker's queued parts (up to one seed gradient, 64.6 MB) and a pull's window of chunks must fit the outbound buffer.
   assert.ok(PROVIDED_MAX_PENDING >= 16_154_950 * 4 + DEFAULT_WINDOW * PROVIDED_MAX_PAYLOAD);
   const bin = which('nats-server');
   if (bin) {
     const r = spawnSync(bin, ['-c', join(root, 'deploy/nats/nats.conf'), '-t'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
+    // The Kubernetes servers' config, cluster block included, as nats-server reads it.
+    const dir = mkdtempSync(join(tmpdir(), 'syncgrad-k8s-nats-'));
+    try {
+      writeFileSync(join(dir, 'nats.conf'), k8s);
+      const t = spawnSync(bin, ['-c', join(dir, 'nats.conf'), '-t'], { encoding: 'utf8' });
+      assert.equal(t.status, 0, t.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
 

@@ -175,7 +175,7 @@ function formatNetwork(r: NetworkBenchResult): string[] {
   return [
     `network exchange: ${r.hosts} hosts × ${r.workersPerHost} worker(s), ${(r.linkBitsPerSec / 1e9).toFixed(2)} Gbit/s links, ${r.layout} NATS, ${r.codec}, ${r.params.toLocaleString('en-US')} params (${mb(r.wireBytes)} on the wire)`,
     `  ring ideal: ${mb(r.ring.bytesPerHost)} each way per host link, ${r.ring.seconds.toFixed(3)} s`,
-    ...run(`syncgrad (${r.syncgrad.repairs} repairs)`, r.syncgrad),
+    ...run(`syncgrad (${r.syncgrad.repairs} repairs; all-reduce ${r.syncgrad.phasesSeconds.reduce.toFixed(3)} s + hand-off ${r.syncgrad.phasesSeconds.handOff.toFixed(3)} s)`, r.syncgrad),
     ...(r.gloo ? run(`gloo (torch ${r.gloo.torchVersion})`, r.gloo) : [`  gloo skipped: ${r.glooSkipped}`]),
     ...(r.ratioToGloo !== null ? [`  syncgrad / gloo = ${r.ratioToGloo.toFixed(2)}`] : []),
   ];
