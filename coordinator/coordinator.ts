@@ -1,5 +1,10 @@
-// The coordinator: owns the dataset index, the master weights and Adam's state; serves workers;
-// drives the shared training loop through the ClusterEngine; writes the same report as `train`.
+// The coordinator: owns the dataset index and the run's state; serves workers; drives the shared
+// training loop through the ClusterEngine; writes the same report as `train`. In the sharded
+// exchange (the seed's size) the replicas reduce and apply Adam among themselves and the
+// coordinator moves no tensor: it commands each step, checks that every replica's new weights
+// have the same checksum, takes a replica's weights and moments for checkpoints, new workers and
+// failed steps, and warns when the workers share one NATS server (nats-layout.ts). In the star
+// (small models) it pulls the gradients, reduces, applies Adam to its master weights and serves them.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
