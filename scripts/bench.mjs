@@ -5,7 +5,8 @@
 // fresh process. About 10 minutes on a 2-core Xeon. `--only exchange` runs the exchange matrix at
 // the seed's 16,154,950 parameters instead (syncgrad bench exchange, beside gloo and raw NATS)
 // into bench/exchange-results.json, about 5 minutes.
-//   node scripts/bench.mjs [--only train|infer|pairs|memory|exchange] [--out FILE]
+// `--only network` (root) runs the exchange on emulated hosts beside gloo into bench/network-results.json, ~10 minutes.
+//   node scripts/bench.mjs [--only train|infer|pairs|memory|exchange|network] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -49,6 +50,46 @@ if (only === 'exchange') {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`);
   console.log(`wrote ${out}`);
+  process.exit(0);
+}
+
+// The exchange on emulated hosts (root): N hosts in network namespaces with tbf-shaped links, a
+// NATS server per host or one for all, beside gloo in the same namespaces, into
+// bench/network-results.json. gloo does not depend on the layout or our codec, so it runs once per
+// host count and link rate (in the per-host fp32 row) and the other rows take its figure.
+if (only === 'network') {
+  const NETWORK = [];
+  for (const hosts of [2, 4]) {
+    for (const link of ['1gbit', '2.5gbit']) {
+      for (const layout of ['per-host', 'single']) {
+        for (const codec of ['fp32', 'bf16']) NETWORK.push({ hosts, link, layout, codec, workersPerHost: 1, gloo: layout === 'per-host' && codec === 'fp32' });
+      }
+    }
+  }
+  NETWORK.push({ hosts: 2, link: '1gbit', layout: 'per-host', codec: 'fp32', workersPerHost: 2, gloo: true });
+  const rows = [];
+  const glooOf = new Map();
+  for (const e of NETWORK) {
+    const args = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--hosts', String(e.hosts), '--workers-per-host', String(e.workersPerHost), '--link', e.link, '--layout', e.layout, '--codec', e.codec, '--params', '16154950', '--steps', '8', '--warmup', '2', '--json', ...(e.gloo ? [] : ['--no-torch'])];
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(`network ${JSON.stringify(e)} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+      rows.push({ ...e, error: `exit ${r.status}` });
+      continue;
+    }
+    const j = JSON.parse(r.stdout.trim().split('\n').pop());
+    const key = `${e.hosts}x${e.workersPerHost}@${e.link}`;
+    if (j.gloo) glooOf.set(key, j.gloo);
+    const gloo = j.gloo ?? glooOf.get(key) ?? null;
+    const row = { ...j, glooFromRow: j.gloo ? null : gloo ? 'per-host fp32' : null, gloo, ratioToGloo: gloo ? j.syncgrad.medianSeconds / gloo.medianSeconds : null };
+    rows.push(row);
+    const cpu = Object.values(j.syncgrad.cpuSecondsPerStep).reduce((a, b) => a + b, 0);
+    console.log(`network N=${e.hosts}${e.workersPerHost > 1 ? `×${e.workersPerHost}` : ''} ${e.link.padEnd(7)} ${e.layout.padEnd(8)} ${e.codec}: ${j.syncgrad.medianSeconds.toFixed(3)} s, busiest link ${(j.syncgrad.maxHostBytesPerStep / 1e6).toFixed(1)} MB (${(j.syncgrad.maxHostBytesPerStep / j.ring.bytesPerHost).toFixed(3)}× ring), ${j.syncgrad.repairs} repairs, ${cpu.toFixed(2)} CPU-s/step | ring ${j.ring.seconds.toFixed(3)} s | gloo ${gloo ? gloo.medianSeconds.toFixed(3) : '-'} s, ratio ${row.ratioToGloo ? row.ratioToGloo.toFixed(2) : '-'}`);
+  }
+  const file = flags.out ?? join(root, 'bench', 'network-results.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange --hosts: emulated hosts (network namespaces, tbf at the link rate, burst max(128 KiB, rate x 2 ms), 10 ms queue, both directions); step = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same fp32 floats, one rank per worker, in the same namespaces; bytes per host from the interface counters', rows }, null, 2)}\n`);
+  console.log(`wrote ${file}`);
   process.exit(0);
 }
 
