@@ -149,7 +149,11 @@ export async function launchCluster(o: LaunchOptions, io: Io, backend: string): 
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
       await coordinator?.close(`interrupted (${sig})`);
     },
-    onForce: () => children.forEach((c) => c.kill('SIGKILL')),
+    // A forced exit does not reach the finally below: the server this launcher started goes too.
+    onForce: () => {
+      children.forEach((c) => c.kill('SIGKILL'));
+      nats.killNow();
+    },
   });
   try {
     if (o.maxRestarts === 0) {

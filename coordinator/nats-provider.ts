@@ -43,6 +43,8 @@ export interface ProvidedNats {
   /** How it was found: env, binary, docker, apt. */
   source: string;
   close(): Promise<void>;
+  /** Ends a server this process started, at once and synchronously: the forced-exit path, which does not wait for close(). */
+  killNow(): void;
 }
 
 async function waitForPort(port: number, child?: ChildProcess): Promise<void> {
@@ -78,6 +80,10 @@ async function spawnBinary(bin: string, source: string): Promise<ProvidedNats> {
   return {
     url: `nats://127.0.0.1:${port}`,
     source,
+    killNow() {
+      child.kill('SIGKILL');
+      rmSync(conf.dir, { recursive: true, force: true });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -110,6 +116,10 @@ async function startDocker(): Promise<ProvidedNats> {
   return {
     url: `nats://127.0.0.1:${port}`,
     source: `docker (${image})`,
+    killNow() {
+      spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+      rmSync(conf.dir, { recursive: true, force: true });
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -133,7 +143,7 @@ function aptInstall(io: Io): boolean {
 
 /** Returns a usable NATS server, or undefined when none can be had here (the caller decides what then). */
 export async function provideNats(io: Io, opts: { allowInstall: boolean }): Promise<ProvidedNats | undefined> {
-  if (process.env.NATS_URL) return { url: process.env.NATS_URL, source: 'NATS_URL', close: async () => {} };
+  if (process.env.NATS_URL) return { url: process.env.NATS_URL, source: 'NATS_URL', close: async () => {}, killNow: () => {} };
   const bin = which('nats-server');
   if (bin) return spawnBinary(bin, `nats-server from PATH (${bin})`);
   if (dockerWorks()) {

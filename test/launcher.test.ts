@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { memoryIo } from '../common/io.js';
@@ -300,6 +301,9 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
     assert.ok(launched.err.some((l) => /^launcher: SIGTERM received/.test(l)), launched.err.join('\n'));
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(workerProcesses(`${job}c`), [], 'no worker left behind');
+    // Nor the NATS server it started (its config lives in this run's temp dir), forced exit or not.
+    const servers = spawnSync('pgrep', ['-af', `nats-server -c ${tmpdir()}/syncgrad-nats-`], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(servers, '', 'no NATS server left behind');
   } finally {
     for (const p of procs) if (p.c.exitCode === null && p.c.signalCode === null) p.c.kill('SIGKILL');
     await c.close();
