@@ -39,9 +39,13 @@ import { sharedServerWarning } from './nats-layout.js';
 import { codecFor } from '../common/wire/codec.js';
 import { Registry } from './registry.js';
 import { CoordinatorServer } from './server.js';
+import { ShardPlanner, type ShardCutter, type SlowWorker } from './shard-planner.js';
+import { ShardJournal } from './shard-journal.js';
 
 export interface CoordinatorHooks extends Partial<ClusterEngineHooks> {
   onJoin?: (w: { rank: number; id: string; backend: string }) => void;
+  /** Cuts the batches instead of the --shards planner (tests cut deliberately unequal shards). */
+  cutter?: ShardCutter;
 }
 
 /** Workers count a coordinator gone after 10 s without one of these (worker.ts). */
@@ -185,6 +189,7 @@ export class Coordinator implements AsyncDisposable {
       onReject: (r, d) => this.reject(r, d),
       onJoin: (w) => {
         this.metrics?.workers.set(this.registry.size);
+        this.metrics?.workerSlow.set({ worker: String(w.rank) }, 0);
         this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
         if (!this.warnedSharedServer && this.job.shardedExchange) {
           const line = sharedServerWarning(this.registry.live(), this.job.paramCount * codecFor(this.job.gradientCodec).bytesPerElement);
@@ -197,6 +202,9 @@ export class Coordinator implements AsyncDisposable {
       },
       onBytesOut: (b) => this.bytes('out', b),
     }, this.id);
+    // bench exchange's synthetic gradients take no compute time to weigh: equal shards.
+    const cutter = this.hooks.cutter ?? new ShardPlanner({ mode: k.syntheticGradients ? 'equal' : k.shards, onSlow: (w, slow) => this.slowWorker(w, slow) });
+    const journal = await ShardJournal.open(o.out, this.resume !== undefined);
     this.engine = await ClusterEngine.create({
       nc: this.nc,
       s: this.s,
@@ -211,11 +219,14 @@ export class Coordinator implements AsyncDisposable {
       batchSize: o.batchSize,
       stepTimeoutMs: k.stepTimeoutMs,
       workerWaitMs: k.workerWaitMs,
+      cutter,
+      journal,
       hooks: {
         onReject: (r, d) => this.reject(r, d),
         onWorkerLost: (w, why) => {
           this.metrics?.workers.set(this.registry.size);
           this.status?.onWorkerLost(w.rank);
+          for (const g of [this.metrics?.workerShare, this.metrics?.workerRate, this.metrics?.workerSlow]) g?.remove({ worker: String(w.rank) });
           this.io.err(`coordinator: lost worker rank ${w.rank} (${w.id}): ${why}${this.fateOf(w)}; ${this.registry.size} live`);
           this.hooks.onWorkerLost?.(w, why);
         },
@@ -228,6 +239,14 @@ export class Coordinator implements AsyncDisposable {
           this.hooks.onWorkerStep?.(st);
         },
         onBytes: (d, b) => this.bytes(d, b),
+        onPlan: (shares) => {
+          for (const x of shares) {
+            this.metrics?.workerShare.set({ worker: String(x.rank) }, x.share);
+            if (x.rate !== undefined) this.metrics?.workerRate.set({ worker: String(x.rank) }, x.rate);
+          }
+          this.status?.onPlan(shares);
+          this.hooks.onPlan?.(shares);
+        },
         ...(this.hooks.onStepResults ? { onStepResults: this.hooks.onStepResults } : {}),
       },
     });
@@ -240,6 +259,18 @@ export class Coordinator implements AsyncDisposable {
     this.heartbeat.unref();
     await this.nc.flush();
     this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+  }
+
+  /** A worker that stays too slow to be worth waiting for is reported, not dropped (shard-planner.ts). */
+  private slowWorker(w: SlowWorker, slow: boolean): void {
+    this.metrics?.workerSlow.set({ worker: String(w.rank) }, slow ? 1 : 0);
+    this.status?.onSlow(w.rank, slow);
+    const one = w.oneImageSeconds.toFixed(2);
+    this.io.err(
+      slow
+        ? `coordinator: worker rank ${w.rank} (${w.id}) is too slow to be worth waiting for: ${w.rate.toFixed(2)} img/s, so even its one image takes ${one} s where the other workers need ${w.othersSeconds.toFixed(2)} s for the whole batch; it keeps one image a step while it makes progress (stop it, or give it a machine of its own)`
+        : `coordinator: worker rank ${w.rank} (${w.id}) is worth waiting for again: ${w.rate.toFixed(2)} img/s, one image in ${one} s`,
+    );
   }
 
   private bytes(direction: 'in' | 'out', n: number): void {

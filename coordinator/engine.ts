@@ -1,4 +1,5 @@
-// The cluster's TrainEngine: one synchronous step = split the global batch across live workers,
+// The cluster's TrainEngine: one synchronous step = cut the global batch among the live workers
+// (shard-planner.ts: by measured speed, or equally; shard-journal.ts keeps the cuts for a resume),
 // reduce their gradients of their mean losses to the exact global mean, and apply Adam once.
 // Star: the coordinator pulls every gradient, reduces, updates the master weights and serves
 // them. Sharded: the workers all-reduce among themselves and every replica applies the same
@@ -20,6 +21,8 @@ import { requestWorker, WorkerLost } from './liveness.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS, MISBEHAVIOUR } from './retry-policy.js';
 import type { Registry, WorkerInfo } from './registry.js';
 import type { CoordinatorServer } from './server.js';
+import { sharesOf, type ShardCutter, type ShardShare } from './shard-planner.js';
+import type { ShardJournal } from './shard-journal.js';
 
 export interface WorkerStepStats {
   rank: number;
@@ -37,6 +40,8 @@ export interface ClusterEngineHooks {
   onBytes?: (direction: 'in' | 'out', bytes: number) => void;
   /** After a step is applied and its weights published: every shard's result (bench exchange reads their timings). */
   onStepResults?: (results: pb.StepResult[]) => void;
+  /** Each step's cut, before its commands go out: every worker's images, share and the rate it was sized by. */
+  onPlan?: (shares: ShardShare[]) => void;
 }
 
 export interface ClusterEngineOptions {
@@ -55,6 +60,10 @@ export interface ClusterEngineOptions {
   batchSize: number;
   stepTimeoutMs: number;
   workerWaitMs: number;
+  /** How each step's batch is cut among its workers. */
+  cutter: ShardCutter;
+  /** The run's record of its cuts (absent: not kept, as in `bench exchange`). */
+  journal?: ShardJournal;
   hooks: ClusterEngineHooks;
 }
 
@@ -76,6 +85,12 @@ export function shard<T>(items: readonly T[], n: number): T[][] {
     off += len;
   }
   return out;
+}
+
+/** Splits `items` into contiguous shards of `sizes` (which sum to its length). */
+export function cutBySizes<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  let off = 0;
+  return sizes.map((n) => items.slice(off, (off += n)));
 }
 
 export class ClusterEngine implements TrainEngine {
@@ -102,6 +117,8 @@ export class ClusterEngine implements TrainEngine {
   maxWorkers = 0;
   /** Images the workers could not decode, over every applied step and evaluation (the report's skippedImages). */
   skippedImages = 0;
+  /** The journal's cut of a step could not be replayed (too few workers): said once. */
+  private replayWarned = false;
 
   private constructor(o: ClusterEngineOptions) {
     this.o = o;
@@ -160,6 +177,7 @@ export class ClusterEngine implements TrainEngine {
   private lose(w: WorkerInfo, why: string): void {
     if (!this.o.registry.has(w.rank, w.id)) return;
     this.o.registry.leave(w.rank);
+    this.o.cutter.forget(w.id);
     this.o.hooks.onWorkerLost(w, why);
     // If it is alive after all (a partition), it rejoins with a fresh replica.
     this.o.nc.publish(this.o.s.control, encode(pb.Control, { job: this.o.job.job, kind: pb.Control.Kind.EVICT, reason: why, workerId: w.id }));
@@ -252,6 +270,28 @@ export class ClusterEngine implements TrainEngine {
     return out;
   }
 
+  /**
+   * This step's workers and their shards, in rank order: the journal's cut when a resumed run
+   * redoes a step the original had cut (and enough workers are live), else the cutter's. The cut
+   * is journaled before any command goes out.
+   */
+  private async cutStep(live: readonly WorkerInfo[], global: number[]): Promise<{ workers: WorkerInfo[]; shards: number[][] }> {
+    const step = this.o.optimizer.step + 1;
+    let sizes = this.o.journal?.cutFor(step);
+    if (sizes && (sizes.length > live.length || sizes.reduce((a, x) => a + x, 0) !== global.length)) {
+      if (!this.replayWarned) {
+        this.replayWarned = true;
+        this.o.io.err(`resume: the original run cut step ${step} into ${sizes.length} shard(s) and ${live.length} worker(s) are live; cutting afresh from here, so the weights will not be bit-identical to the original run's`);
+      }
+      sizes = undefined;
+    }
+    const workers = live.slice(0, sizes?.length ?? Math.min(live.length, global.length));
+    sizes ??= this.o.cutter.cut(workers, global.length);
+    await this.o.journal?.record(step, sizes);
+    this.o.hooks.onPlan?.(sharesOf(workers, sizes, (id) => this.o.cutter.rateOf(id)));
+    return { workers, shards: cutBySizes(global, sizes) };
+  }
+
   /** One synchronous step over `global` (indices into the train split). */
   async step(epoch: number, global: number[]): Promise<StepStats> {
     const dropoutSeed = this.o.rng.nextU32();
@@ -279,8 +319,7 @@ export class ClusterEngine implements TrainEngine {
    */
   private async shardedStep(epoch: number, global: number[], dropoutSeed: number, t0: number): Promise<StepStats> {
     const live = [...(await this.liveWorkers())].sort((a, b) => a.rank - b.rank);
-    const shards = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
-    const workers = live.slice(0, shards.length);
+    const { workers, shards } = await this.cutStep(live, global);
     this.maxWorkers = Math.max(this.maxWorkers, workers.length);
     // A replica without the current version (a new worker) pulls it from here: hold it first.
     if (workers.some((w) => !this.holders.has(w.id))) await this.refreshMaster();
@@ -303,6 +342,8 @@ export class ClusterEngine implements TrainEngine {
     const results = settled.map((x) => (x as PromiseFulfilledResult<pb.StepResult>).value);
     const sums = new Set(results.map((r) => r.weightsChecksum));
     this.check([[sums.size === 1, 'checksum', `replicas disagree on weights v${this.version + 1}: ${results.map((r) => `rank ${r.rank} ${r.weightsChecksum}`).join(', ')}`, 'the replicas computed different weights']]);
+    results.forEach((r, i) => this.o.cutter.observe(workers[i]!, r.count, r.computeSeconds));
+    this.o.cutter.review?.(workers, global.length);
     results.forEach((r) => this.o.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0, repairs: r.repairs }));
     const total = results.reduce((a, r) => a + r.count, 0);
     this.version += 1;
@@ -320,6 +361,7 @@ export class ClusterEngine implements TrainEngine {
       computeSeconds,
       // Everything but the slowest shard's compute: the command round trip, the all-reduce, Adam.
       exchangeSeconds: Math.max(0, wall - computeSeconds),
+      shards: shards.map((sh) => sh.length),
     };
   }
 
@@ -370,7 +412,7 @@ export class ClusterEngine implements TrainEngine {
     while (first || queue.length > 0) {
       const live = await this.liveWorkers();
       if (first) {
-        stepShards = shard(global, Math.min(live.length, global.length)).filter((x) => x.length > 0);
+        stepShards = (await this.cutStep(live, global)).shards;
         queue = [...stepShards];
         first = false;
       }
@@ -386,7 +428,9 @@ export class ClusterEngine implements TrainEngine {
         [...perWorker].map(async ([w, shards]) => {
           for (const sh of shards) {
             try {
-              results.push({ ...(await this.gradientOf(w, sh, epoch, dropoutSeed)), position: stepShards.indexOf(sh) });
+              const got = await this.gradientOf(w, sh, epoch, dropoutSeed);
+              this.o.cutter.observe(w, got.r.count, got.r.computeSeconds);
+              results.push({ ...got, position: stepShards.indexOf(sh) });
             } catch (e) {
               const failure = classifyShardFailure(e, (x) => x instanceof WorkerLost);
               const d = decideShardFailure(failure, attempts.get(sh) ?? 0, badResults.get(sh) ?? 0);
@@ -409,6 +453,7 @@ export class ClusterEngine implements TrainEngine {
 
     // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
     results.sort((a, b) => a.position - b.position);
+    this.o.cutter.review?.(this.o.registry.live().slice(0, stepShards.length), global.length);
     this.skippedImages += results.reduce((a, x) => a + x.r.skipped, 0);
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);
@@ -433,6 +478,7 @@ export class ClusterEngine implements TrainEngine {
       count,
       computeSeconds,
       exchangeSeconds: Math.max(0, wall - computeSeconds - applySeconds),
+      shards: stepShards.map((sh) => sh.length),
     };
   }
 

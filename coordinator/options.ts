@@ -4,6 +4,7 @@ import type { TrainOptions } from '../common/train/options.js';
 import { choiceFlag, intFlag, parseOptions } from '../common/zod-options.js';
 import { CODEC_NAMES } from '../common/wire/codec-names.js';
 import { DEFAULT_JOB, DEFAULT_NATS_URL, validateJobName } from '../common/wire/subjects.js';
+import { DEFAULT_SHARD_MODE, SHARD_MODES, type ShardMode } from './shard-planner.js';
 
 export const DEFAULT_MIN_WORKERS = 1;
 /** Workers usually join within seconds of the coordinator; two minutes covers a slow image pull. */
@@ -47,6 +48,8 @@ export interface ClusterOptions {
   codec: (typeof CODEC_NAMES)[number];
   metricsPort?: number;
   exchange: ExchangeDesign;
+  /** How each step's batch is cut: weighted by each worker's measured speed, or equal (shard-planner.ts). */
+  shards: ShardMode;
   /** Workers send a fixed synthetic gradient instead of computing (`bench exchange`). */
   syntheticGradients?: boolean;
 }
@@ -66,6 +69,7 @@ export function defaultClusterOptions(): ClusterOptions {
     dataMode: 'shared',
     codec: 'fp32',
     exchange: DEFAULT_EXCHANGE,
+    shards: DEFAULT_SHARD_MODE,
   };
 }
 
@@ -79,6 +83,7 @@ const clusterSchema = z.object({
   codec: choiceFlag('--codec', CODEC_NAMES),
   metricsPort: intFlag('--metrics-port', 0).optional(),
   exchange: choiceFlag('--exchange', EXCHANGES),
+  shards: choiceFlag('--shards', SHARD_MODES),
   syntheticGradients: z.boolean().optional(),
 });
 

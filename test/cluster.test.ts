@@ -199,13 +199,14 @@ test('cluster - with dropout on, a shard recomputed by another worker keeps its 
   // Three steps; worker b vanishes after step 2, so step 3's second shard is computed by a instead.
   const train = { dropout: true, maxStepsPerEpoch: 3 };
   const calm = join(tmp.path, 'moved-calm');
-  await runCluster(2, { ...train, out: calm });
+  // Equal shards in both runs: weighted cuts follow timing, and this compares two runs bit for bit.
+  await runCluster(2, { ...train, out: calm }, { shards: 'equal' });
   const job = `t${process.pid}-moved`;
   const io = memoryIo();
   const out = join(tmp.path, 'moved');
   let b: Worker | undefined;
   let shards = 0;
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, TEST_BACKEND, {
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, shards: 'equal' }) }, io, TEST_BACKEND, {
     onWorkerStep: () => {
       if (++shards === 4) void b!.close('killed by test');
     },

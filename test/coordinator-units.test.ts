@@ -1,5 +1,5 @@
-// The coordinator's pure parts on their own, without NATS: the reducer, sharding, the registry, the
-// shard retry policy and the option parsers. The end-to-end runs in cluster.test.ts reach them too,
+// The coordinator's pure parts on their own, without NATS: the reducer, sharding, the shard planner
+// and its journal, the registry, the shard retry policy and the option parsers. The end-to-end runs in cluster.test.ts reach them too,
 // but a wrong branch here should fail a test that names it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,11 @@ import { Registry } from '../coordinator/registry.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
 import { parseWorkerOptions } from '../worker/options.js';
 import { sharedServerWarning } from '../coordinator/nats-layout.js';
+import { proportionalSizes, ShardPlanner, SLOW_REPORT_STEPS, WARMUP_STEPS } from '../coordinator/shard-planner.js';
+import { parseJournal, SHARD_JOURNAL_FILE, ShardJournal } from '../coordinator/shard-journal.js';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempDir } from './helpers/fixtures.js';
 
 test('reducer - the mean weights each contribution by its sample count, in the order given', () => {
   const a = { rank: 0, count: 3, gradient: Float32Array.from([1, 2, 0.1]) };
@@ -118,4 +123,78 @@ test('nats layout - one shared server is reported from 3 workers on, with the by
   assert.match(line, /all 4 workers are connected to one NATS server \(A\): its link carries about 2\(N−1\)·M = 388 MB out and N·M = 258 MB in per step, where a server on every worker machine, joined by routes, carries 97 MB each way per link/);
   assert.equal(sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'B' }, { natsServer: 'A' }], M), undefined);
   assert.equal(sharedServerWarning([{}, {}, {}], M), undefined, 'workers that did not say');
+});
+
+test('shard planner - equal mode and unmeasured workers cut sizes that differ by at most one; weighted cuts follow the measured rates', () => {
+  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const equal = new ShardPlanner({ mode: 'equal' });
+  const weighted = new ShardPlanner({ mode: 'weighted' });
+  for (const p of [equal, weighted]) {
+    assert.deepEqual(p.cut(ws, 32), [16, 16]);
+    assert.deepEqual(p.cut(ws, 7), [4, 3]);
+    for (let i = 0; i < 1 + WARMUP_STEPS; i++) {
+      p.observe(ws[0]!, 16, 1); // 16 img/s
+      p.observe(ws[1]!, 16, 3); // 5.33 img/s
+    }
+  }
+  assert.deepEqual(equal.cut(ws, 32), [16, 16], 'equal ignores the rates');
+  assert.deepEqual(weighted.cut(ws, 32), [24, 8], '3:1 rates, 3:1 shards');
+  assert.equal(weighted.rateOf('a'), 16);
+  // Every worker keeps an image however slow, and the cut always covers the batch.
+  assert.deepEqual(proportionalSizes(5, [1000, 1, 1]), [3, 1, 1]);
+  assert.throws(() => weighted.cut(ws, 1), RangeError);
+  // The first WARMUP_STEPS measurements are skipped: a fresh worker is cut at the others' mean until measured.
+  const p = new ShardPlanner({ mode: 'weighted' });
+  for (let i = 0; i < 1 + WARMUP_STEPS; i++) p.observe(ws[0]!, 8, 1);
+  p.observe(ws[1]!, 1, 100);
+  assert.equal(p.rateOf('b'), undefined, 'warm-up not counted');
+  assert.deepEqual(p.cut(ws, 16), [8, 8]);
+});
+
+test('shard planner - noise within an image keeps the cut; a 3x straggler is re-cut from the next step; a worker not worth waiting for is reported once', () => {
+  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const slow: [number, boolean][] = [];
+  const p = new ShardPlanner({ mode: 'weighted', onSlow: (w, s) => slow.push([w.rank, s]) });
+  const step = (ra: number, rb: number, n = 32) => {
+    const sizes = p.cut(ws, n);
+    p.observe(ws[0]!, sizes[0]!, sizes[0]! / ra);
+    p.observe(ws[1]!, sizes[1]!, sizes[1]! / rb);
+    p.review(ws, n);
+    return sizes;
+  };
+  for (let i = 0; i <= WARMUP_STEPS; i++) step(10, 10);
+  assert.deepEqual(step(10, 10), [16, 16]);
+  // ±5% jitter moves the ideal sizes by less than an image: the cut stays.
+  for (const [ra, rb] of [[10.5, 9.6], [9.6, 10.4], [10.2, 9.8]] as const) assert.deepEqual(step(ra, rb), [16, 16]);
+  // b becomes 3x slower: the next step's cut gives it a quarter, not over several steps.
+  step(10, 10 / 3);
+  assert.deepEqual(step(10, 10 / 3), [24, 8]);
+  assert.ok(Math.abs(p.rateOf('b')! - 10 / 3) < 0.2, `estimate ${p.rateOf('b')}`);
+  // b crawls: even one image (10 s) takes longer than a's whole batch (3.2 s). Reported after SLOW_REPORT_STEPS, once, and kept.
+  assert.deepEqual(step(10, 0.1), [24, 8], 'the step it slowed down in was cut before');
+  for (let i = 0; i < SLOW_REPORT_STEPS + 1; i++) assert.deepEqual(step(10, 0.1), [31, 1]);
+  assert.deepEqual(slow, [[1, true]]);
+  for (let i = 0; i < 3; i++) step(10, 10);
+  assert.deepEqual(slow, [[1, true], [1, false]], 'recovered: said once');
+  assert.deepEqual(step(10, 10), [16, 16]);
+  // Forgetting a worker (it left) drops its estimate.
+  p.forget('b');
+  assert.equal(p.rateOf('b'), undefined);
+});
+
+test('shard journal - a fresh run empties it, a resumed one replays its cuts, the last line for a step wins, a torn line is skipped', async () => {
+  await using dir = await tempDir('journal');
+  const j = await ShardJournal.open(dir.path, false);
+  await j.record(1, [3, 5]);
+  await j.record(2, [4, 4]);
+  await j.record(2, [4, 4]); // the same cut again is not a second line
+  await j.record(2, [8]); // step 2 recomputed with one worker
+  await appendFile(join(dir.path, SHARD_JOURNAL_FILE), '{"step":3,"si');
+  assert.equal((await readFile(join(dir.path, SHARD_JOURNAL_FILE), 'utf8')).split('\n').length, 4, 'three whole lines and a torn one');
+  const again = await ShardJournal.open(dir.path, true);
+  assert.deepEqual([again.cutFor(1), again.cutFor(2), again.cutFor(3)], [[3, 5], [8], undefined]);
+  assert.deepEqual(parseJournal('{"step":1,"sizes":[0,2]}\n{"step":"x","sizes":[1]}\nnot json\n'), [], 'malformed entries are skipped');
+  const fresh = await ShardJournal.open(dir.path, false);
+  assert.equal(fresh.cutFor(1), undefined);
+  assert.equal(await readFile(join(dir.path, SHARD_JOURNAL_FILE), 'utf8'), '');
 });

@@ -166,7 +166,8 @@ function coordinatorPids(job: string): number[] {
 }
 
 test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run\'s weights', async () => {
-  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
+  // Equal shards: the reference is a separate run, and weighted cuts follow each run's timing.
+  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2', '--shards', 'equal'];
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {

@@ -1,16 +1,26 @@
 // Resuming: a run killed with SIGKILL mid-epoch and started again with --resume ends with the
 // uninterrupted run's weights, bit for bit, with dropout on (train and a cluster whose workers
-// outlive their coordinator); bad checkpoints fall back or are refused in one line.
+// outlive their coordinator); with weighted shards the run's shard journal makes the resumed run
+// cut as the original did; bad checkpoints fall back or are refused in one line.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFile, readFile, truncate } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_FILE, loadCheckpoint, loadLatestCheckpoint, PREVIOUS_CHECKPOINT_FILE } from '../common/train/checkpoint.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
+import { unequalCutter } from './helpers/cluster-runs.js';
+import { memoryIo } from '../common/io.js';
+import { parseTrainOptions } from '../common/train/options.js';
+import { Coordinator } from '../coordinator/coordinator.js';
+import { parseClusterOptions } from '../coordinator/options.js';
+import { SHARD_JOURNAL_FILE } from '../coordinator/shard-journal.js';
+import type { ShardCutter } from '../coordinator/shard-planner.js';
+import { Worker } from '../worker/worker.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let tmp: TempDir;
@@ -140,7 +150,9 @@ test('resume - a truncated newest checkpoint falls back to the previous one with
 
 test('resume - a cluster whose coordinator is SIGKILLed in epoch 2 resumes with its workers still running and ends bit-identical', async () => {
   const job = `resume${process.pid}`;
-  const cluster = ['--nats', nats.url, '--workers', '2', '--exchange', 'sharded', '--worker-wait', '60'];
+  // Equal shards: the reference is another run, and weighted cuts follow each run's timing (the
+  // weighted-shards resume is the next test's, against the original run itself).
+  const cluster = ['--nats', nats.url, '--workers', '2', '--exchange', 'sharded', '--worker-wait', '60', '--shards', 'equal'];
   const worker = (j: string) => spawnCli(['worker', '--nats', nats.url, '--job', j, '--backend', TEST_BACKEND]);
 
   const ref = join(tmp.path, 'cluster-ref');
@@ -160,4 +172,47 @@ test('resume - a cluster whose coordinator is SIGKILLed in epoch 2 resumes with 
   await Promise.all(workers.map(exited));
   assert.deepEqual(workers.map((w) => w.exitCode), [0, 0], 'the same worker processes finished the job');
   await assertSameRun(ref, out);
+});
+
+test('resume - with weighted shards, a resumed run cuts the steps it redoes as the original did (its shard journal) and ends bit-identical to it; without the journal it does not', async () => {
+  // The cutter stands in for weighted shards at their most timing-dependent: a random unequal cut
+  // every step, drawn afresh by each process, so only the journal can make a resumed run cut alike.
+  const o = (out: string, resume = false) => parseTrainOptions({ data, out, imageSize: 16, epochs: 3, batchSize: 8, lr: 1e-3, backend: TEST_BACKEND, progress: 'none', audit: false, fpsBatches: 1, checkpointEvery: 2, resume });
+  const original = join(tmp.path, 'weighted-original');
+  const copies = [join(tmp.path, 'weighted-resumed'), join(tmp.path, 'weighted-no-journal')];
+  const runCluster = async (out: string, resume: boolean, cutter: ShardCutter) => {
+    const job = `wres${process.pid}${basename(out)}`;
+    const c = await Coordinator.start({ train: o(out, resume), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, memoryIo(), TEST_BACKEND, { cutter });
+    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND)];
+    try {
+      await c.run();
+    } finally {
+      await c.close();
+      await Promise.all(ws.map((w) => w.close()));
+    }
+  };
+  // The original: as its 11th step is cut, its newest checkpoint is step 10's (epoch 2, mid-epoch): keep a copy, as a crash would.
+  const cutter = unequalCutter(Math.floor(Math.random() * 1e6));
+  let cuts = 0;
+  await runCluster(original, false, {
+    ...cutter,
+    cut: (ws, n) => {
+      if (++cuts === 11) for (const dir of copies) mkdirSync(dir, { recursive: true }), copyFileSync(join(original, CHECKPOINT_FILE), join(dir, CHECKPOINT_FILE));
+      return cutter.cut(ws, n);
+    },
+  });
+  assert.equal(cuts, 24);
+  const journal = await readFile(join(original, SHARD_JOURNAL_FILE), 'utf8');
+  assert.equal(journal.trim().split('\n').length, 24, 'one line a step');
+  await copyFile(join(original, SHARD_JOURNAL_FILE), join(copies[0]!, SHARD_JOURNAL_FILE));
+  // Resumed with the journal: steps 11..24 replay its cuts, whatever this process's cutter would draw.
+  await runCluster(copies[0]!, true, unequalCutter(Math.floor(Math.random() * 1e6) + 1));
+  assert.equal(await readFile(join(copies[0]!, SHARD_JOURNAL_FILE), 'utf8'), journal, 'the journal is unchanged: every cut was replayed');
+  await assertSameRun(original, copies[0]!);
+  // The control: the same checkpoint without the journal cuts afresh, and the run differs.
+  await runCluster(copies[1]!, true, unequalCutter(Math.floor(Math.random() * 1e6) + 2));
+  const [x, y] = await Promise.all([loadCheckpoint(original), loadCheckpoint(copies[1]!)]);
+  assert.equal(y.optimizer.step, x.optimizer.step);
+  const bits = (arrs: Float32Array[]) => Buffer.concat(arrs.map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)));
+  assert.ok(!bits([...x.optimizer.m, ...x.optimizer.v]).equals(bits([...y.optimizer.m, ...y.optimizer.v])), 'other cuts, other rounding: the test can fail');
 });

@@ -1,7 +1,7 @@
 // The live page at GET /: one self-contained HTML page that polls /status.json every second and
 // draws it with uPlot, which the same server serves from node_modules (no CDN: the machines may be
 // offline). Loss and accuracy per step and per epoch, images/s in total and per worker, exchange
-// time per step, and the workers' table.
+// time per step, and the workers' table (each one's share of the batch and the rate it is sized by).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,7 @@ export const LIVE_PAGE = `<!doctype html>
   <div class="card"><h2>images/s per step</h2><div id="c-ips"></div></div>
   <div class="card"><h2>exchange seconds per step</h2><div id="c-exchange"></div></div>
 </div>
-<table id="workers"><thead><tr><th>rank</th><th>host</th><th>backend</th><th>img/s</th><th>images</th><th>last seen</th></tr></thead><tbody></tbody></table>
+<table id="workers"><thead><tr><th>rank</th><th>host</th><th>backend</th><th>share</th><th>shard</th><th>est. img/s</th><th>last img/s</th><th>images</th><th>last seen</th></tr></thead><tbody></tbody></table>
 <script>
 const W = 600, H = 220;
 const mk = (id, series, xLabel) => new uPlot({ width: W, height: H, scales: { x: { time: false } }, axes: [{ label: xLabel }, {}], series: [{ label: xLabel }, ...series] }, [[], ...series.map(() => [])], document.getElementById(id));
@@ -68,7 +68,8 @@ async function refresh() {
   body.innerHTML = '';
   for (const w of s.workers) {
     const tr = document.createElement('tr');
-    for (const v of [w.rank, w.host, w.backend, fmt(w.imagesPerSecond, 1), w.images, fmt((Date.now() - w.lastSeen) / 1000, 1) + ' s ago']) {
+    const share = fmt(100 * w.share, 1) + '%' + (w.slow ? ' (slow)' : '');
+    for (const v of [w.rank, w.host, w.backend, share, w.shard, w.rate === null ? 'warming up' : fmt(w.rate, 1), fmt(w.imagesPerSecond, 1), w.images, fmt((Date.now() - w.lastSeen) / 1000, 1) + ' s ago']) {
       const td = document.createElement('td');
       td.textContent = String(v);
       tr.appendChild(td);

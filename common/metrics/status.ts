@@ -26,6 +26,13 @@ export interface WorkerRow {
   /** Images over compute seconds in its last shard. */
   imagesPerSecond: number;
   images: number;
+  /** Its part of the last step's batch (0..1) and how many images that was. */
+  share: number;
+  shard: number;
+  /** The estimate its share was sized by, images per compute-second; null while it warms up (shard-planner.ts). */
+  rate: number | null;
+  /** Too slow to be worth waiting for (reported, still in the step). */
+  slow: boolean;
   /** ms since the epoch when its last result arrived. */
   lastSeen: number;
 }
@@ -81,14 +88,33 @@ export class RunStatus {
     this.s.fps = r.fps;
   }
 
+  private row(rank: number): WorkerRow {
+    const row = this.workers.get(rank) ?? { rank, host: '?', backend: '?', imagesPerSecond: 0, images: 0, share: 0, shard: 0, rate: null, slow: false, lastSeen: 0 };
+    this.workers.set(rank, row);
+    return row;
+  }
+
+  /** A step's cut: each worker's share and the rate it was sized by. */
+  onPlan(shares: readonly { rank: number; size: number; share: number; rate?: number }[]): void {
+    for (const x of shares) {
+      const row = this.row(x.rank);
+      row.share = x.share;
+      row.shard = x.size;
+      row.rate = x.rate ?? null;
+    }
+  }
+
+  onSlow(rank: number, slow: boolean): void {
+    this.row(rank).slow = slow;
+  }
+
   onWorkerStep(w: { rank: number; host: string; backend: string; count: number; computeSeconds: number }): void {
-    const row = this.workers.get(w.rank) ?? { rank: w.rank, host: w.host, backend: w.backend, imagesPerSecond: 0, images: 0, lastSeen: 0 };
+    const row = this.row(w.rank);
     row.host = w.host;
     row.backend = w.backend;
     row.images += w.count;
     row.imagesPerSecond = w.computeSeconds > 0 ? w.count / w.computeSeconds : 0;
     row.lastSeen = Date.now();
-    this.workers.set(w.rank, row);
   }
 
   onWorkerLost(rank: number): void {

@@ -76,6 +76,9 @@ export class TrainingMetrics {
   readonly rejected: Counter<'reason'>;
   readonly repairs: Counter<'worker'>;
   readonly checkpointDuration: Histogram;
+  readonly workerShare: Gauge<'worker'>;
+  readonly workerRate: Gauge<'worker'>;
+  readonly workerSlow: Gauge<'worker'>;
 
   constructor(o: MetricsOptions) {
     this.registry = newRegistry(o);
@@ -96,6 +99,9 @@ export class TrainingMetrics {
     this.rejected = sharedSeries.rejected(registers);
     this.repairs = sharedSeries.repairs(registers);
     this.checkpointDuration = new Histogram({ name: 'syncgrad_checkpoint_duration_seconds', help: 'Time to write one checkpoint.', buckets: DURATION_BUCKETS, registers });
+    this.workerShare = new Gauge({ name: 'syncgrad_worker_batch_share_ratio', help: 'Share (0..1) of the last step\'s global batch a worker was given.', labelNames: ['worker'], registers });
+    this.workerRate = new Gauge({ name: 'syncgrad_worker_images_per_second', help: 'A worker\'s estimated training images per compute-second, what its share is sized by.', labelNames: ['worker'], registers });
+    this.workerSlow = new Gauge({ name: 'syncgrad_worker_slow', help: '1 while a worker is too slow to be worth waiting for (even one image takes it longer than the others\' whole step), else 0.', labelNames: ['worker'], registers });
     // Series that exist from the start, so dashboards show 0 rather than "no data".
     this.workers.set(0);
     this.epoch.set(0);

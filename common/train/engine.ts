@@ -12,6 +12,8 @@ export interface StepStats {
   computeSeconds: number;
   /** Seconds spent moving gradients and weights (0 in one process). */
   exchangeSeconds: number;
+  /** A cluster step's images per worker, in rank order (how the batch was cut). */
+  shards?: number[];
 }
 
 export interface EvalStats {

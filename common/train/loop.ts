@@ -109,7 +109,7 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
         acc.lossSum += s.loss * s.count;
         acc.correct += s.correct;
         acc.count += s.count;
-        if (ctx.recordStepTimings) steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds });
+        if (ctx.recordStepTimings) steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds, ...(s.shards ? { shards: s.shards } : {}) });
         ctx.onStep?.({ epoch, step: globalStep, ...s });
         bar.update(step, `loss=${s.loss.toFixed(4)}`);
         if (step < stepsPerEpoch && due()) {

@@ -16,6 +16,8 @@ export interface StepTiming {
   step: number;
   computeSeconds: number;
   exchangeSeconds: number;
+  /** Images per worker, in rank order (cluster runs). */
+  shards?: number[];
 }
 
 export interface TrainReport {

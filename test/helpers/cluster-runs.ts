@@ -7,11 +7,12 @@ import { memoryIo, type Io } from '../../common/io.js';
 import { parseTrainOptions, type TrainOptions } from '../../common/train/options.js';
 import { runTrain } from '../../common/train/run.js';
 import { loadCheckpoint } from '../../common/train/checkpoint.js';
-import { Coordinator } from '../../coordinator/coordinator.js';
+import { Coordinator, type CoordinatorHooks } from '../../coordinator/coordinator.js';
 import { parseClusterOptions, type ClusterOptions } from '../../coordinator/options.js';
 import { Worker } from '../../worker/worker.js';
 import type { WorkerOptions } from '../../worker/options.js';
 import type { BackendChoice } from '../../common/backend/choices.js';
+import type { ShardCutter } from '../../coordinator/shard-planner.js';
 
 export type TrainReport = Awaited<ReturnType<typeof runTrain>>;
 
@@ -56,10 +57,10 @@ export class ClusterRuns {
     this.base = baseOptions(backend);
   }
 
-  async run(workers: number, train: Partial<TrainOptions>, cluster: Partial<ClusterOptions> = {}, io: Io = memoryIo(), worker: Partial<WorkerOptions> = {}) {
+  async run(workers: number, train: Partial<TrainOptions>, cluster: Partial<ClusterOptions> = {}, io: Io = memoryIo(), worker: Partial<WorkerOptions> = {}, hooks: CoordinatorHooks = {}) {
     const job = `t${process.pid}-${++this.jobs}`;
     const o = parseTrainOptions({ ...this.base, data: this.data, ...train });
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: this.natsUrl, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) }, io, this.backend);
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: this.natsUrl, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) }, io, this.backend, hooks);
     const ws: Worker[] = [];
     try {
       for (let i = 0; i < workers; i++) ws.push(await Worker.start({ nats: this.natsUrl, job, joinTimeoutMs: 30_000, ...worker }, io, this.backend));
@@ -122,4 +123,51 @@ export function equivalenceTests(area: string, runs: () => ClusterRuns): void {
       assert.ok(d <= 1e-5, `${n} worker(s), sharded: max |Δw| = ${d}`);
     }
   });
+
+  test(`${area} - shards cut unequally and differently every step (star and sharded, 2 and 3 workers) reach the single-process weights within 1e-5`, async () => {
+    const r = runs();
+    const single = (await r.single()).path;
+    for (const exchange of ['star', 'sharded'] as const) {
+      for (const n of [2, 3]) {
+        const out = join(r.dir, `unequal-${exchange}-${n}`);
+        const cutter = unequalCutter(n);
+        const { report } = await r.run(n, { out }, { exchange }, memoryIo(), {}, { cutter });
+        // The cut the report records is the cutter's, step by step: 1..11 of 12 images, never equal.
+        assert.deepEqual(report.steps?.map((x) => x.shards), cutter.cuts);
+        assert.ok(cutter.cuts.every((c) => c.length === n && Math.max(...c) > Math.min(...c)), JSON.stringify(cutter.cuts));
+        assert.ok(new Set(cutter.cuts.map((c) => c.join())).size >= 5, 'the cut changes from step to step');
+        const d = await maxAbsDiff(single, out);
+        assert.ok(d <= 1e-5, `${exchange}, ${n} workers: max |Δw| = ${d}`);
+        assert.ok(Math.abs(report.epochs[0]!.trainLoss - (await r.single()).report.epochs[0]!.trainLoss) < 1e-5);
+      }
+    }
+  });
+}
+
+/**
+ * A cutter that never cuts equally and changes its cut every step: sizes drawn at random (a seeded
+ * stream, so a failure reproduces), each worker at least one image. What the weighted planner
+ * does under changing speeds, at its most extreme.
+ */
+export function unequalCutter(seed = 7): ShardCutter & { cuts: number[][] } {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const cuts: number[][] = [];
+  return {
+    cuts,
+    cut(workers, n) {
+      let sizes: number[];
+      do {
+        const cutsAt = new Set<number>();
+        while (cutsAt.size < workers.length - 1) cutsAt.add(1 + Math.floor(next() * (n - 1)));
+        const at = [0, ...[...cutsAt].sort((a, b) => a - b), n];
+        sizes = at.slice(1).map((x, i) => x - at[i]!);
+      } while (workers.length > 1 && sizes.every((x) => x === sizes[0]));
+      cuts.push(sizes);
+      return sizes;
+    },
+    observe() {},
+    forget() {},
+    rateOf: () => undefined,
+  };
 }
