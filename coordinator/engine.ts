@@ -408,11 +408,12 @@ export class ClusterEngine implements TrainEngine {
     const badResults = new Map<number[], number>();
     let queue: number[][] = [];
     let stepShards: number[][] = [];
+    let stepWorkers: WorkerInfo[] = [];
     let first = true;
     while (first || queue.length > 0) {
       const live = await this.liveWorkers();
       if (first) {
-        stepShards = (await this.cutStep(live, global)).shards;
+        ({ shards: stepShards, workers: stepWorkers } = await this.cutStep(live, global));
         queue = [...stepShards];
         first = false;
       }
@@ -453,7 +454,7 @@ export class ClusterEngine implements TrainEngine {
 
     // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
     results.sort((a, b) => a.position - b.position);
-    this.o.cutter.review?.(this.o.registry.live().slice(0, stepShards.length), global.length);
+    this.o.cutter.review?.(stepWorkers.filter((w) => this.o.registry.has(w.rank, w.id)), global.length);
     this.skippedImages += results.reduce((a, x) => a + x.r.skipped, 0);
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);

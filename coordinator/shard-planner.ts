@@ -10,11 +10,12 @@ export type ShardMode = (typeof SHARD_MODES)[number];
 export const DEFAULT_SHARD_MODE: ShardMode = 'weighted';
 
 /**
- * A worker's first measured shards are not counted: its first step pays tfjs's kernel set-up and
- * the allocator's growth (native, 64²: 0.9 s for the first 16-image shard, 0.45 s for the next).
+ * A worker's first measured shard is not counted: it pays tfjs's kernel set-up and the allocator's
+ * growth. 16-image shards at 64² on one thread took 1.14 s on native TensorFlow, then 0.68–0.77 s;
+ * on wasm 3.00 s, then 2.39–2.62 s.
  */
 export const WARMUP_STEPS = 1;
-/** Weight of a new measurement in the running estimate: most of a 3× change is absorbed within 3 steps. */
+/** Weight of a new measurement in the running estimate: a change under REESTIMATE_FACTOR is 78% absorbed after 3 steps (0.6³ left). */
 export const RATE_SMOOTHING = 0.4;
 /**
  * A measurement this many times off the estimate replaces it at once: a straggler (a noisy

@@ -6,7 +6,9 @@
 // the seed's 16,154,950 parameters instead (syncgrad bench exchange, beside gloo and raw NATS)
 // into bench/exchange-results.json, about 5 minutes.
 // `--only network` (root) runs the exchange on emulated hosts beside gloo into bench/network-results.json, ~10 minutes.
-//   node scripts/bench.mjs [--only train|infer|pairs|memory|exchange|network] [--out FILE]
+// `--only shards` runs a mixed pair (a native and a wasm worker, a core each) with equal and
+// weighted shards against the ideal, three times, into bench/shards-results.json, ~5 minutes.
+//   node scripts/bench.mjs [--only train|infer|pairs|memory|exchange|network|shards] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -89,6 +91,27 @@ if (only === 'network') {
   const file = flags.out ?? join(root, 'bench', 'network-results.json');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange --hosts: emulated hosts (network namespaces, tbf at the link rate, burst max(128 KiB, rate x 2 ms), 10 ms queue, both directions); step = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same fp32 floats, one rank per worker, in the same namespaces; bytes per host from the interface counters', rows }, null, 2)}\n`);
+  console.log(`wrote ${file}`);
+  process.exit(0);
+}
+
+// A mixed cluster (syncgrad bench shards): equal and weighted shards against the ideal, each
+// sitting in a fresh process, three sittings.
+if (only === 'shards') {
+  const rows = [];
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'shards', '--steps', '8', '--warmup', '3', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.error(`shards sitting ${i + 1} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+      process.exit(1);
+    }
+    const j = JSON.parse(r.stdout.trim().split('\n').pop());
+    rows.push(j);
+    console.log(`shards sitting ${i + 1}: ${j.workers.map((w) => `${w.name} ${w.aloneImagesPerSecond.toFixed(1)} img/s`).join(', ')} (${j.speedRatio.toFixed(2)}x apart), ideal ${j.idealSeconds.toFixed(3)} s | equal ${j.equal.medianStepSeconds.toFixed(3)} s (${j.equal.ratioToIdeal.toFixed(2)}x) | weighted ${j.weighted.medianStepSeconds.toFixed(3)} s (${j.weighted.ratioToIdeal.toFixed(2)}x), cut ${j.weighted.commonCut.join('/')}`);
+  }
+  const file = flags.out ?? join(root, 'bench', 'shards-results.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench shards: a native-TensorFlow and a wasm worker, --threads 1 and one core (taskset) each, 64² batch 32; rates alone = batch / median compute seconds of the whole batch on that worker alone; ideal = batch / sum of rates; step = slowest shard compute + exchange, median of 8 after 3 warm-up steps', rows }, null, 2)}\n`);
   console.log(`wrote ${file}`);
   process.exit(0);
 }

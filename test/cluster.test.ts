@@ -148,7 +148,8 @@ test('cluster - the report carries the leak audit and the images the workers ski
 test('cluster - images over NATS train the same weights as a shared path', async () => {
   const shared = join(tmp.path, 'mode-shared');
   const remote = join(tmp.path, 'mode-nats');
-  await runCluster(2, { out: shared, maxStepsPerEpoch: 3 });
+  // Equal shards: two runs compared bit for bit must cut alike, and weighted cuts follow timing.
+  await runCluster(2, { out: shared, maxStepsPerEpoch: 3 }, { shards: 'equal' });
   // The workers' image caches go to a folder of this test's own, so other processes' caches do not count.
   const cacheRoot = join(tmp.path, 'image-caches');
   await mkdir(cacheRoot);
@@ -156,7 +157,7 @@ test('cluster - images over NATS train the same weights as a shared path', async
   let seen = 0;
   const watch = setInterval(() => void readdir(cacheRoot).then((n) => (seen = Math.max(seen, n.length))), 20);
   try {
-    await runCluster(2, { out: remote, maxStepsPerEpoch: 3 }, { dataMode: 'nats' }, memoryIo(), { cacheRoot });
+    await runCluster(2, { out: remote, maxStepsPerEpoch: 3 }, { dataMode: 'nats', shards: 'equal' }, memoryIo(), { cacheRoot });
   } finally {
     clearInterval(watch);
   }

@@ -1,6 +1,6 @@
 // The live page in a real browser: Debian's chromium driven by playwright-core opens the
-// coordinator's HTTP port during a short cluster run; the charts hold data points and
-// /status.json carries the documented fields. The screenshot is the README's.
+// coordinator's HTTP port during a short cluster run; the charts hold data points, the worker
+// table shows each worker's share and rate, and /status.json carries the documented fields. The screenshot is the README's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
@@ -62,6 +62,9 @@ test('live page - a browser shows live curves and the worker table during a clus
     assert.ok(s.step > 0 && s.stepsPerEpoch > 0 && typeof s.loss === 'number');
     assert.deepEqual(s.workers.map((w) => w.rank), [0, 1]);
     for (const w of s.workers) assert.ok(w.host && w.backend === TEST_BACKEND && w.imagesPerSecond > 0, JSON.stringify(w));
+    // Each worker's share of the batch (weighted shards) and the rate it was sized by, measured after its warm-up step.
+    for (const w of s.workers) assert.ok(w.shard >= 1 && w.share > 0 && w.share < 1 && w.rate !== null && w.rate > 0 && w.slow === false, JSON.stringify(w));
+    assert.ok(Math.abs(s.workers.reduce((a, w) => a + w.share, 0) - 1) < 1e-9, 'the shares cover the batch');
     assert.ok(s.history[0]!.trainLoss > 0 && s.history[0]!.valAccuracy >= 0);
 
     const page = await browser.newPage({ viewport: { width: 1300, height: 760 } });
@@ -80,6 +83,15 @@ test('live page - a browser shows live curves and the worker table during a clus
     assert.ok(points.ips![0]! > 2 && points.exchange![0]! > 2, JSON.stringify(points));
     assert.ok(points.acc![0]! >= 1 && points.acc![1]! >= 1, JSON.stringify(points));
     assert.match(await page.textContent('#summary') ?? '', /^epoch \d+\/4, step \d+/);
+    // The worker table shows each one's share and estimated rate.
+    const headers = (await page.$$eval('#workers thead th', (ths) => ths.map((th) => th.textContent))) as string[];
+    assert.deepEqual(headers.slice(3, 6), ['share', 'shard', 'est. img/s']);
+    const rows = (await page.$$eval('#workers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))) as string[][];
+    for (const row of rows) {
+      assert.match(row[3]!, /^\d+\.\d%$/, `share cell: ${JSON.stringify(row)}`);
+      assert.match(row[4]!, /^[1-9]\d*$/, `shard cell: ${JSON.stringify(row)}`);
+      assert.match(row[5]!, /^\d+\.\d$/, `rate cell: ${JSON.stringify(row)}`);
+    }
     assert.deepEqual(blocked, []);
     const shot = join(tmp.path, 'live.png');
     await page.screenshot({ path: shot, fullPage: true });

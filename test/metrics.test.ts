@@ -30,6 +30,9 @@ const SERIES = [
   'syncgrad_epoch',
   'syncgrad_step',
   'syncgrad_checkpoint_duration_seconds_bucket',
+  'syncgrad_worker_batch_share_ratio',
+  'syncgrad_worker_images_per_second',
+  'syncgrad_worker_slow',
 ];
 
 let nats: StartedNats;
@@ -77,6 +80,10 @@ test('metrics - the coordinator exports every documented series with run and ran
   const workers = [...exposition.matchAll(/^syncgrad_samples_processed_total\{worker="([^"]+)"/gm)].map((m) => m[1]).sort();
   assert.deepEqual(workers, ['0', '1']);
   assert.match(exposition, /^syncgrad_workers_connected\{run="m\d+"\} 2$/m);
+  // Each worker's share of the last step's batch: two of them, summing to the whole batch.
+  const shares = [...exposition.matchAll(/^syncgrad_worker_batch_share_ratio\{worker="(\d)",run="m\d+"\} ([\d.e-]+)$/gm)].map((m) => Number(m[2]));
+  assert.equal(shares.length, 2, exposition.split('\n').filter((l) => l.includes('share')).join('\n'));
+  assert.ok(Math.abs(shares[0]! + shares[1]! - 1) < 1e-9);
 });
 
 test('metrics - promtool check metrics passes on the coordinator exposition', () => {

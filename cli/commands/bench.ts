@@ -14,7 +14,7 @@ import { parseMicroBatch, planMicroBatch } from '../../common/train/micro-batch.
 
 interface BenchFlags {
   imageSize: string;
-  batchSize: string;
+  batchSize?: string;
   steps?: string;
   repeats: string;
   warmup?: string;
@@ -48,9 +48,9 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('bench')
     .description('training or inference throughput on synthetic data: img/s (median of repeats), GFLOP/s, peak RSS, and the ratio to PyTorch on one thread')
-    .argument('<mode>', 'train, infer, or exchange (a step\'s gradient exchange with synthetic gradients, beside gloo and raw NATS)')
+    .argument('<mode>', 'train, infer, exchange (a step\'s gradient exchange with synthetic gradients, beside gloo and raw NATS), or shards (a native and a wasm worker with equal and weighted shards, against the ideal)')
     .option('--image-size <n>', 'input height and width', '64')
-    .option('--batch-size <n>', 'images per step', '16')
+    .option('--batch-size <n>', 'images per step (default 16; shards: 32)')
     .option('--steps <n>', 'steps (or inference batches) per timed repeat (default 5; exchange: timed steps, default 10)')
     .option('--repeats <n>', 'timed repeats; the median is reported', '3')
     .option('--warmup <n>', 'untimed steps first (default 1; exchange: 2)')
@@ -75,7 +75,25 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       const { runTorchReference, torchAvailable } = await import('../../common/bench/torch.js');
       const { imageSizeForParams, runExchangeBench } = await import('../../coordinator/bench-exchange.js');
       const { withMemoryContext } = await import('../../common/backend/memory.js');
-      if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange') throw new ConfigError(`bench mode must be train, infer or exchange, got ${JSON.stringify(mode)}`);
+      if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange' && mode !== 'shards') throw new ConfigError(`bench mode must be train, infer, exchange or shards, got ${JSON.stringify(mode)}`);
+      if (mode === 'shards') {
+        const { runShardBench, formatShardBench } = await import('../../coordinator/bench-shards.js');
+        const backend = await initBackend(flags.backend);
+        const r = await runShardBench(
+          {
+            imageSize: parseIntFlag(flags.imageSize, '--image-size', MIN_IMAGE_SIZE),
+            batchSize: parseIntFlag(flags.batchSize ?? '32', '--batch-size'),
+            steps: parseIntFlag(flags.steps ?? '8', '--steps'),
+            warmup: parseIntFlag(flags.warmup ?? '3', '--warmup', 0),
+          },
+          backend.kind,
+          io,
+        );
+        if (flags.json) io.out(JSON.stringify(r));
+        else for (const line of formatShardBench(r)) io.out(line);
+        exit(0);
+        return;
+      }
       if (mode === 'exchange' && flags.hosts !== undefined) {
         const { runNetworkBench } = await import('../../coordinator/bench-network.js');
         const { parseRate } = await import('../../common/bench/netns.js');
@@ -118,7 +136,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
         return;
       }
       const imageSize = parseIntFlag(flags.imageSize, '--image-size', MIN_IMAGE_SIZE);
-      const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
+      const batchSize = parseIntFlag(flags.batchSize ?? '16', '--batch-size');
       const steps = parseIntFlag(flags.steps ?? '5', '--steps');
       const repeats = parseIntFlag(flags.repeats, '--repeats');
       const warmup = parseIntFlag(flags.warmup ?? '1', '--warmup', 0);
