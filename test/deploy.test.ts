@@ -30,7 +30,7 @@ const PROVIDER = join(deploy, 'grafana/provisioning/dashboards/syncgrad.yaml');
 const K8S = join(deploy, 'k8s');
 
 /** What the coordinator and workers export (common/metrics/training.ts), by type. */
-const GAUGES = ['syncgrad_loss', 'syncgrad_step_loss', 'syncgrad_accuracy_ratio', 'syncgrad_images_per_second', 'syncgrad_inference_fps', 'syncgrad_workers_connected', 'syncgrad_epoch', 'syncgrad_step'];
+const GAUGES = ['syncgrad_loss', 'syncgrad_step_loss', 'syncgrad_accuracy_ratio', 'syncgrad_images_per_second', 'syncgrad_inference_fps', 'syncgrad_workers_connected', 'syncgrad_epoch', 'syncgrad_step', 'syncgrad_worker_batch_share_ratio', 'syncgrad_worker_images_per_second', 'syncgrad_worker_slow'];
 const COUNTERS = ['syncgrad_samples_processed_total', 'syncgrad_exchange_bytes_total', 'syncgrad_rejected_messages_total', 'syncgrad_exchange_repairs_total'];
 const HISTOGRAMS = ['syncgrad_step_duration_seconds', 'syncgrad_exchange_duration_seconds', 'syncgrad_checkpoint_duration_seconds', 'syncgrad_compute_duration_seconds'];
 const EXPORTED = new Set([...GAUGES, ...COUNTERS, ...HISTOGRAMS.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s))]);
