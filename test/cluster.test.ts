@@ -384,3 +384,63 @@ async function masterWeights(nc: Awaited<ReturnType<typeof connect>>, subject: s
   return pullTensor({ nc, subject, job, version: 0, rank: 0, total: m.total, codec: pb.Codec.FP32, chunkBytes: m.data.length || 1, onReject: (r, d) => assert.fail(`${r}: ${d} (${c.rejects.size})`) });
 }
 
+
+test('cluster - weighted shards: a worker too slow to be worth waiting for keeps one image a step, is reported once with its rate (log, metric, page) and is not dropped', async () => {
+  const job = `t${process.pid}-slow`;
+  const io = memoryIo();
+  const out = join(tmp.path, 'slow');
+  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'star', metricsPort: 0 }) }, io, TEST_BACKEND);
+  const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
+  // A real protocol peer that takes 0.4 s for any shard, even one image: a worker on a crawling
+  // machine. It answers with a zero gradient (this test is about the cut, not the weights).
+  const SLOW_SECONDS = 0.4;
+  const nc = await connect({ servers: nats.url });
+  try {
+    const s = subjects(job);
+    const joined = pb.JoinReply.decode((await nc.request(s.join, encode(pb.JoinRequest, { workerId: 'crawler', backend: 'crawler' }), { timeout: 5000 })).data);
+    const spec = joined.job as pb.JobSpec;
+    const zero = new Float32Array(spec.paramCount);
+    let source: ChunkSource | undefined;
+    nc.subscribe(s.step(joined.rank), {
+      callback: (_e, m) => {
+        const cmd = pb.StepCommand.decode(m.data);
+        setTimeout(() => {
+          source = new ChunkSource(job, cmd.step, zero, CODECS.fp32!, spec.chunkBytes);
+          m.respond(encode(pb.StepResult, { job, step: cmd.step, rank: joined.rank, loss: 1, count: cmd.indices.length, computeSeconds: SLOW_SECONDS, chunkCount: source.plan.count, total: zero.length, checksum: checksum(zero) }));
+        }, SLOW_SECONDS * 1000);
+      },
+    });
+    nc.subscribe(s.eval(joined.rank), {
+      callback: (_e, m) => {
+        const cmd = pb.EvalCommand.decode(m.data);
+        const n = cmd.indices.length;
+        m.respond(encode(pb.EvalResult, { job, rank: joined.rank, count: n, lossSum: n, labels: new Array(n).fill(0), predictions: new Array(n).fill(0) }));
+      },
+    });
+    nc.subscribe(s.grad(joined.rank), { callback: (_e, m) => m.respond(source!.chunk(pb.ChunkRequest.decode(m.data).index)) });
+    nc.subscribe(s.ping(joined.rank), { callback: (_e, m) => m.respond(encode(pb.Pong, { workerId: 'crawler', rank: joined.rank })) });
+    await nc.flush();
+    await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId: 'crawler', rank: joined.rank }), { timeout: 5000 });
+    const report = await c.run();
+    const cuts = report.steps!.map((x) => x.shards);
+    // Both unmeasured for the warm-up step and the next; then the crawler's share falls to one image
+    // (from the 3rd step, or the 4th where a loaded machine slows the good worker) and stays there.
+    assert.deepEqual(cuts.slice(0, 2), [[6, 6], [6, 6]]);
+    assert.ok(cuts.slice(3).every((x) => x![1] === 1 && x![0]! >= 5), JSON.stringify(cuts));
+    const said = io.errors.filter((l) => /worker rank 1 \(crawler\) is too slow to be worth waiting for: \d+\.\d\d img\/s, so even its one image takes 0\.40 s where the other workers need \d+\.\d\d s for the whole batch/.test(l));
+    assert.equal(said.length, 1, io.errors.join('\n'));
+    assert.ok(!io.errors.some((l) => /lost worker rank 1/.test(l)), 'kept while it makes progress');
+    assert.equal(report.totalSteps, 10);
+    const exposition = await c.metrics!.exposition();
+    assert.match(exposition, /^syncgrad_worker_slow\{worker="1",run="[^"]+"\} 1$/m);
+    assert.match(exposition, /^syncgrad_worker_slow\{worker="0",run="[^"]+"\} 0$/m);
+    assert.match(exposition, /^syncgrad_worker_images_per_second\{worker="1",run="[^"]+"\} 2\.5$/m, 'one image in 0.4 s');
+    const rows = c.status!.toJSON().workers;
+    assert.deepEqual(rows.map((w) => [w.rank, w.slow]), [[0, false], [1, true]]);
+    assert.equal(rows[1]!.shard, 1);
+  } finally {
+    await nc.drain();
+    await c.close();
+    await good.close();
+  }
+});
