@@ -1,5 +1,6 @@
 // The local launcher and real worker processes: `syncgrad cluster` end to end, and a worker
-// process killed with SIGKILL mid-run (no goodbye, no drain).
+// process killed with SIGKILL mid-run (no goodbye, no drain); the benches that start worker
+// processes (bench exchange, bench shards).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +18,7 @@ import { parseClusterOptions } from '../coordinator/options.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
+import type { ShardBenchResult } from '../coordinator/bench-shards.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let nats: StartedNats;
@@ -107,6 +109,32 @@ test('launcher - a wasm worker out of memory stops the run with its one line, re
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  }
+});
+
+test('bench - shards times a native and a wasm worker alone, then together with equal and with weighted shards, against the ideal', async (t) => {
+  if (TEST_BACKEND !== 'tensorflow') return t.skip('the pair needs native TensorFlow beside wasm');
+  const saved = process.env.NATS_URL;
+  process.env.NATS_URL = nats.url;
+  try {
+    const r = await cli('bench', 'shards', '--image-size', '16', '--batch-size', '8', '--steps', '2', '--warmup', '3', '--json', '--backend', TEST_BACKEND);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const j = JSON.parse(r.out[r.out.length - 1]!) as ShardBenchResult;
+    assert.deepEqual(j.workers.map((w) => [w.backend, w.core]), [['tensorflow', 0], ['wasm', 1]]);
+    assert.deepEqual(j.runs.map((x) => [x.label, x.stepsSeconds.length]), [['native alone', 2], ['wasm alone', 2], ['equal shards', 2], ['weighted shards', 2]]);
+    // Alone: the whole batch; equal: halves; weighted: any cut of the 8 images, one at least each.
+    for (const x of j.runs.slice(0, 2)) assert.ok(x.cuts.every((c) => c.join() === '8'), JSON.stringify(x.cuts));
+    assert.ok(j.runs[2]!.cuts.every((c) => c.join() === '4,4'), JSON.stringify(j.runs[2]!.cuts));
+    assert.ok(j.runs[3]!.cuts.every((c) => c.length === 2 && c[0]! + c[1]! === 8 && Math.min(...c) >= 1), JSON.stringify(j.runs[3]!.cuts));
+    // The ideal is the batch over the sum of the rates alone, and each ratio is a step over it.
+    const rates = j.workers.map((w) => w.aloneImagesPerSecond);
+    assert.ok(rates.every((x) => x > 0));
+    assert.ok(Math.abs(j.idealSeconds - 8 / (rates[0]! + rates[1]!)) < 1e-12);
+    assert.ok(Math.abs(j.weighted.ratioToIdeal - j.weighted.medianStepSeconds / j.idealSeconds) < 1e-12 && j.weighted.medianStepSeconds > 0);
+    assert.ok(Math.abs(j.equal.ratioToIdeal - j.equal.medianStepSeconds / j.idealSeconds) < 1e-12 && j.equal.medianStepSeconds > 0);
+  } finally {
+    if (saved === undefined) delete process.env.NATS_URL;
+    else process.env.NATS_URL = saved;
   }
 });
 
