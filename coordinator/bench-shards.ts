@@ -3,7 +3,8 @@
 // batch over the sum of the workers' rates, each measured alone on the same core. The pair is a
 // native-TensorFlow worker and a wasm worker, one thread and one core (taskset) each. (A native
 // worker under a CFS quota of a third of a core was tried as the slow one and dropped: its rate
-// alone was not linear in the images, 18.6 s for 32 images against at most 0.91 s for 5 in the pair, so no ideal follows from it.)
+// alone was not linear in the images, 18.6 s for 32 images against at most 0.91 s for 5 in the
+// pair, so no ideal follows from it.)
 // Every worker is a real `syncgrad worker` process computing real images; the coordinator is the
 // production one (runSteps: the same batch each step). A step = the slowest shard's compute plus
 // the exchange after it (StepStats), medians over the steps after the warm-up.
@@ -17,6 +18,7 @@ import { provideNats } from './nats-provider.js';
 import { parseClusterOptions } from './options.js';
 import { reap } from './launcher.js';
 import type { ShardMode } from './shard-planner.js';
+import type { WorkerStepStats } from './engine.js';
 import { makeShapesDataset } from '../common/data/shapes.js';
 import { BackendError } from '../common/errors.js';
 import { memoryIo, type Io } from '../common/io.js';
@@ -49,13 +51,15 @@ export interface ShardBenchRun {
   stepsSeconds: number[];
   /** Each timed step's cut, images per worker in rank order. */
   cuts: number[][];
+  /** Each worker's compute over the timed steps, by rank: how evenly a cut spread the work. */
+  workers: { rank: number; backend: string; medianImages: number; medianComputeSeconds: number; imagesPerSecond: number }[];
 }
 
 export interface ShardBenchResult {
   imageSize: number;
   batchSize: number;
   workers: { name: string; backend: string; core: number; aloneImagesPerSecond: number }[];
-  /** The slower's rate alone ÷ the faster's, inverted: how far apart they are. */
+  /** The faster's rate alone ÷ the slower's: how far apart they are. */
   speedRatio: number;
   /** batch ÷ (sum of the rates alone). */
   idealSeconds: number;
@@ -75,11 +79,12 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
   try {
     // Enough images for one batch in the train split (the default split keeps ~70%).
     await makeShapesDataset({ out: join(dir, 'data'), perClass: Math.ceil(o.batchSize / 3) + 2, size: o.imageSize, seed: 1 });
-    const specs = PAIR;
 
     /** One run: a fresh coordinator, `workers` fresh worker processes, `warmup + steps` steps. */
     const run = async (label: string, shards: ShardMode | 'alone', workers: WorkerSpec[], steps: number): Promise<ShardBenchRun> => {
       const job = `bench-shards-${process.pid}-${++runs}`;
+      const steps_: WorkerStepStats[] = [];
+      const backends = new Map<number, string>();
       const coordinator = await Coordinator.start(
         {
           train: parseTrainOptions({ data: join(dir, 'data'), imageSize: o.imageSize, batchSize: o.batchSize, audit: false, progress: 'none', out: join(dir, `run-${runs}`), backend: backend as 'wasm' }),
@@ -87,6 +92,7 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
         },
         quiet,
         backend,
+        { onWorkerStep: (x) => steps_.push(x), onJoin: (w) => backends.set(w.rank, w.backend) },
       );
       const children: ChildProcess[] = [];
       try {
@@ -99,8 +105,15 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
         const all: StepStats[] = await coordinator.runSteps(o.warmup + steps);
         const timed = all.slice(o.warmup);
         const stepsSeconds = timed.map((s) => s.computeSeconds + s.exchangeSeconds);
-        const r = { label, shards, medianStepSeconds: median(stepsSeconds), medianComputeSeconds: median(timed.map((s) => s.computeSeconds)), stepsSeconds, cuts: timed.map((s) => s.shards ?? []) };
-        io.err(`bench shards: ${label}: median step ${r.medianStepSeconds.toFixed(3)} s (compute ${r.medianComputeSeconds.toFixed(3)} s), cuts ${[...new Set(r.cuts.map((c) => c.join('/')))].join(', ')}`);
+        const timedResults = steps_.slice(o.warmup * workers.length);
+        const perWorker = [...backends].sort((a, b) => a[0] - b[0]).map(([rank, b]) => {
+          const mine = timedResults.filter((x) => x.rank === rank);
+          const images = median(mine.map((x) => x.count));
+          const seconds = median(mine.map((x) => x.computeSeconds));
+          return { rank, backend: b, medianImages: images, medianComputeSeconds: seconds, imagesPerSecond: median(mine.map((x) => x.count / x.computeSeconds)) };
+        });
+        const r = { label, shards, medianStepSeconds: median(stepsSeconds), medianComputeSeconds: median(timed.map((s) => s.computeSeconds)), stepsSeconds, cuts: timed.map((s) => s.shards ?? []), workers: perWorker };
+        io.err(`bench shards: ${label}: median step ${r.medianStepSeconds.toFixed(3)} s (compute ${r.medianComputeSeconds.toFixed(3)} s), cuts ${[...new Set(r.cuts.map((c) => c.join('/')))].join(', ')}; ${perWorker.map((w) => `rank ${w.rank} ${w.backend} ${w.medianImages} images in ${w.medianComputeSeconds.toFixed(3)} s`).join(', ')}`);
         return r;
       } finally {
         await coordinator.close('bench finished');
@@ -109,19 +122,19 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
     };
 
     const alone = [];
-    for (const w of specs) alone.push(await run(`${w.name} alone`, 'alone', [w], Math.max(2, Math.ceil(o.steps / 2))));
+    for (const w of PAIR) alone.push(await run(`${w.name} alone`, 'alone', [w], Math.max(2, Math.ceil(o.steps / 2))));
     const rates = alone.map((r) => o.batchSize / r.medianComputeSeconds);
     const idealSeconds = o.batchSize / (rates[0]! + rates[1]!);
-    const equal = await run('equal shards', 'equal', specs, o.steps);
-    const weighted = await run('weighted shards', 'weighted', specs, o.steps);
-    const cutKey = (c: number[]) => c.join('/');
+    const equal = await run('equal shards', 'equal', PAIR, o.steps);
+    const weighted = await run('weighted shards', 'weighted', PAIR, o.steps);
     const counts = new Map<string, number>();
-    for (const c of weighted.cuts) counts.set(cutKey(c), (counts.get(cutKey(c)) ?? 0) + 1);
-    const commonCut = weighted.cuts.find((c) => cutKey(c) === [...counts].sort((a, b) => b[1] - a[1])[0]![0]) ?? [];
+    for (const c of weighted.cuts) counts.set(c.join(), (counts.get(c.join()) ?? 0) + 1);
+    const [commonKey = ''] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+    const commonCut = commonKey.split(',').filter(Boolean).map(Number);
     return {
       imageSize: o.imageSize,
       batchSize: o.batchSize,
-      workers: specs.map((w, i) => ({ name: w.name, backend: w.backend, core: w.core, aloneImagesPerSecond: rates[i]! })),
+      workers: PAIR.map((w, i) => ({ name: w.name, backend: w.backend, core: w.core, aloneImagesPerSecond: rates[i]! })),
       speedRatio: Math.max(...rates) / Math.min(...rates),
       idealSeconds,
       runs: [...alone, equal, weighted],

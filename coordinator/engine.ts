@@ -21,7 +21,7 @@ import { requestWorker, WorkerLost } from './liveness.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS, MISBEHAVIOUR } from './retry-policy.js';
 import type { Registry, WorkerInfo } from './registry.js';
 import type { CoordinatorServer } from './server.js';
-import { sharesOf, type ShardCutter, type ShardShare } from './shard-planner.js';
+import { equalSizes, sharesOf, type ShardCutter, type ShardShare } from './shard-planner.js';
 import type { ShardJournal } from './shard-journal.js';
 
 export interface WorkerStepStats {
@@ -75,16 +75,7 @@ function workerError(w: WorkerInfo, r: { error: string; errorKind: pb.ErrorKind 
 
 /** Splits `items` into `n` contiguous shards whose sizes differ by at most one. */
 export function shard<T>(items: readonly T[], n: number): T[][] {
-  const out: T[][] = [];
-  const base = Math.floor(items.length / n);
-  const extra = items.length % n;
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    const len = base + (i < extra ? 1 : 0);
-    out.push(items.slice(off, off + len));
-    off += len;
-  }
-  return out;
+  return cutBySizes(items, equalSizes(items.length, n));
 }
 
 /** Splits `items` into contiguous shards of `sizes` (which sum to its length). */

@@ -5,7 +5,7 @@
 // steps after it. One JSON line per step, appended before the step's commands go out, in the run
 // directory beside the checkpoints; the last line for a step wins (a failed step recomputed with
 // fewer workers). A torn last line (a crash mid-append) is ignored.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic-write.js';
 
@@ -29,7 +29,6 @@ export class ShardJournal {
    */
   static async open(dir: string, resumed: boolean): Promise<ShardJournal> {
     const path = join(dir, SHARD_JOURNAL_FILE);
-    await mkdir(dir, { recursive: true });
     const cuts = new Map<number, number[]>();
     if (!resumed) await writeFileAtomic(path, '');
     else for (const e of parseJournal(await readFile(path, 'utf8').catch(() => ''))) cuts.set(e.step, e.sizes);

@@ -100,12 +100,11 @@ if (only === 'network') {
 if (only === 'shards') {
   const rows = [];
   for (let i = 0; i < 3; i++) {
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'shards', '--steps', '8', '--warmup', '3', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) {
-      console.error(`shards sitting ${i + 1} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+    const j = syncgrad(['bench', 'shards', '--steps', '8', '--warmup', '3']);
+    if (j.error) {
+      console.error(`shards sitting ${i + 1} failed (${j.error})`);
       process.exit(1);
     }
-    const j = JSON.parse(r.stdout.trim().split('\n').pop());
     rows.push(j);
     console.log(`shards sitting ${i + 1}: ${j.workers.map((w) => `${w.name} ${w.aloneImagesPerSecond.toFixed(1)} img/s`).join(', ')} (${j.speedRatio.toFixed(2)}x apart), ideal ${j.idealSeconds.toFixed(3)} s | equal ${j.equal.medianStepSeconds.toFixed(3)} s (${j.equal.ratioToIdeal.toFixed(2)}x) | weighted ${j.weighted.medianStepSeconds.toFixed(3)} s (${j.weighted.ratioToIdeal.toFixed(2)}x), cut ${j.weighted.commonCut.join('/')}`);
   }
