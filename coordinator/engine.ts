@@ -279,7 +279,7 @@ export class ClusterEngine implements TrainEngine {
     const workers = live.slice(0, sizes?.length ?? Math.min(live.length, global.length));
     sizes ??= this.o.cutter.cut(workers, global.length);
     await this.o.journal?.record(step, sizes);
-    this.o.hooks.onPlan?.(sharesOf(workers, sizes, (id) => this.o.cutter.rateOf(id)));
+    this.o.hooks.onPlan?.(sharesOf(workers, sizes, (id, images) => this.o.cutter.rateOf(id, images)));
     return { workers, shards: cutBySizes(global, sizes) };
   }
 

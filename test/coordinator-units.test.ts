@@ -11,7 +11,7 @@ import { Registry } from '../coordinator/registry.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
 import { parseWorkerOptions } from '../worker/options.js';
 import { sharedServerWarning } from '../coordinator/nats-layout.js';
-import { proportionalSizes, RECUT_GAIN, ShardPlanner, SLOW_REPORT_STEPS, WARMUP_STEPS } from '../coordinator/shard-planner.js';
+import { fitTimeModel, PER_IMAGE_FLOOR, proportionalSizes, RECUT_GAIN, ShardPlanner, SLOW_REPORT_STEPS, timeOf, WARMUP_STEPS } from '../coordinator/shard-planner.js';
 import { parseJournal, SHARD_JOURNAL_FILE, ShardJournal } from '../coordinator/shard-journal.js';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -219,4 +219,44 @@ test('shard planner - a cut predicted under RECUT_GAIN faster is not taken, one 
   // Noise of a few percent predicts less than RECUT_GAIN: the cut stays.
   for (const [rw, rn] of [[10.6, 41], [10.1, 43.5], [10.4, 42.5]] as const) assert.deepEqual(feed(rw, rn), [6, 26]);
   assert.ok(RECUT_GAIN > 0 && RECUT_GAIN < 0.15);
+});
+
+test('shard planner - with a fixed cost per step, a pause that knocks a worker to one image costs under RECUT_GAIN, and noise never reports an equal worker slow', () => {
+  // Two identical workers at 16 px: 25 ms a step whatever the shard, 0.5 ms an image, ±20% noise.
+  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const slow: number[] = [];
+  const p = new ShardPlanner({ mode: 'weighted', onSlow: (w) => slow.push(w.rank) });
+  const time = (images: number) => 0.025 + 0.0005 * images;
+  const noise = [1, 1.2, 0.8, 1.1, 0.9, 1.15, 0.85];
+  let k = 0;
+  const step = (pauseA = 0) => {
+    const sizes = p.cut(ws, 4);
+    p.observe(ws[0]!, sizes[0]!, time(sizes[0]!) * noise[k++ % noise.length]! + pauseA);
+    p.observe(ws[1]!, sizes[1]!, time(sizes[1]!) * noise[k++ % noise.length]!);
+    p.review(ws, 4);
+    return sizes;
+  };
+  for (let i = 0; i < 3; i++) step();
+  step(0.05); // a garbage-collection pause: a's step takes 3× its usual
+  const best = Math.max(time(2), time(2));
+  for (let i = 0; i < 30; i++) {
+    const sizes = step();
+    const actual = Math.max(time(sizes[0]!), time(sizes[1]!));
+    assert.ok(actual <= best * (1 + RECUT_GAIN), `step ${i}: ${sizes.join('/')} takes ${actual} against ${best}`);
+  }
+  assert.deepEqual(slow, [], 'an equal worker is never reported too slow');
+});
+
+test('shard planner - the time model: a fixed cost once sizes differ, proportional before, never negative or free', () => {
+  const sums = (points: [number, number][]) => points.reduce((x, [s, t]) => ({ w: x.w + 1, s: x.s + s, t: x.t + t, ss: x.ss + s * s, st: x.st + s * t }), { w: 0, s: 0, t: 0, ss: 0, st: 0 });
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+  const affine = fitTimeModel(sums([[2, 0.026], [1, 0.0255], [3, 0.0265]]));
+  assert.ok(near(affine.fixed, 0.025) && near(affine.perImage, 0.0005), JSON.stringify(affine));
+  assert.ok(near(timeOf(affine, 4), 0.027));
+  const same = fitTimeModel(sums([[2, 0.026], [2, 0.028]]));
+  assert.deepEqual(same, { fixed: 0, perImage: (2 * 0.026 + 2 * 0.028) / 8 }, 'one size: proportional');
+  const flat = fitTimeModel(sums([[6, 0.4], [1, 0.4]]));
+  assert.ok(flat.perImage > 0 && near(flat.perImage, (PER_IMAGE_FLOOR * 0.4) / 3.5) && flat.fixed > 0.3, JSON.stringify(flat));
+  const steep = fitTimeModel(sums([[1, 0.01], [2, 0.05]]));
+  assert.equal(steep.fixed, 0, 'a negative fixed cost falls back to proportional');
 });
