@@ -2,7 +2,8 @@
 // they spell and validate options the same way.
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../common/backend/choices.js';
-import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_FPS_BATCHES, DEFAULT_LR, DEFAULT_OUT, DEFAULT_PREFETCH, DEFAULT_SEED, PRESETS, PROGRESS_MODES, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
+import { PROGRESS_MODES } from '../common/console/progress.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_FPS_BATCHES, DEFAULT_LR, DEFAULT_OUT, DEFAULT_PREFETCH, DEFAULT_SEED, PRESETS, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
 import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../common/data/dataset.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../common/model/spec.js';
 

@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { isSyncgradError } from '../common/errors.js';
 import { tuneHeapGrowth } from '../common/heap-growth.js';
-import { processIo, type Io } from '../common/io.js';
+import { processIo, type Io } from '../common/console/io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
 import { clusterCommand } from './commands/cluster.js';

@@ -3,7 +3,7 @@
 // The first signal starts a clean shutdown that is forced after SHUTDOWN_GRACE_MS even when it
 // waits on an unreachable NATS server; the second ends the process at once.
 import { constants } from 'node:os';
-import type { Io } from './io.js';
+import type { Io } from './console/io.js';
 
 /** Under the 5 s a shutdown may take: close() paths are bounded below this (1–1.5 s per wait). */
 export const SHUTDOWN_GRACE_MS = 4000;

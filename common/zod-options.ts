@@ -24,3 +24,12 @@ export function parseOptions<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, def
   const key = String(issue.path[0] ?? '');
   throw new ConfigError(`${issue.message}, got ${JSON.stringify(merged[key])}`);
 }
+
+/** A flag that is one integer of at least `min`, for commands that take no options object. */
+export function parseIntFlag(value: string | undefined, name: string, min = 1): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isInteger(n) || n < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}

@@ -10,18 +10,18 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
 import { InterruptedError, OutOfMemoryError, TimeoutError, type RejectReason } from '../common/errors.js';
-import type { Io } from '../common/io.js';
+import type { Io } from '../common/console/io.js';
 import { initialWeights } from '../common/model/cnn.js';
 import { paramSpecs } from '../common/model/spec.js';
 import { flatten } from '../common/wire/flat.js';
-import { FlatAdam } from '../common/train/flat-adam.js';
+import { FlatAdam } from '../common/optim/flat-adam.js';
 import { Rng } from '../common/rng.js';
 import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop, stepsPerEpochOf } from '../common/train/loop.js';
 import { findResumePoint, type ResumePoint } from '../common/train/resume.js';
-import type { TrainReport } from '../common/train/report.js';
-import { writeRunReport } from '../common/train/run-report.js';
+import type { TrainReport } from '../common/run/report.js';
+import { writeRunReport } from '../common/run/run-report.js';
 import { setupJob, type AuditCounts } from '../common/train/job-setup.js';
 import type { DatasetIndex } from '../common/data/dataset.js';
 import { chunkBytesFor } from '../common/wire/chunks.js';
@@ -29,11 +29,12 @@ import { CODECS } from '../common/wire/codec.js';
 import { connectNats } from '../common/wire/connect.js';
 import { DataMode, encode, pb } from '../common/wire/messages.js';
 import { subjects, type Subjects } from '../common/wire/subjects.js';
-import { ClusterEngine, type ClusterEngineHooks } from './engine.js';
-import { TrainingMetrics } from '../common/metrics/training.js';
-import { MetricsServer } from '../common/metrics/server.js';
-import { loopHooks } from '../common/metrics/loop-hooks.js';
-import { RunStatus } from '../common/metrics/status.js';
+import { ClusterEngine } from './engine.js';
+import type { ClusterEngineHooks } from './exchange/context.js';
+import { TrainingMetrics } from '../monitor/metrics.js';
+import { MetricsServer } from '../monitor/server.js';
+import { loopHooks } from '../monitor/loop-hooks.js';
+import { RunStatus } from '../monitor/status.js';
 import { resolveExchange, type CoordinatorOptions } from './options.js';
 import { sharedServerWarning } from './nats-layout.js';
 import { codecFor } from '../common/wire/codec.js';
@@ -205,7 +206,7 @@ export class Coordinator implements AsyncDisposable {
     // bench exchange's synthetic gradients take no compute time to weigh: equal shards.
     const cutter = this.hooks.cutter ?? new ShardPlanner({ mode: k.syntheticGradients ? 'equal' : k.shards, onSlow: (w, slow) => this.slowWorker(w, slow) });
     const journal = await ShardJournal.open(o.out, this.resume !== undefined);
-    this.engine = await ClusterEngine.create({
+    this.engine = new ClusterEngine({
       nc: this.nc,
       s: this.s,
       job: this.job,
@@ -319,11 +320,14 @@ export class Coordinator implements AsyncDisposable {
     return report;
   }
 
-  /** Waits for the minimum number of workers, then runs `count` steps without epochs, evaluation or report (`bench exchange`). */
-  async runSteps(count: number): Promise<StepStats[]> {
+  /**
+   * Waits for the minimum number of workers and hands over the engine, for a caller that drives
+   * steps itself without the training loop (the benchmarks, through TrainEngine.trainEpoch).
+   */
+  async engineWhenReady(): Promise<ClusterEngine> {
     const k = this.options.cluster;
     await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
-    return this.engine!.runSteps(count);
+    return this.engine!;
   }
 
   /** Tells workers the job is over, stops serving, drains the connection it opened. Idempotent. */

@@ -4,7 +4,7 @@
 // three times running means the worker is gone; an idle worker that never started the request, or
 // already answered it, means a message was lost (a server restart) and the request is sent again.
 import type { NatsConnection } from 'nats';
-import type { Io } from '../common/io.js';
+import type { Io } from '../common/console/io.js';
 import { DEAD_AFTER_MISSES, isNoResponders } from '../common/wire/chunks.js';
 import { decode, encode, pb } from '../common/wire/messages.js';
 import type { Subjects } from '../common/wire/subjects.js';

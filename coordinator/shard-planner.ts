@@ -256,3 +256,14 @@ export function sharesOf(workers: readonly PlannedWorker[], sizes: readonly numb
     return { rank: w.rank, id: w.id, size: sizes[i]!, share: n > 0 ? sizes[i]! / n : 0, ...(rate !== undefined ? { rate } : {}) };
   });
 }
+
+/** Splits `items` into `n` contiguous shards whose sizes differ by at most one. */
+export function shard<T>(items: readonly T[], n: number): T[][] {
+  return cutBySizes(items, equalSizes(items.length, n));
+}
+
+/** Splits `items` into contiguous shards of `sizes` (which sum to its length). */
+export function cutBySizes<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  let off = 0;
+  return sizes.map((n) => items.slice(off, (off += n)));
+}

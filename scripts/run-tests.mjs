@@ -57,7 +57,7 @@ try {
 // The suite computes on native TensorFlow, the product's default, which npm ci sets up (syncgrad
 // setup --if-needed). Where it is missing the suite runs on wasm and says so; CI refuses that, so a
 // green CI run always means native TensorFlow was built on that machine by the project's own steps.
-const { probeNative } = await import(new URL('../dist/common/backend/native/facts.js', import.meta.url).href);
+const { probeNative } = await import(new URL('../dist/common/setup/facts.js', import.meta.url).href);
 let testBackend = process.env.SYNCGRAD_TEST_BACKEND;
 if (!testBackend) {
   const native = await probeNative(root);

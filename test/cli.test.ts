@@ -126,8 +126,8 @@ test('cli - conv-demo shows both convolutions agree', async () => {
 });
 
 test('start - the default demo folder is made when missing, remade when another generator made it, and a user folder is kept', async () => {
-  const { demoDatasetState, DEMO_IMAGE_PX, DEMO_PER_CLASS, DEMO_SEED } = await import('../cli/commands/start.js');
-  const { SHAPES_MARKER, SHAPES_VERSION, readShapesMarker } = await import('../common/data/shapes.js');
+  const { demoDatasetState, DEMO_IMAGE_PX, DEMO_PER_CLASS, DEMO_SEED } = await import('../demo/demo-data.js');
+  const { SHAPES_MARKER, SHAPES_VERSION, readShapesMarker } = await import('../demo/shapes.js');
   assert.equal(await demoDatasetState(join(tmp.path, 'absent')), 'missing');
   // tinyShapes wrote a marker for its own (small) parameters: a shapes set, but not the demo's.
   assert.deepEqual(await readShapesMarker(shapes), { version: SHAPES_VERSION, perClass: 4, size: 16, seed: 3 });

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, OutOfMemoryError, ProtocolError } from '../common/errors.js';
-import { shard } from '../coordinator/engine.js';
+import { shard } from '../coordinator/shard-planner.js';
 import { parseClusterOptions, resolveExchange, SHARDED_FROM_BYTES } from '../coordinator/options.js';
-import { assertFinite, reduceMean } from '../coordinator/reducer.js';
+import { assertFinite, reduceMean } from '../common/reduce/mean.js';
 import { Registry } from '../coordinator/registry.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
 import { parseWorkerOptions } from '../worker/options.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memoryIo } from '../common/io.js';
+import { memoryIo } from '../common/console/io.js';
 import { parseTrainOptions } from '../common/train/options.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';

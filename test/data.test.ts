@@ -11,7 +11,7 @@ import { Rng } from '../common/rng.js';
 import { indexDataset, IMAGE_EXTENSIONS, type DatasetIndex, type Sample } from '../common/data/dataset.js';
 import { decodeImage, decodeImageBuffer, decodedPixelHash, toChannels } from '../common/data/decode.js';
 import { loadBatches, SkipLog, type Batch, type LoaderOptions } from '../common/data/loader.js';
-import { makeShapesDataset, renderShape, SHAPE_CLASSES, SHAPES_MARKER } from '../common/data/shapes.js';
+import { makeShapesDataset, renderShape, SHAPE_CLASSES, SHAPES_MARKER } from '../demo/shapes.js';
 
 let tmp: string;
 before(async () => {

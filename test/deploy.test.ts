@@ -16,7 +16,7 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
-import { PROVIDED_MAX_PAYLOAD, PROVIDED_MAX_PENDING, providedNatsConfig } from '../coordinator/nats-provider.js';
+import { PROVIDED_MAX_PAYLOAD, PROVIDED_MAX_PENDING, providedNatsConfig } from '../launcher/nats-provider.js';
 import { which } from '../common/host.js';
 import { DEFAULT_WINDOW } from '../common/wire/chunks.js';
 

@@ -3,7 +3,7 @@
 // machine has no GPU).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGpuLog, probeNative } from '../common/backend/native/facts.js';
+import { parseGpuLog, probeNative } from '../common/setup/facts.js';
 import { PACKAGE_ROOT } from '../common/paths.js';
 import { cli } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';

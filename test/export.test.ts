@@ -11,10 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { decodeImage } from '../common/data/decode.js';
 import { normalizePixels } from '../common/data/normalize.js';
 import { Cnn, initialWeights } from '../common/model/cnn.js';
-import { fromSafetensors } from '../common/model/export.js';
+import { fromSafetensors } from '../common/export/safetensors.js';
 import type { ModelConfig } from '../common/model/spec.js';
-import { torchAvailable, SYSTEM_PYTHON } from '../common/bench/torch.js';
-import { saveCheckpoint } from '../common/train/checkpoint.js';
+import { torchAvailable, SYSTEM_PYTHON } from '../bench/torch.js';
+import { saveCheckpoint } from '../common/run/checkpoint.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
 
@@ -121,7 +121,7 @@ test('export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, 
   const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
   // The README's Node line, on native TensorFlow: tfjs-node reads file:// itself.
   const fromFile = TEST_BACKEND === 'tensorflow' ? await ((await import('@tensorflow/tfjs-node' as string)) as typeof tf).loadLayersModel(`file://${join(out, 'model.json')}`) : undefined;
-  const ck = (await import('../common/train/checkpoint.js')).loadCheckpoint;
+  const ck = (await import('../common/run/checkpoint.js')).loadCheckpoint;
   const model = Cnn.fromWeights(config, (await ck(run)).weights);
   try {
     const pixels = await inputs(config);

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlatMemory } from '../common/kernels/flat-kernels.js';
-import { adamUpdate } from '../common/train/flat-adam.js';
+import { adamLoop } from '../common/kernels/adam.js';
+import { adamCoefficients } from '../common/optim/adam.js';
 import { CODECS } from '../common/wire/codec.js';
 import { checksum, CHECKSUM_LANES, FNV_PRIME } from '../common/wire/flat.js';
 import { Rng } from '../common/rng.js';
@@ -28,8 +29,8 @@ test('kernels - wasm Adam equals the JS update bit for bit, on an odd range insi
   g![3] = 3e38;
   const js = { w: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
   for (const t of [1, 2, 1000]) {
-    adamUpdate(1e-5, t, { w: w!, m: m!, v: v! }, g!, js, 3, n - 2);
-    mem.adam(1e-5, t, { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, 3, n - 2);
+    adamLoop(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, js, 3, n - 2);
+    mem.adam(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, 3, n - 2);
     for (const [a, b, what] of [[js.w, wo!, 'w'], [js.m, mo!, 'm'], [js.v, vo!, 'v']] as const) assert.ok(bits(a.subarray(3, n - 2)).equals(bits(b.subarray(3, n - 2))), `${what} at step ${t}`);
     // Nothing outside the range is written.
     assert.equal(wo![2], 0);

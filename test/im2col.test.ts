@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conv2dIm2col, fold, runConvDemo, unfold, type Shape4 } from '../common/im2col.js';
+import { conv2dIm2col, fold, runConvDemo, unfold, type Shape4 } from '../common/kernels/im2col.js';
 import { ConfigError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
 

@@ -12,7 +12,7 @@ import { conv2DGradConfig } from '@tensorflow/tfjs-core/dist/gradients/Conv2D_gr
 import { multiplyGradConfig } from '@tensorflow/tfjs-core/dist/gradients/Multiply_grad.js';
 import { reluGradConfig } from '@tensorflow/tfjs-core/dist/gradients/Relu_grad.js';
 import { sumGradConfig } from '@tensorflow/tfjs-core/dist/gradients/Sum_grad.js';
-import { registerWasmKernels } from '../common/backend/wasm-kernels.js';
+import { registerWasmKernels } from '../common/backend/wasm/kernels.js';
 import { BackendError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
 

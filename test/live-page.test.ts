@@ -7,8 +7,8 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { which } from '../common/host.js';
-import { memoryIo } from '../common/io.js';
-import type { StatusJson } from '../common/metrics/status.js';
+import { memoryIo } from '../common/console/io.js';
+import type { StatusJson } from '../monitor/status.js';
 import { parseTrainOptions } from '../common/train/options.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
@@ -108,7 +108,7 @@ test('live page - a browser shows live curves and the worker table during a clus
 test('export - the tfjs export loads in a browser with the README\'s tf.loadLayersModel line and gives our logits', async (t) => {
   const executablePath = browserOrSkip(t);
   if (!executablePath) return;
-  const { saveCheckpoint, loadCheckpoint } = await import('../common/train/checkpoint.js');
+  const { saveCheckpoint, loadCheckpoint } = await import('../common/run/checkpoint.js');
   const { Cnn, initialWeights } = await import('../common/model/cnn.js');
   const { cli } = await import('./helpers/fixtures.js');
   const config = { imageSize: 24, channels: 3 as const, classes: 6, dropout: 0.2 };
@@ -158,7 +158,7 @@ test('export - the tfjs export loads in a browser with the README\'s tf.loadLaye
 });
 
 test('live page - train --metrics-port serves the page and a live /status.json for one process', async () => {
-  const { runTrain } = await import('../common/train/run.js');
+  const { runTrain } = await import('../trainer/run.js');
   const seen: StatusJson[] = [];
   let page = '';
   let port = 0;

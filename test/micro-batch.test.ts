@@ -15,7 +15,7 @@ import { maskSeed } from '../common/model/dropout.js';
 import { Rng } from '../common/rng.js';
 import { NATIVE_RUNTIME_BYTES, NATIVE_TRAIN_BYTES_PER_OUTPUT, fittingImages, outputFloatsPerImage, paramBytes, parseMicroBatch, passSize, planBytes, planMicroBatch } from '../common/train/micro-batch.js';
 import { LOCAL_WORKERS_ENV, localWorkers } from '../common/backend/host-memory.js';
-import { Adam } from '../common/train/optimizer.js';
+import { Adam } from '../common/optim/tf-adam.js';
 import { computeGradients, evalBatch, trainStep, type BatchTensors } from '../common/train/step.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
 

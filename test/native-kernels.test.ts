@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../common/backend/select.js';
 import { RELU_GRAD_KERNEL, nativeKernelReport } from '../common/backend/native/kernels.js';
 import { Cnn } from '../common/model/cnn.js';
-import { Adam } from '../common/train/optimizer.js';
+import { Adam } from '../common/optim/tf-adam.js';
 import { computeGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { Rng } from '../common/rng.js';
 import { restoreLegacyUtil } from '../common/backend/native/compat.js';

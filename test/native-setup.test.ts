@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readlink, rm, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackendError, ConfigError } from '../common/errors.js';
-import { bindingVersion, findTfjsNode } from '../common/backend/native/binding.js';
-import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, libraryDir, parseNativeSetupOptions, planNativeSetup, runNativeSetup } from '../common/backend/native/setup.js';
-import { cudaRequirements, wheelStem } from '../common/backend/native/wheel.js';
+import { bindingVersion, findTfjsNode } from '../common/setup/binding.js';
+import { DEFAULT_TENSORFLOW_VERSION, defaultCacheDir, libraryDir, parseNativeSetupOptions, planNativeSetup, runNativeSetup } from '../common/setup/setup.js';
+import { cudaRequirements, wheelStem } from '../common/setup/wheel.js';
 import { PACKAGE_ROOT } from '../common/paths.js';
 import { cli, tempDir, type TempDir } from './helpers/fixtures.js';
 

@@ -5,9 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { memoryIo } from '../common/io.js';
+import { memoryIo } from '../common/console/io.js';
 import { parseTrainOptions } from '../common/train/options.js';
-import { loadCheckpoint } from '../common/train/checkpoint.js';
+import { loadCheckpoint } from '../common/run/checkpoint.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { parseClusterOptions } from '../coordinator/options.js';
 import { Worker } from '../worker/worker.js';

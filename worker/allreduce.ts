@@ -3,14 +3,16 @@
 // publishes each chunk of its gradient once, to the chunk's owner. An owner sums a chunk as soon as
 // it holds every rank's part, in the step's rank order, so the sum does not depend on arrival. It
 // publishes the reduced chunk once, and the server fans it out to every other rank. Every replica
-// applies the same Adam to the whole vector, chunk by chunk as the reduced chunks arrive: replicas
+// applies the same optimizer step (common/optim) to the whole vector, chunk by chunk as the reduced
+// chunks arrive, summed by the reducer (common/reduce/chunk.ts): replicas
 // stay bit-identical, as DDP's do, and no rank holds state another lacks. A chunk that does not
 // arrive is asked for again from its sender (request/reply on the sender's grad or rgrad subject).
 // A sender with no subscriber there, three rounds running, is gone, and the exchange fails.
 import type { NatsConnection, Subscription } from 'nats';
 import { ProtocolError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { ChecksumCursor, FlatMemory } from '../common/kernels/flat-kernels.js';
-import type { AdamVectors } from '../common/train/flat-adam.js';
+import type { ChunkStep } from '../common/optim/adam.js';
+import { reduceChunk } from '../common/reduce/chunk.js';
 import { DEAD_AFTER_MISSES, DEFAULT_CHUNK_TIMEOUT_MS, encodeTensorChunk, isNoResponders } from '../common/wire/chunks.js';
 import { codecFor, type TensorCodec } from '../common/wire/codec.js';
 import { planExchange, type ExchangePlan } from '../common/wire/exchange-plan.js';
@@ -76,10 +78,8 @@ export interface ExchangeInput {
   gradient: Float32Array;
   /** Images this rank's gradient averages over: its weight in the mean. */
   samples: number;
-  from: AdamVectors;
-  to: AdamVectors;
-  /** Adam steps before this one. */
-  adamStep: number;
+  /** The optimizer's step, applied to each chunk of the mean gradient as it is reduced or arrives. */
+  step: ChunkStep;
 }
 
 interface Running {
@@ -90,7 +90,7 @@ interface Running {
   parts: Map<number, (pb.TensorChunk | undefined)[]>;
   samplesOf: (number | undefined)[];
   applied: Uint8Array;
-  /** The new weights' checksum, taken chunk by chunk in index order as Adam finishes them. */
+  /** The new weights' checksum, taken chunk by chunk in index order as the optimizer finishes them. */
   hash: ChecksumCursor;
   /** Chunks before this one are hashed. */
   hashed: number;
@@ -209,8 +209,8 @@ export class AllReduce {
   }
 
   /**
-   * Runs one exchange: when it resolves, `to` holds the weights and moments after Adam's step
-   * adamStep + 1 from the step's mean gradient, and the checksum of those weights is returned.
+   * Runs one exchange: when it resolves, the optimizer's step (input.step) has been applied to
+   * every chunk of the step's mean gradient, and the checksum of the new weights is returned.
    */
   async run(input: ExchangeInput): Promise<{ checksum: number; repairs: number }> {
     if (this.closed) throw new ProtocolError('refused', `exchange ${input.id} not started: ${this.closed}`);
@@ -231,7 +231,7 @@ export class AllReduce {
     const done = new Promise<void>((resolve, reject) => {
       this.running = {
         input, me, plan, parts, samplesOf: new Array(input.ranks.length), applied: new Uint8Array(plan.chunks.length),
-        hash: this.mem.checksumCursor(input.to.w), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
+        hash: this.mem.checksumCursor(input.step.weights), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
         repairs: 0, owed: this.owedBytes(plan, me, input.ranks.length), received: 0, repairing: false, subs: [], resolve, reject, failed: false,
       };
     });
@@ -360,28 +360,16 @@ export class AllReduce {
     const total = r.samplesOf.reduce<number>((a, x) => a + (x ?? 0), 0);
     if (total === 0) return this.fail(r, new ProtocolError('refused', 'no image of the step decoded'), k);
     const out = this.reduced;
-    // The star's reducer (coordinator/reducer.ts), on one chunk: Σ (n_p / N) g_p in rank order,
-    // the first term written rather than added to zero.
-    let first = true;
-    let bad = -1;
-    let badRank = -1;
-    for (let p = 0; p < n; p++) {
-      const count = r.samplesOf[p]!;
-      if (count === 0) continue;
-      let g = r.input.gradient;
-      if (p !== r.me) {
+    const terms = r.samplesOf.map((count, p) => ({
+      count: count!,
+      values: () => {
+        if (p === r.me) return r.input.gradient;
         this.mem.decode(this.codec, slot[p]!.data, this.scratch, start);
-        g = this.scratch;
-      }
-      // The finiteness check rides along with the sum: one pass per part.
-      const at = this.mem.axpy(out, g, count / total, first, start, end);
-      if (at >= 0 && bad < 0) {
-        bad = at;
-        badRank = r.input.ranks[p]!;
-      }
-      first = false;
-    }
-    if (bad >= 0) return this.fail(r, new ProtocolError('non-finite', `non-finite gradient from rank ${badRank} at element ${bad}`), k);
+        return this.scratch;
+      },
+    }));
+    const bad = reduceChunk(this.mem, terms, out, start, end);
+    if (bad) return this.fail(r, new ProtocolError('non-finite', `non-finite gradient from rank ${r.input.ranks[bad.term]} at element ${bad.element}`), k);
     const data = this.mem.encode(this.codec, out, start, end);
     // Every replica applies what the wire carries: the owner too, when the codec rounds.
     if (this.codec.bytesPerElement !== 4) this.mem.decode(this.codec, data, out, start);
@@ -418,8 +406,7 @@ export class AllReduce {
 
   private apply(r: Running, k: number): void {
     const { start, end } = r.plan.chunks[k]!;
-    const { input } = r;
-    this.mem.adam(this.c.job.learningRate, input.adamStep + 1, input.from, this.reduced, input.to, start, end);
+    r.input.step.apply(this.reduced, start, end);
     r.applied[k] = 1;
     // While the chunk is still in cache, and the transfer still runs.
     while (r.hashed < r.plan.chunks.length && r.applied[r.hashed]) r.hash.advance(r.plan.chunks[r.hashed++]!.end);

@@ -3,7 +3,7 @@
 // so the replica still holds v when a step fails anywhere in the cluster and is recomputed from v,
 // and a reader of v (the coordinator taking a snapshot) never sees a half-written vector.
 import type { FlatMemory } from '../common/kernels/flat-kernels.js';
-import type { AdamVectors } from '../common/train/flat-adam.js';
+import type { AdamVectors } from '../common/optim/adam.js';
 
 export interface HeldVersion {
   version: number;

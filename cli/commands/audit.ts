@@ -1,6 +1,6 @@
 import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../../common/data/dataset.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 export const auditCommand: CommandModule = (program, { io, exit }) => {
   program

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_RESTARTS } from '../../coordinator/options.js';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 export const DEFAULT_LOCAL_WORKERS = 2;
 
@@ -17,7 +17,7 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
     .option('--max-restarts <k>', `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`)
     .action(async (flags: Record<string, unknown>, self: Command) => {
       const { initBackend } = await import('../../common/backend/select.js');
-      const { coordinatorArgsFrom, launchCluster } = await import('../../coordinator/launcher.js');
+      const { coordinatorArgsFrom, launchCluster } = await import('../../launcher/launcher.js');
       const train = trainOptionsFromFlags(flags);
       // Commander keeps the argv it parsed (untyped): the child coordinator gets the user's own flags.
       const raw = (self.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];

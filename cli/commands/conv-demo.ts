@@ -1,5 +1,5 @@
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 /** The seed notebook's check: the project's unfold/fold convolution must equal the library's to this. */
 const AGREEMENT = 1e-6;
@@ -11,7 +11,7 @@ export const convDemoCommand: CommandModule = (program, { io, exit }) => {
     .option('--seed <n>', 'seed for the example input and kernel', '0')
     .action(async (flags: { seed: string }) => {
       const { initBackend } = await import('../../common/backend/select.js');
-      const { runConvDemo } = await import('../../common/im2col.js');
+      const { runConvDemo } = await import('../../common/kernels/im2col.js');
       await initBackend('cpu');
       const { maxAbsDiff } = await runConvDemo({ seed: parseIntFlag(flags.seed, '--seed', 0) }, io.out);
       exit(maxAbsDiff <= AGREEMENT ? 0 : 1);

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 import { handleShutdownSignals } from '../../common/signals.js';
 
 export const coordinatorCommand: CommandModule = (program, { io, exit }) => {

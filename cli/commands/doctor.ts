@@ -21,7 +21,7 @@ export const doctorCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { json?: boolean }) => {
       const tf = await import('@tensorflow/tfjs-core');
       const { probeBackends, initBackend } = await import('../../common/backend/select.js');
-      const { probeNative } = await import('../../common/backend/native/facts.js');
+      const { probeNative } = await import('../../common/setup/facts.js');
       const { ONEDNN_ENV, INTRA_OP_ENV } = await import('../../common/backend/native/env.js');
       const native = await probeNative(PACKAGE_ROOT);
       const backends = await probeBackends();

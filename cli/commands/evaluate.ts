@@ -4,7 +4,7 @@ import { DataError } from '../../common/errors.js';
 import { planMicroBatch } from '../../common/train/micro-batch.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 const SPLITS = ['test', 'val', 'train', 'all'] as const;
 
@@ -23,10 +23,10 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION, indexDataset } = await import('../../common/data/dataset.js');
       const { SkipLog, loadBatches, DEFAULT_DECODE_CONCURRENCY } = await import('../../common/data/loader.js');
-      const { batchTensors } = await import('../../common/train/local-engine.js');
+      const { batchTensors } = await import('../../common/train/step.js');
       const { evalBatch } = await import('../../common/train/step.js');
       const { emptyConfusion, tally } = await import('../../common/train/engine.js');
-      const { loadTrainedModel } = await import('../../common/train/restore.js');
+      const { loadTrainedModel } = await import('../../common/run/restore.js');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);
       const { model, meta } = await loadTrainedModel(flags.model, io.err);

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import { ConfigError } from '../../common/errors.js';
-import { EXPORT_FORMATS, type ExportFormat } from '../../common/model/export.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../common/export/safetensors.js';
 import type { CommandModule } from '../command.js';
 
 export const exportCommand: CommandModule = (program, { io, exit }) => {
@@ -18,9 +18,9 @@ export const exportCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { model: string; format: ExportFormat; out: string; force?: boolean; backend: BackendChoice }) => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
       if (existsSync(flags.out) && !flags.force) throw new ConfigError(`--out ${flags.out} exists (add --force to replace it)`);
-      const { loadLatestCheckpoint } = await import('../../common/train/checkpoint.js');
+      const { loadLatestCheckpoint } = await import('../../common/run/checkpoint.js');
       const { CheckpointError } = await import('../../common/errors.js');
-      const { exportRun } = await import('../../common/model/export-run.js');
+      const { exportRun } = await import('../../common/export/write.js');
       const found = await loadLatestCheckpoint(flags.model, io.err);
       if (!found) throw new CheckpointError(flags.model, 'no checkpoint in this run directory');
       const written = await exportRun(found.checkpoint, flags.format, flags.out, flags.backend);

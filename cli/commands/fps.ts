@@ -3,7 +3,7 @@ import { DEFAULT_FPS_BATCHES } from '../../common/train/options.js';
 import { planMicroBatch } from '../../common/train/micro-batch.js';
 import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choices.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 export const fpsCommand: CommandModule = (program, { io, exit }) => {
   program
@@ -17,7 +17,7 @@ export const fpsCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { model: string; batches: string; batchSize: string; backend: BackendChoice; json?: boolean }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { measureFps } = await import('../../common/train/fps.js');
-      const { loadTrainedModel } = await import('../../common/train/restore.js');
+      const { loadTrainedModel } = await import('../../common/run/restore.js');
       const batches = parseIntFlag(flags.batches, '--batches');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);

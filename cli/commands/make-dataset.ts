@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, makeShapesDataset } from '../../common/data/shapes.js';
+import { DEFAULT_PER_CLASS, DEFAULT_SEED, DEFAULT_SIZE, SHAPE_CLASSES, makeShapesDataset } from '../../demo/shapes.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 export const makeDatasetCommand: CommandModule = (program, { io, exit }) => {
   const make = new Command('make-dataset').description('generate a demo dataset');

@@ -16,7 +16,7 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { decodeImage } = await import('../../common/data/decode.js');
       const { normalizePixels } = await import('../../common/data/normalize.js');
-      const { loadTrainedModel } = await import('../../common/train/restore.js');
+      const { loadTrainedModel } = await import('../../common/run/restore.js');
       await initBackend(flags.backend);
       const { model, meta } = await loadTrainedModel(flags.model, io.err);
       const { imageSize, channels } = meta.model;

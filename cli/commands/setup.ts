@@ -17,7 +17,7 @@ export const setupCommand: CommandModule = (program, { io, exit }) => {
     .option('--tensorflow-version <v>', 'the TensorFlow release whose wheel to use')
     .option('--if-needed', 'what npm ci runs: skip when SYNCGRAD_NATIVE=0, keep the variant set up last, and on failure print one line and exit 0 (syncgrad then runs on wasm)')
     .action(async (flags: SetupFlags) => {
-      const { NATIVE_ENV, activeVariant, defaultCacheDir, parseNativeSetupOptions, removeStaleStaging, runNativeSetup } = await import('../../common/backend/native/setup.js');
+      const { NATIVE_ENV, activeVariant, defaultCacheDir, parseNativeSetupOptions, removeStaleStaging, runNativeSetup } = await import('../../common/setup/setup.js');
       const say = (line: string) => io.err(`setup: ${line}`);
       if (flags.ifNeeded && process.env[NATIVE_ENV] === '0') {
         say(`native TensorFlow skipped (${NATIVE_ENV}=0); syncgrad runs on wasm`);

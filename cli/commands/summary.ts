@@ -3,7 +3,7 @@ import { ConfigError } from '../../common/errors.js';
 import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, DEFAULT_IMAGE_SIZE } from '../../common/model/spec.js';
 import { formatSummary, summarize } from '../../common/model/summary.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 
 export const summaryCommand: CommandModule = (program, { io, exit }) => {
   program

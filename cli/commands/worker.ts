@@ -3,7 +3,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choice
 import { DEFAULT_JOB, DEFAULT_NATS_URL } from '../../common/wire/subjects.js';
 import { DEFAULT_JOIN_TIMEOUT_MS, parseWorkerOptions } from '../../worker/options.js';
 import type { CommandModule } from '../command.js';
-import { parseIntFlag } from '../parse.js';
+import { parseIntFlag } from '../../common/zod-options.js';
 import { parseMicroBatch } from '../../common/train/micro-batch.js';
 import { handleShutdownSignals } from '../../common/signals.js';
 
@@ -23,8 +23,8 @@ export const workerCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { nats?: string; job?: string; backend: BackendChoice; dataRoot?: string; joinTimeout?: string; name?: string; metricsPort?: string; microBatch?: string; threads?: string }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { Worker } = await import('../../worker/worker.js');
-      const { MetricsServer } = await import('../../common/metrics/server.js');
-      const { WorkerMetrics } = await import('../../common/metrics/training.js');
+      const { MetricsServer } = await import('../../monitor/server.js');
+      const { WorkerMetrics } = await import('../../monitor/metrics.js');
       const o = parseWorkerOptions({
         nats: flags.nats,
         job: flags.job,

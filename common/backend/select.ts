@@ -105,7 +105,7 @@ async function importBackend(kind: Loadable, o: BackendOptions): Promise<void> {
         break;
       case 'wasm': {
         await import('@tensorflow/tfjs-backend-wasm');
-        const { registerWasmKernels } = await import('./wasm-kernels.js');
+        const { registerWasmKernels } = await import('./wasm/kernels.js');
         registerWasmKernels();
         break;
       }

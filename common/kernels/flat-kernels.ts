@@ -4,8 +4,7 @@
 // bit-identical results; the exchange is CPU-bound on the client side, so this is its largest
 // single cost after the transport. Vectors not allocated here, or a memory too large for wasm32,
 // take the JS loops, which compute the same bits.
-import { adamUpdate, type AdamVectors } from '../train/flat-adam.js';
-import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../train/optimizer.js';
+import { adamLoop, type AdamCoefficients, type AdamVectors } from './adam.js';
 import { Codec } from '../wire/messages.js';
 import type { TensorCodec } from '../wire/codec.js';
 import { checksumFold, CHECKSUM_LANES, FNV_PRIME, fnvQuads } from '../wire/flat.js';
@@ -92,13 +91,11 @@ export class FlatMemory {
     return buf !== undefined && xs.every((x) => x.buffer === buf);
   }
 
-  /** adamUpdate(learningRate, t, from, g, to, start, end), in wasm when every vector is in this memory. */
-  adam(learningRate: number, t: number, from: AdamVectors, g: Float32Array, to: AdamVectors, start: number, end: number): void {
-    if (!this.k || !this.mine(from.w, from.m, from.v, g, to.w, to.m, to.v)) return adamUpdate(learningRate, t, from, g, to, start, end);
-    const c1 = 1 - ADAM_BETA1 ** t;
-    const ic2 = 1 / Math.sqrt(1 - ADAM_BETA2 ** t);
+  /** adamLoop(c, from, g, to, start, end), in wasm when every vector is in this memory. */
+  adam(c: AdamCoefficients, from: AdamVectors, g: Float32Array, to: AdamVectors, start: number, end: number): void {
+    if (!this.k || !this.mine(from.w, from.m, from.v, g, to.w, to.m, to.v)) return adamLoop(c, from, g, to, start, end);
     const at = (x: Float32Array) => x.byteOffset + start * 4;
-    this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, learningRate / c1, ic2, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, ADAM_EPSILON);
+    this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, c.stepSize, c.ic2, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, c.eps);
   }
 
   /** checksum(x) (common/wire/flat.ts), its lanes in wasm when x is in this memory: 11–13 ms at 16.2 M floats against the JS loop's 22–29 here. */

@@ -1,7 +1,7 @@
 // The seam between the training loop and where steps run. The single-process engine computes and
 // applies gradients in this process; the cluster's engine ships the same global batches to workers.
 // The loop (bars, epoch lines, checkpoints, report) is shared, so both print and report alike.
-import type { AdamState } from './optimizer.js';
+import type { AdamState } from '../optim/adam.js';
 
 export interface StepStats {
   /** Mean loss over the global batch. */

@@ -4,7 +4,7 @@
 import { auditDataset } from '../data/audit.js';
 import { indexDataset, type DatasetIndex } from '../data/dataset.js';
 import { DEFAULT_DECODE_CONCURRENCY, type LoaderOptions } from '../data/loader.js';
-import type { Io } from '../io.js';
+import type { Io } from '../console/io.js';
 import { DEFAULT_DROPOUT, type ModelConfig } from '../model/spec.js';
 import type { TrainOptions } from './options.js';
 import { datasetFingerprint } from './resume.js';

@@ -1,14 +1,14 @@
 // The epoch loop shared by `train` and the cluster coordinator: progress bars, epoch lines,
 // validation, checkpoints, test accuracy, FPS and the report.
 import type { DatasetIndex } from '../data/dataset.js';
-import type { Io } from '../io.js';
+import type { Io } from '../console/io.js';
 import type { ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
-import { saveCheckpoint, type TrainProgress } from './checkpoint.js';
+import { saveCheckpoint, type TrainProgress } from '../run/checkpoint.js';
 import type { EvalStats, SplitName, StepStats, TrainEngine } from './engine.js';
 import type { TrainOptions } from './options.js';
-import { ProgressBar, type ProgressSink } from './progress.js';
-import type { EpochReport, StepTiming, TrainReport } from './report.js';
+import { ProgressBar, type ProgressSink } from '../console/progress.js';
+import type { EpochReport, StepTiming, TrainReport } from '../run/report.js';
 
 export interface LoopContext {
   options: TrainOptions;

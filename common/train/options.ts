@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend/choices.js';
 import { ConfigError } from '../errors.js';
+import { PROGRESS_MODES, type ProgressMode } from '../console/progress.js';
 import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../data/dataset.js';
 import { DEFAULT_MICRO_BATCH, type MicroBatchChoice } from './micro-batch.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';
@@ -21,8 +22,6 @@ export const DEFAULT_CHECKPOINT_SECONDS = 300;
 /** The seed timed 10 batches for its FPS figure. */
 export const DEFAULT_FPS_BATCHES = 10;
 
-export const PROGRESS_MODES = ['auto', 'bars', 'plain', 'none'] as const;
-export type ProgressMode = (typeof PROGRESS_MODES)[number];
 
 export interface TrainOptions {
   data: string;

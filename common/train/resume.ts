@@ -4,10 +4,10 @@
 // dataset, batch size, seed or learning rate is refused instead of silently trained on.
 import { CheckpointError, ConfigError } from '../errors.js';
 import type { DatasetIndex } from '../data/dataset.js';
-import type { Io } from '../io.js';
+import type { Io } from '../console/io.js';
 import type { ModelConfig } from '../model/spec.js';
 import { indexHash, relativeLists } from '../wire/index-hash.js';
-import { loadLatestCheckpoint, type Checkpoint, type TrainProgress } from './checkpoint.js';
+import { loadLatestCheckpoint, type Checkpoint, type TrainProgress } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
 
 export interface ResumePoint {

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle ships no gradient definitions; the union package's bundle registers them.
 import '@tensorflow/tfjs';
 import type { Cnn } from '../model/cnn.js';
-import type { Adam } from './optimizer.js';
+import type { Adam } from '../optim/tf-adam.js';
+import type { Batch } from '../data/loader.js';
+import { normalizePixels } from '../data/normalize.js';
 import { passSize } from './micro-batch.js';
 
 export interface BatchTensors {
@@ -14,6 +16,15 @@ export interface BatchTensors {
   y: tf.Tensor1D;
   /** [N] each image's index in the train split: its dropout mask depends on it (model/dropout.ts). */
   ids: readonly number[];
+}
+
+/** A decoded batch as model input: normalised pixels [N, H, W, C], int32 labels and the samples' ids. */
+export function batchTensors(batch: Batch, imageSize: number, channels: number): BatchTensors {
+  return {
+    x: tf.tensor4d(normalizePixels(batch.x), [batch.size, imageSize, imageSize, channels]),
+    y: tf.tensor1d(batch.y, 'int32'),
+    ids: batch.indices,
+  };
 }
 
 export interface GradientOptions {

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { memoryIo, type Io } from '../../common/io.js';
+import { memoryIo, type Io } from '../../common/console/io.js';
 import { parseTrainOptions, type TrainOptions } from '../../common/train/options.js';
-import { runTrain } from '../../common/train/run.js';
-import { loadCheckpoint } from '../../common/train/checkpoint.js';
+import { runTrain } from '../../trainer/run.js';
+import { loadCheckpoint } from '../../common/run/checkpoint.js';
 import { Coordinator, type CoordinatorHooks } from '../../coordinator/coordinator.js';
 import { parseClusterOptions, type ClusterOptions } from '../../coordinator/options.js';
 import { Worker } from '../../worker/worker.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendChoice } from '../../common/backend/select.js';
 import { main } from '../../cli/main.js';
-import { makeShapesDataset } from '../../common/data/shapes.js';
-import { memoryIo } from '../../common/io.js';
+import { makeShapesDataset } from '../../demo/shapes.js';
+import { memoryIo } from '../../common/console/io.js';
 import { TEST_BACKEND } from './backend.js';
 
 export interface TempDir extends AsyncDisposable {
