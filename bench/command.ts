@@ -52,7 +52,8 @@ export async function runBenchMode(mode: string, flags: BenchFlags, io: Io): Pro
   const { runTorchReference, torchAvailable } = await import('./torch.js');
   const { imageSizeForParams, runExchangeBench } = await import('./exchange.js');
   const { withMemoryContext } = await import('../common/backend/memory.js');
-  if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange' && mode !== 'shards') throw new ConfigError(`bench mode must be train, infer, exchange or shards, got ${JSON.stringify(mode)}`);
+  if (mode !== 'train' && mode !== 'infer' && mode !== 'exchange' && mode !== 'shards')
+    throw new ConfigError(`bench mode must be train, infer, exchange or shards, got ${JSON.stringify(mode)}`);
   if (mode === 'shards') {
     const { runShardBench, formatShardBench } = await import('./shards.js');
     const backend = await initBackend(flags.backend);
@@ -120,8 +121,11 @@ export async function runBenchMode(mode: string, flags: BenchFlags, io: Io): Pro
   const backend = await initBackend(flags.backend, { threads });
   const plan = planMicroBatch(choice, backend.kind, benchModelConfig(imageSize), 'train');
   const microBatch = Math.min(batchSize, mode === 'train' ? plan.train : plan.infer);
-  const common = { mode: mode as BenchMode, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
-  const ours = await withMemoryContext({ who: `bench ${mode}`, imageSize, batch: batchSize, microBatch, backend: backend.kind }, () => runBench({ ...common, steps, repeats }, backend));
+  const benchMode: BenchMode = mode;
+  const common = { mode: benchMode, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
+  const ours = await withMemoryContext({ who: `bench ${mode}`, imageSize, batch: batchSize, microBatch, backend: backend.kind }, () =>
+    runBench({ ...common, steps, repeats }, backend),
+  );
   const row: BenchRow = { ours, torch: null, ratio: null };
   if (flags.torch) {
     const avail = torchAvailable();
@@ -160,12 +164,21 @@ function formatNetwork(r: NetworkBenchResult): string[] {
   const run = (name: string, x: NetworkBenchResult['syncgrad'] | NonNullable<NetworkBenchResult['gloo']>) => [
     `  ${name}: median ${x.medianSeconds.toFixed(3)} s (p90 ${x.p90Seconds.toFixed(3)}), busiest link ${mb(x.maxHostBytesPerStep)} per step (${(x.maxHostBytesPerStep / r.ring.bytesPerHost).toFixed(3)} × ring)`,
     ...x.perHost.map((h) => `    ${h.host.padEnd(5)} tx ${mb(h.txBytesPerStep).padStart(9)}  rx ${mb(h.rxBytesPerStep).padStart(9)}`),
-    ...(Object.keys(x.cpuSecondsPerStep).length ? [`    CPU-s per step: ${Object.entries(x.cpuSecondsPerStep).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`] : []),
+    ...(Object.keys(x.cpuSecondsPerStep).length
+      ? [
+          `    CPU-s per step: ${Object.entries(x.cpuSecondsPerStep)
+            .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+            .join(', ')}`,
+        ]
+      : []),
   ];
   return [
     `network exchange: ${r.hosts} hosts × ${r.workersPerHost} worker(s), ${(r.linkBitsPerSec / 1e9).toFixed(2)} Gbit/s links, ${r.layout} NATS, ${r.codec}, ${r.params.toLocaleString('en-US')} params (${mb(r.wireBytes)} on the wire)`,
     `  ring ideal: ${mb(r.ring.bytesPerHost)} each way per host link, ${r.ring.seconds.toFixed(3)} s`,
-    ...run(`syncgrad (${r.syncgrad.repairs} repairs; all-reduce ${r.syncgrad.phasesSeconds.reduce.toFixed(3)} s + hand-off ${r.syncgrad.phasesSeconds.handOff.toFixed(3)} s)`, r.syncgrad),
+    ...run(
+      `syncgrad (${r.syncgrad.repairs} repairs; all-reduce ${r.syncgrad.phasesSeconds.reduce.toFixed(3)} s + hand-off ${r.syncgrad.phasesSeconds.handOff.toFixed(3)} s)`,
+      r.syncgrad,
+    ),
     ...(r.gloo ? run(`gloo (torch ${r.gloo.torchVersion})`, r.gloo) : [`  gloo skipped: ${r.glooSkipped}`]),
     ...(r.ratioToGloo !== null ? [`  syncgrad / gloo = ${r.ratioToGloo.toFixed(2)}`] : []),
   ];
@@ -179,7 +192,8 @@ function formatExchange(r: ExchangeBenchResult): string[] {
     ...r.exchange.perProcess.map((p) => `    ${p.process.padEnd(16)} in ${mb(p.bytesInPerStep).padStart(9)}  out ${mb(p.bytesOutPerStep).padStart(9)}`),
     `  raw nats.js (${r.nats.server}), two processes, ${r.nats.messages} messages of ${mb(r.nats.messageBytes)}, ${r.nats.inFlight} in flight: pub/sub ${r.nats.pubSubMBps.toFixed(0)} MB/s, pull ${r.nats.pullMBps.toFixed(0)} MB/s with syncgrad's transport; ${r.nats.stock.pubSubMBps.toFixed(0)} and ${r.nats.stock.pullMBps.toFixed(0)} MB/s with nats.js as shipped`,
   ];
-  if (r.gloo) lines.push(`  gloo all_reduce (torch ${r.gloo.torchVersion}): median ${r.gloo.medianSeconds.toFixed(3)} s; ours / gloo = ${r.ratioToGloo!.toFixed(1)}`);
+  if (r.gloo)
+    lines.push(`  gloo all_reduce (torch ${r.gloo.torchVersion}): median ${r.gloo.medianSeconds.toFixed(3)} s; ours / gloo = ${r.ratioToGloo!.toFixed(1)}`);
   else lines.push(`  gloo skipped: ${r.glooSkipped}`);
   return lines;
 }

@@ -7,7 +7,9 @@ import { loadBatches, SkipLog } from '../common/data/loader.js';
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: decode-rate.ts DATASET_DIR');
 const samples: { path: string; label: number }[] = [];
-readdirSync(dir).sort().forEach((cls, label) => readdirSync(join(dir, cls)).forEach((f) => samples.push({ path: join(dir, cls, f), label })));
+readdirSync(dir)
+  .sort()
+  .forEach((cls, label) => readdirSync(join(dir, cls)).forEach((f) => samples.push({ path: join(dir, cls, f), label })));
 for (const size of [32, 64, 128, 256]) {
   for (const concurrency of [1, 4]) {
     const order = samples.map((_, i) => i);

@@ -94,25 +94,47 @@ export interface ExchangeBenchResult {
    * messages. The top-level figures use the transport the exchange runs on (nats.js with
    * syncgrad's whole-message framing); `stock` is nats.js as shipped.
    */
-  nats: { pubSubMBps: number; pullMBps: number; stock: { pubSubMBps: number; pullMBps: number }; server: string; messageBytes: number; messages: number; inFlight: number; repeats: number };
+  nats: {
+    pubSubMBps: number;
+    pullMBps: number;
+    stock: { pubSubMBps: number; pullMBps: number };
+    server: string;
+    messageBytes: number;
+    messages: number;
+    inFlight: number;
+    repeats: number;
+  };
   /** exchange median / gloo median; null without gloo. */
   ratioToGloo: number | null;
 }
 
 /** The seed CNN's image size whose parameter count is `params` (16,154,950 at 256²). */
 export function imageSizeForParams(params: number): number {
-  const count = (s: number) => paramSpecs({ imageSize: s, channels: DEFAULT_CHANNELS, classes: DEFAULT_CLASSES, dropout: DEFAULT_DROPOUT }).reduce((a, p) => a + p.size, 0);
+  const count = (s: number) =>
+    paramSpecs({ imageSize: s, channels: DEFAULT_CHANNELS, classes: DEFAULT_CLASSES, dropout: DEFAULT_DROPOUT }).reduce((a, p) => a + p.size, 0);
   for (let s = MIN_IMAGE_SIZE; s <= 2048; s++) if (count(s) === params) return s;
-  throw new ConfigError(`--params must be a parameter count of the seed CNN (3 channels, 6 classes), e.g. 16154950 (256²) or ${count(64)} (64²); got ${params}`);
+  throw new ConfigError(
+    `--params must be a parameter count of the seed CNN (3 channels, 6 classes), e.g. 16154950 (256²) or ${count(64)} (64²); got ${params}`,
+  );
 }
 
 /** gloo all_reduce of `params` floats over `world` processes, or the reason it cannot run here. */
-export function glooAllReduce(params: number, world: number, steps: number, warmup: number): { ok: true; medianSeconds: number; p90Seconds: number; torchVersion: string } | { ok: false; reason: string } {
+export function glooAllReduce(
+  params: number,
+  world: number,
+  steps: number,
+  warmup: number,
+): { ok: true; medianSeconds: number; p90Seconds: number; torchVersion: string } | { ok: false; reason: string } {
   const avail = torchAvailable();
   if (!avail.ok) return { ok: false, reason: avail.reason };
   if (!existsSync(GLOO_SCRIPT)) return { ok: false, reason: `${GLOO_SCRIPT} is missing` };
-  const r = spawnSync(SYSTEM_PYTHON, [GLOO_SCRIPT, '--params', String(params), '--world', String(world), '--steps', String(steps), '--warmup', String(warmup)], { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 });
-  if (r.status !== 0) return { ok: false, reason: `gloo all-reduce failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-2).join(' | ')}` };
+  const r = spawnSync(
+    SYSTEM_PYTHON,
+    [GLOO_SCRIPT, '--params', String(params), '--world', String(world), '--steps', String(steps), '--warmup', String(warmup)],
+    { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0)
+    return { ok: false, reason: `gloo all-reduce failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-2).join(' | ')}` };
   const j = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { median_seconds: number; p90_seconds: number; torch_version: string };
   return { ok: true, medianSeconds: j.median_seconds, p90Seconds: j.p90_seconds, torchVersion: j.torch_version };
 }
@@ -148,8 +170,24 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
     let outBytes = 0;
     coordinator = await Coordinator.start(
       {
-        train: parseTrainOptions({ data: join(dir, 'data'), imageSize, batchSize: o.workers, audit: false, progress: 'none', out: join(dir, 'run'), backend: backend as 'wasm' }),
-        cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: o.workers, codec: o.codec, exchange: o.exchange, syntheticGradients: true, workerWaitMs: 120_000 }),
+        train: parseTrainOptions({
+          data: join(dir, 'data'),
+          imageSize,
+          batchSize: o.workers,
+          audit: false,
+          progress: 'none',
+          out: join(dir, 'run'),
+          backend: backend,
+        }),
+        cluster: parseClusterOptions({
+          nats: nats.url,
+          job,
+          minWorkers: o.workers,
+          codec: o.codec,
+          exchange: o.exchange,
+          syntheticGradients: true,
+          workerWaitMs: 120_000,
+        }),
       },
       quiet,
       backend,
@@ -161,7 +199,9 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       },
     );
     for (let i = 0; i < o.workers; i++) children.push(spawnWorker(i, nats.url, { job, backend: 'wasm', localWorkers: o.workers }, quiet));
-    io.err(`bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.exchange} exchange, ${o.warmup} + ${o.steps} steps`);
+    io.err(
+      `bench exchange: ${o.params.toLocaleString('en-US')} params (${imageSize}²), ${o.workers} worker process(es), ${o.codec}, ${o.exchange} exchange, ${o.warmup} + ${o.steps} steps`,
+    );
     // One step more than measured: a step's exchange ends in the next step's weight pulls.
     await runSteps(coordinator, o.warmup + o.steps + 1);
 
@@ -210,7 +250,10 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         medianSeconds,
         p90Seconds: p90(stepsSeconds),
         stepsSeconds,
-        phasesSeconds: reduceSeconds.length === stepsSeconds.length ? { reduce: median(reduceSeconds), handOff: median(stepsSeconds.map((x, i) => x - reduceSeconds[i]!)) } : null,
+        phasesSeconds:
+          reduceSeconds.length === stepsSeconds.length
+            ? { reduce: median(reduceSeconds), handOff: median(stepsSeconds.map((x, i) => x - reduceSeconds[i]!)) }
+            : null,
         busiestBytesPerStep: Math.max(busiest.bytesInPerStep, busiest.bytesOutPerStep),
         busiestProcess: busiest.process,
         busiestInOutMBps,
@@ -220,7 +263,16 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
       },
       gloo,
       ...(glooSkipped !== undefined ? { glooSkipped } : {}),
-      nats: { pubSubMBps: raw.pubSubMBps, pullMBps: raw.pullMBps, stock: { pubSubMBps: stock.pubSubMBps, pullMBps: stock.pullMBps }, server: nats.source, messageBytes, messages: raw.messages, inFlight: PROBE_IN_FLIGHT, repeats: raw.repeats },
+      nats: {
+        pubSubMBps: raw.pubSubMBps,
+        pullMBps: raw.pullMBps,
+        stock: { pubSubMBps: stock.pubSubMBps, pullMBps: stock.pullMBps },
+        server: nats.source,
+        messageBytes,
+        messages: raw.messages,
+        inFlight: PROBE_IN_FLIGHT,
+        repeats: raw.repeats,
+      },
       ratioToGloo: gloo ? medianSeconds / gloo.medianSeconds : null,
     };
   } finally {

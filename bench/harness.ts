@@ -192,7 +192,7 @@ async function profileWithDepth(f: () => void): Promise<ProfiledKernel[]> {
   });
   try {
     const info = await tf.profile(f);
-    return info.kernels as unknown as ProfiledKernel[];
+    return info.kernels;
   } finally {
     delete (prof as { kernels?: unknown }).kernels;
     prof.kernels = current;
@@ -249,7 +249,12 @@ export function formatProfile(p: StepProfile, top = 12): string[] {
   }
   if (p.kernels.length > top) {
     const rest = p.kernels.slice(top);
-    lines.push(`  ${`(${rest.length} others)`.padEnd(24)} ${rest.reduce((a, k) => a + k.ms, 0).toFixed(1).padStart(9)} ms`);
+    lines.push(
+      `  ${`(${rest.length} others)`.padEnd(24)} ${rest
+        .reduce((a, k) => a + k.ms, 0)
+        .toFixed(1)
+        .padStart(9)} ms`,
+    );
   }
   if (p.nested.length > 0) {
     lines.push('  inside composite kernels:');

@@ -37,20 +37,46 @@ const EXCHANGE = [
 if (only === 'exchange') {
   const rows = [];
   for (const e of EXCHANGE) {
-    const cmd = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--params', '16154950', '--workers', String(e.workers), '--codec', e.codec, '--exchange', e.exchange, '--steps', '10', '--warmup', '2', '--backend', backend, '--json'];
+    const cmd = [
+      join(root, 'bin', 'syncgrad.mjs'),
+      'bench',
+      'exchange',
+      '--params',
+      '16154950',
+      '--workers',
+      String(e.workers),
+      '--codec',
+      e.codec,
+      '--exchange',
+      e.exchange,
+      '--steps',
+      '10',
+      '--warmup',
+      '2',
+      '--backend',
+      backend,
+      '--json',
+    ];
     const r = spawnSync(process.execPath, cmd, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
-      console.error(`exchange ${e.exchange} N=${e.workers} ${e.codec} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
+      console.error(
+        `exchange ${e.exchange} N=${e.workers} ${e.codec} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`,
+      );
       rows.push({ ...e, error: `exit ${r.status}` });
       continue;
     }
     const j = JSON.parse(r.stdout.trim().split('\n').pop());
     rows.push(j);
     const gloo = j.gloo ? `gloo ${j.gloo.medianSeconds.toFixed(3)} s, ratio ${j.ratioToGloo.toFixed(1)}` : `gloo skipped (${j.glooSkipped})`;
-    console.log(`exchange ${e.exchange.padEnd(7)} N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x), in+out ${j.exchange.busiestInOutMBps.toFixed(0)} MB/s = ${(100 * j.exchange.busiestShareOfRaw).toFixed(0)}% of raw (${(100 * j.exchange.busiestShareOfStockRaw).toFixed(0)}% of stock) | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s (stock nats.js ${j.nats.stock.pubSubMBps.toFixed(0)}, ${j.nats.stock.pullMBps.toFixed(0)})`);
+    console.log(
+      `exchange ${e.exchange.padEnd(7)} N=${e.workers} ${e.codec.padEnd(4)} median ${j.exchange.medianSeconds.toFixed(3)} s, busiest ${j.exchange.busiestProcess} ${(j.exchange.busiestBytesPerStep / 1e6).toFixed(0)} MB/step (${(j.exchange.busiestBytesPerStep / j.gradientBytes).toFixed(2)}x), in+out ${j.exchange.busiestInOutMBps.toFixed(0)} MB/s = ${(100 * j.exchange.busiestShareOfRaw).toFixed(0)}% of raw (${(100 * j.exchange.busiestShareOfStockRaw).toFixed(0)}% of stock) | ${gloo} | NATS pub/sub ${j.nats.pubSubMBps.toFixed(0)} MB/s, pull ${j.nats.pullMBps.toFixed(0)} MB/s (stock nats.js ${j.nats.stock.pubSubMBps.toFixed(0)}, ${j.nats.stock.pullMBps.toFixed(0)})`,
+    );
   }
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange: exchange = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same floats, same process count, this run', rows }, null, 2)}\n`,
+  );
   console.log(`wrote ${out}`);
   process.exit(0);
 }
@@ -72,7 +98,29 @@ if (only === 'network') {
   const rows = [];
   const glooOf = new Map();
   for (const e of NETWORK) {
-    const args = [join(root, 'bin', 'syncgrad.mjs'), 'bench', 'exchange', '--hosts', String(e.hosts), '--workers-per-host', String(e.workersPerHost), '--link', e.link, '--layout', e.layout, '--codec', e.codec, '--params', '16154950', '--steps', '8', '--warmup', '2', '--json', ...(e.gloo ? [] : ['--no-torch'])];
+    const args = [
+      join(root, 'bin', 'syncgrad.mjs'),
+      'bench',
+      'exchange',
+      '--hosts',
+      String(e.hosts),
+      '--workers-per-host',
+      String(e.workersPerHost),
+      '--link',
+      e.link,
+      '--layout',
+      e.layout,
+      '--codec',
+      e.codec,
+      '--params',
+      '16154950',
+      '--steps',
+      '8',
+      '--warmup',
+      '2',
+      '--json',
+      ...(e.gloo ? [] : ['--no-torch']),
+    ];
     const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
       console.error(`network ${JSON.stringify(e)} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ').slice(0, 500)}`);
@@ -83,14 +131,24 @@ if (only === 'network') {
     const key = `${e.hosts}x${e.workersPerHost}@${e.link}`;
     if (j.gloo) glooOf.set(key, j.gloo);
     const gloo = j.gloo ?? glooOf.get(key) ?? null;
-    const row = { ...j, glooFromRow: j.gloo ? null : gloo ? 'per-host fp32' : null, gloo, ratioToGloo: gloo ? j.syncgrad.medianSeconds / gloo.medianSeconds : null };
+    const row = {
+      ...j,
+      glooFromRow: j.gloo ? null : gloo ? 'per-host fp32' : null,
+      gloo,
+      ratioToGloo: gloo ? j.syncgrad.medianSeconds / gloo.medianSeconds : null,
+    };
     rows.push(row);
     const cpu = Object.values(j.syncgrad.cpuSecondsPerStep).reduce((a, b) => a + b, 0);
-    console.log(`network N=${e.hosts}${e.workersPerHost > 1 ? `×${e.workersPerHost}` : ''} ${e.link.padEnd(7)} ${e.layout.padEnd(8)} ${e.codec}: ${j.syncgrad.medianSeconds.toFixed(3)} s, busiest link ${(j.syncgrad.maxHostBytesPerStep / 1e6).toFixed(1)} MB (${(j.syncgrad.maxHostBytesPerStep / j.ring.bytesPerHost).toFixed(3)}× ring), ${j.syncgrad.repairs} repairs, ${cpu.toFixed(2)} CPU-s/step | ring ${j.ring.seconds.toFixed(3)} s | gloo ${gloo ? gloo.medianSeconds.toFixed(3) : '-'} s, ratio ${row.ratioToGloo ? row.ratioToGloo.toFixed(2) : '-'}`);
+    console.log(
+      `network N=${e.hosts}${e.workersPerHost > 1 ? `×${e.workersPerHost}` : ''} ${e.link.padEnd(7)} ${e.layout.padEnd(8)} ${e.codec}: ${j.syncgrad.medianSeconds.toFixed(3)} s, busiest link ${(j.syncgrad.maxHostBytesPerStep / 1e6).toFixed(1)} MB (${(j.syncgrad.maxHostBytesPerStep / j.ring.bytesPerHost).toFixed(3)}× ring), ${j.syncgrad.repairs} repairs, ${cpu.toFixed(2)} CPU-s/step | ring ${j.ring.seconds.toFixed(3)} s | gloo ${gloo ? gloo.medianSeconds.toFixed(3) : '-'} s, ratio ${row.ratioToGloo ? row.ratioToGloo.toFixed(2) : '-'}`,
+    );
   }
   const file = flags.out ?? join(root, 'bench', 'results', 'network.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange --hosts: emulated hosts (network namespaces, tbf at the link rate, burst max(128 KiB, rate x 2 ms), 10 ms queue, both directions); step = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same fp32 floats, one rank per worker, in the same namespaces; bytes per host from the interface counters', rows }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench exchange --hosts: emulated hosts (network namespaces, tbf at the link rate, burst max(128 KiB, rate x 2 ms), 10 ms queue, both directions); step = latest gradient ready -> latest replica holding the next weights; gloo = torch.distributed all_reduce of the same fp32 floats, one rank per worker, in the same namespaces; bytes per host from the interface counters', rows }, null, 2)}\n`,
+  );
   console.log(`wrote ${file}`);
   process.exit(0);
 }
@@ -106,11 +164,16 @@ if (only === 'shards') {
       process.exit(1);
     }
     rows.push(j);
-    console.log(`shards sitting ${i + 1}: ${j.workers.map((w) => `${w.name} ${w.aloneImagesPerSecond.toFixed(1)} img/s`).join(', ')} (${j.speedRatio.toFixed(2)}x apart), ideal ${j.idealSeconds.toFixed(3)} s | equal ${j.equal.medianStepSeconds.toFixed(3)} s (${j.equal.ratioToIdeal.toFixed(2)}x) | weighted ${j.weighted.medianStepSeconds.toFixed(3)} s (${j.weighted.ratioToIdeal.toFixed(2)}x), cut ${j.weighted.commonCut.join('/')}`);
+    console.log(
+      `shards sitting ${i + 1}: ${j.workers.map((w) => `${w.name} ${w.aloneImagesPerSecond.toFixed(1)} img/s`).join(', ')} (${j.speedRatio.toFixed(2)}x apart), ideal ${j.idealSeconds.toFixed(3)} s | equal ${j.equal.medianStepSeconds.toFixed(3)} s (${j.equal.ratioToIdeal.toFixed(2)}x) | weighted ${j.weighted.medianStepSeconds.toFixed(3)} s (${j.weighted.ratioToIdeal.toFixed(2)}x), cut ${j.weighted.commonCut.join('/')}`,
+    );
   }
   const file = flags.out ?? join(root, 'bench', 'results', 'shards.json');
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench shards: a native-TensorFlow and a wasm worker, --threads 1 and one core (taskset) each, 64² batch 32; rates alone = batch / median compute seconds of the whole batch on that worker alone; ideal = batch / sum of rates; step = slowest shard compute + exchange, median of 8 after 3 warm-up steps', rows }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench shards: a native-TensorFlow and a wasm worker, --threads 1 and one core (taskset) each, 64² batch 32; rates alone = batch / median compute seconds of the whole batch on that worker alone; ideal = batch / sum of rates; step = slowest shard compute + exchange, median of 8 after 3 warm-up steps', rows }, null, 2)}\n`,
+  );
   console.log(`wrote ${file}`);
   process.exit(0);
 }
@@ -149,7 +212,25 @@ if (!only || only === 'train' || only === 'infer') {
       const p = m[mode];
       for (const e of ENGINES) {
         const t = Date.now();
-        const args = ['bench', mode, '--image-size', String(m.imageSize), '--batch-size', String(m.batchSize), '--steps', String(p.steps), '--repeats', String(p.repeats), '--warmup', String(p.warmup), '--backend', e.backend, '--threads', String(e.threads), ...(e.torch ? [] : ['--no-torch'])];
+        const args = [
+          'bench',
+          mode,
+          '--image-size',
+          String(m.imageSize),
+          '--batch-size',
+          String(m.batchSize),
+          '--steps',
+          String(p.steps),
+          '--repeats',
+          String(p.repeats),
+          '--warmup',
+          String(p.warmup),
+          '--backend',
+          e.backend,
+          '--threads',
+          String(e.threads),
+          ...(e.torch ? [] : ['--no-torch']),
+        ];
         const row = syncgrad(args);
         const base = { mode, imageSize: m.imageSize, batchSize: m.batchSize, backend: e.backend, threads: e.threads, steps: p.steps, repeats: p.repeats };
         if (row.error) {
@@ -161,13 +242,27 @@ if (!only || only === 'train' || only === 'infer') {
         rows.push({
           ...base,
           ours: { imgPerSec: o.imgPerSec, repeats: o.repeatImgPerSec, gflops: o.gflops, peakRssMb: o.peakRssMb, backend: o.backend, threads: o.threads },
-          torch: row.torch ? { imgPerSec: row.torch.imgPerSec, repeats: row.torch.repeatImgPerSec, peakRssMb: row.torch.peakRssMb, version: row.torch.torchVersion, threads: row.torch.threads } : null,
+          torch: row.torch
+            ? {
+                imgPerSec: row.torch.imgPerSec,
+                repeats: row.torch.repeatImgPerSec,
+                peakRssMb: row.torch.peakRssMb,
+                version: row.torch.torchVersion,
+                threads: row.torch.threads,
+              }
+            : null,
           ratio: row.ratio,
           torchSkipped: row.torchSkipped,
           seconds: (Date.now() - t) / 1000,
         });
-        const torchText = row.torch ? `PyTorch ${row.torch.imgPerSec.toFixed(2)} img/s (${row.torch.peakRssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}` : row.torchSkipped ? `PyTorch skipped (${row.torchSkipped})` : '';
-        console.log(`${mode.padEnd(5)} ${String(m.imageSize).padStart(3)}² b${String(m.batchSize).padEnd(2)} ${e.backend.padEnd(10)} ${e.threads}t  ${o.imgPerSec.toFixed(2).padStart(7)} img/s  RSS ${o.peakRssMb.toFixed(0).padStart(5)} MB | ${torchText}  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+        const torchText = row.torch
+          ? `PyTorch ${row.torch.imgPerSec.toFixed(2)} img/s (${row.torch.peakRssMb.toFixed(0)} MB), ratio ${row.ratio.toFixed(2)}`
+          : row.torchSkipped
+            ? `PyTorch skipped (${row.torchSkipped})`
+            : '';
+        console.log(
+          `${mode.padEnd(5)} ${String(m.imageSize).padStart(3)}² b${String(m.batchSize).padEnd(2)} ${e.backend.padEnd(10)} ${e.threads}t  ${o.imgPerSec.toFixed(2).padStart(7)} img/s  RSS ${o.peakRssMb.toFixed(0).padStart(5)} MB | ${torchText}  (${((Date.now() - t) / 1000).toFixed(0)} s)`,
+        );
       }
     }
   }
@@ -193,15 +288,40 @@ if (!only || only === 'pairs') {
 const memory = [];
 if (!only || only === 'memory') {
   for (const b of MEMORY_BATCHES) {
-    const row = syncgrad(['bench', 'train', '--image-size', '256', '--batch-size', String(b), '--steps', '1', '--repeats', '1', '--warmup', '1', '--backend', 'tensorflow', '--threads', '2']);
+    const row = syncgrad([
+      'bench',
+      'train',
+      '--image-size',
+      '256',
+      '--batch-size',
+      String(b),
+      '--steps',
+      '1',
+      '--repeats',
+      '1',
+      '--warmup',
+      '1',
+      '--backend',
+      'tensorflow',
+      '--threads',
+      '2',
+    ]);
     if (row.error) {
       console.error(`memory 256² b${b} failed (${row.error})`);
       memory.push({ batchSize: b, error: row.error });
       continue;
     }
-    const entry = { batchSize: b, nativeMb: row.ours.peakRssMb, torchMb: row.torch?.peakRssMb ?? null, nativeImgPerSec: row.ours.imgPerSec, torchImgPerSec: row.torch?.imgPerSec ?? null };
+    const entry = {
+      batchSize: b,
+      nativeMb: row.ours.peakRssMb,
+      torchMb: row.torch?.peakRssMb ?? null,
+      nativeImgPerSec: row.ours.imgPerSec,
+      torchImgPerSec: row.torch?.imgPerSec ?? null,
+    };
     memory.push(entry);
-    console.log(`memory 256² b${b}: native ${entry.nativeMb.toFixed(0)} MB, PyTorch ${entry.torchMb?.toFixed(0) ?? '-'} MB${entry.torchMb ? ` (${(entry.nativeMb / entry.torchMb).toFixed(2)}x)` : ''} (2 threads each)`);
+    console.log(
+      `memory 256² b${b}: native ${entry.nativeMb.toFixed(0)} MB, PyTorch ${entry.torchMb?.toFixed(0) ?? '-'} MB${entry.torchMb ? ` (${(entry.nativeMb / entry.torchMb).toFixed(2)}x)` : ''} (2 threads each)`,
+    );
   }
 }
 
@@ -212,7 +332,9 @@ const median = (xs) => {
 const summary = pairs.length ? { nativeMedian: median(pairs.map((p) => p.native)), torchMedian: median(pairs.map((p) => p.torch)) } : null;
 if (summary) {
   summary.ratio = summary.nativeMedian / summary.torchMedian;
-  console.log(`head-to-head (64² b16, 1 thread, ${pairs.length} alternating pairs): native ${summary.nativeMedian.toFixed(2)} img/s, PyTorch ${summary.torchMedian.toFixed(2)} img/s, native/PyTorch ${summary.ratio.toFixed(2)}`);
+  console.log(
+    `head-to-head (64² b16, 1 thread, ${pairs.length} alternating pairs): native ${summary.nativeMedian.toFixed(2)} img/s, PyTorch ${summary.torchMedian.toFixed(2)} img/s, native/PyTorch ${summary.ratio.toFixed(2)}`,
+  );
 }
 
 const result = {

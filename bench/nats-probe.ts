@@ -41,13 +41,22 @@ export interface RawThroughput {
 }
 
 /** Starts the peer process and waits until its subscription is in place. */
-async function peer(url: string, role: 'sub' | 'reply', bytes: number, messages: number, client: ProbeClient): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
+async function peer(
+  url: string,
+  role: 'sub' | 'reply',
+  bytes: number,
+  messages: number,
+  client: ProbeClient,
+): Promise<{ child: ChildProcess; lines: AsyncIterator<string> }> {
   const self = fileURLToPath(import.meta.url);
   // From the sources (tests run them through tsx) the peer needs the same loader.
   const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...loader, self, url, role, String(bytes), String(messages), client], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await Promise.race([lines.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the NATS probe peer did not start')), PEER_TIMEOUT_MS))]);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await Promise.race([
+    lines.next(),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the NATS probe peer did not start')), PEER_TIMEOUT_MS)),
+  ]);
   if (first.done || first.value !== 'ready') throw new Error(`the NATS probe peer said ${JSON.stringify(first.value)}`);
   return { child, lines };
 }

@@ -120,7 +120,8 @@ export class EmulatedNetwork implements AsyncDisposable {
     ipn(sw, 'link', 'add', 'br0', 'type', 'bridge');
     ipn(sw, 'link', 'set', 'br0', 'up');
     const burst = Math.max(TBF_MIN_BURST_BYTES, Math.round((this.o.rateBitsPerSec / 8) * TBF_BURST_SECONDS));
-    const shape = (ns: string, dev: string) => run('tc', ['-n', ns, 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', tcRate(this.o.rateBitsPerSec), 'burst', String(burst), 'latency', TBF_LATENCY]);
+    const shape = (ns: string, dev: string) =>
+      run('tc', ['-n', ns, 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', tcRate(this.o.rateBitsPerSec), 'burst', String(burst), 'latency', TBF_LATENCY]);
     this.o.hosts.forEach((host, i) => {
       const ns = this.ns(host);
       run('ip', ['netns', 'add', ns]);
@@ -156,7 +157,9 @@ export class EmulatedNetwork implements AsyncDisposable {
 
   /** Bytes the host's link has sent and received so far (its eth0 counters). */
   linkBytes(host: string): { tx: number; rx: number } {
-    const j = JSON.parse(run('ip', ['-n', this.ns(host), '-s', '-j', 'link', 'show', 'dev', 'eth0'])) as { stats64: { tx: { bytes: number }; rx: { bytes: number } } }[];
+    const j = JSON.parse(run('ip', ['-n', this.ns(host), '-s', '-j', 'link', 'show', 'dev', 'eth0'])) as {
+      stats64: { tx: { bytes: number }; rx: { bytes: number } };
+    }[];
     return { tx: j[0]!.stats64.tx.bytes, rx: j[0]!.stats64.rx.bytes };
   }
 

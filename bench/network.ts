@@ -111,7 +111,13 @@ async function waitFor(what: string, ms: number, ok: () => Promise<boolean>): Pr
 }
 
 /** nats-server per host (routes between all of them) or one on the `nats` host; returns each worker host's URL. */
-async function startServers(net: EmulatedNetwork, o: NetworkBenchOptions, dir: string, server: string, io: Io): Promise<{ urls: Map<string, string>; pids: Map<string, number> }> {
+async function startServers(
+  net: EmulatedNetwork,
+  o: NetworkBenchOptions,
+  dir: string,
+  server: string,
+  io: Io,
+): Promise<{ urls: Map<string, string>; pids: Map<string, number> }> {
   const conf = join(dir, 'nats.conf');
   await writeFile(conf, providedNatsConfig());
   const serverHosts = o.layout === 'per-host' ? Array.from({ length: o.hosts }, (_, i) => `h${i}`) : ['nats'];
@@ -140,7 +146,11 @@ async function startServers(net: EmulatedNetwork, o: NetworkBenchOptions, dir: s
   return { urls, pids };
 }
 
-function snapshot(net: EmulatedNetwork, hosts: string[], pids: Map<string, number>): { bytes: Map<string, { tx: number; rx: number }>; cpu: Map<string, number>; at: number } {
+function snapshot(
+  net: EmulatedNetwork,
+  hosts: string[],
+  pids: Map<string, number>,
+): { bytes: Map<string, { tx: number; rx: number }>; cpu: Map<string, number>; at: number } {
   return {
     bytes: new Map(hosts.map((h) => [h, net.linkBytes(h)])),
     cpu: new Map([...pids].map(([k, pid]) => [k, pid === process.pid ? process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 : cpuSeconds(pid)])),
@@ -148,14 +158,30 @@ function snapshot(net: EmulatedNetwork, hosts: string[], pids: Map<string, numbe
   };
 }
 
-function perStep(a: ReturnType<typeof snapshot>, b: ReturnType<typeof snapshot>, steps: number, hosts: string[]): Pick<NetworkRun, 'perHost' | 'maxHostBytesPerStep' | 'cpuSecondsPerStep'> {
-  const perHost = hosts.map((h) => ({ host: h, txBytesPerStep: (b.bytes.get(h)!.tx - a.bytes.get(h)!.tx) / steps, rxBytesPerStep: (b.bytes.get(h)!.rx - a.bytes.get(h)!.rx) / steps }));
+function perStep(
+  a: ReturnType<typeof snapshot>,
+  b: ReturnType<typeof snapshot>,
+  steps: number,
+  hosts: string[],
+): Pick<NetworkRun, 'perHost' | 'maxHostBytesPerStep' | 'cpuSecondsPerStep'> {
+  const perHost = hosts.map((h) => ({
+    host: h,
+    txBytesPerStep: (b.bytes.get(h)!.tx - a.bytes.get(h)!.tx) / steps,
+    rxBytesPerStep: (b.bytes.get(h)!.rx - a.bytes.get(h)!.rx) / steps,
+  }));
   const cpuSecondsPerStep: Record<string, number> = {};
   for (const [k, v] of b.cpu) cpuSecondsPerStep[k] = (v - (a.cpu.get(k) ?? 0)) / steps;
   return { perHost, maxHostBytesPerStep: Math.max(...perHost.map((p) => Math.max(p.txBytesPerStep, p.rxBytesPerStep))), cpuSecondsPerStep };
 }
 
-async function runSyncgrad(net: EmulatedNetwork, o: NetworkBenchOptions, dir: string, urls: Map<string, string>, serverPids: Map<string, number>, io: Io): Promise<NetworkBenchResult['syncgrad']> {
+async function runSyncgrad(
+  net: EmulatedNetwork,
+  o: NetworkBenchOptions,
+  dir: string,
+  urls: Map<string, string>,
+  serverPids: Map<string, number>,
+  io: Io,
+): Promise<NetworkBenchResult['syncgrad']> {
   const imageSize = imageSizeForParams(o.params);
   const workers = o.hosts * o.workersPerHost;
   await makeShapesDataset({ out: join(dir, 'data'), perClass: Math.max(4, Math.ceil(workers / 3) + 2), size: 16, seed: 1 });
@@ -163,8 +189,24 @@ async function runSyncgrad(net: EmulatedNetwork, o: NetworkBenchOptions, dir: st
   const records: pb.StepResult[][] = [];
   const coordinator = await Coordinator.start(
     {
-      train: parseTrainOptions({ data: join(dir, 'data'), imageSize, batchSize: workers, audit: false, progress: 'none', out: join(dir, 'run'), backend: 'wasm' }),
-      cluster: parseClusterOptions({ nats: urls.get('h0')!, job, minWorkers: workers, codec: o.codec, exchange: 'sharded', syntheticGradients: true, workerWaitMs: 120_000 }),
+      train: parseTrainOptions({
+        data: join(dir, 'data'),
+        imageSize,
+        batchSize: workers,
+        audit: false,
+        progress: 'none',
+        out: join(dir, 'run'),
+        backend: 'wasm',
+      }),
+      cluster: parseClusterOptions({
+        nats: urls.get('h0')!,
+        job,
+        minWorkers: workers,
+        codec: o.codec,
+        exchange: 'sharded',
+        syntheticGradients: true,
+        workerWaitMs: 120_000,
+      }),
     },
     memoryIo(),
     'wasm',
@@ -176,7 +218,12 @@ async function runSyncgrad(net: EmulatedNetwork, o: NetworkBenchOptions, dir: st
     for (let i = 0; i < o.hosts; i++) {
       for (let w = 0; w < o.workersPerHost; w++) {
         const h = `h${i}`;
-        const child = net.spawn(h, process.execPath, [SYNCGRAD_BIN, 'worker', '--nats', urls.get(h)!, '--job', job, '--backend', 'wasm', '--name', `${h}-w${w}`], { env: { ...process.env, [LOCAL_WORKERS_ENV]: String(o.workersPerHost) } });
+        const child = net.spawn(
+          h,
+          process.execPath,
+          [SYNCGRAD_BIN, 'worker', '--nats', urls.get(h)!, '--job', job, '--backend', 'wasm', '--name', `${h}-w${w}`],
+          { env: { ...process.env, [LOCAL_WORKERS_ENV]: String(o.workersPerHost) } },
+        );
         createInterface({ input: child.stderr! }).on('line', () => {});
         child.stdout!.resume();
         children.push(child);
@@ -222,9 +269,28 @@ async function runGloo(net: EmulatedNetwork, o: NetworkBenchOptions): Promise<Ne
   const a = snapshot(net, hosts, pids);
   for (let r = 0; r < world; r++) {
     const h = `h${Math.floor(r / o.workersPerHost)}`;
-    const child = net.spawn(h, SYSTEM_PYTHON, [GLOO_SCRIPT, '--params', String(o.params), '--world', String(world), '--steps', String(o.steps), '--warmup', String(o.warmup), '--rank', String(r), '--master', master], {
-      env: { ...process.env, GLOO_SOCKET_IFNAME: 'eth0', OMP_NUM_THREADS: '1' },
-    });
+    const child = net.spawn(
+      h,
+      SYSTEM_PYTHON,
+      [
+        GLOO_SCRIPT,
+        '--params',
+        String(o.params),
+        '--world',
+        String(world),
+        '--steps',
+        String(o.steps),
+        '--warmup',
+        String(o.warmup),
+        '--rank',
+        String(r),
+        '--master',
+        master,
+      ],
+      {
+        env: { ...process.env, GLOO_SOCKET_IFNAME: 'eth0', OMP_NUM_THREADS: '1' },
+      },
+    );
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     children.push(child);
@@ -236,12 +302,20 @@ async function runGloo(net: EmulatedNetwork, o: NetworkBenchOptions): Promise<Ne
   if (codes.some((c) => c !== 0)) throw new BackendError(`gloo all-reduce failed: ${err.trim().split('\n').slice(-2).join(' | ')}`);
   const j = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { median_seconds: number; p90_seconds: number; steps_seconds: number[]; torch_version: string };
   const run = perStep(a, b, o.warmup + o.steps, hosts);
-  return { medianSeconds: j.median_seconds, p90Seconds: j.p90_seconds, stepsSeconds: j.steps_seconds, ...run, cpuSecondsPerStep: {}, torchVersion: j.torch_version };
+  return {
+    medianSeconds: j.median_seconds,
+    p90Seconds: j.p90_seconds,
+    stepsSeconds: j.steps_seconds,
+    ...run,
+    cpuSecondsPerStep: {},
+    torchVersion: j.torch_version,
+  };
 }
 
 export function validateNetworkBench(o: NetworkBenchOptions): void {
   if (!(Number.isInteger(o.hosts) && o.hosts >= 2 && o.hosts <= 16)) throw new ConfigError(`--hosts must be an integer from 2 to 16, got ${o.hosts}`);
-  if (!(Number.isInteger(o.workersPerHost) && o.workersPerHost >= 1 && o.workersPerHost <= 8)) throw new ConfigError(`--workers-per-host must be an integer from 1 to 8, got ${o.workersPerHost}`);
+  if (!(Number.isInteger(o.workersPerHost) && o.workersPerHost >= 1 && o.workersPerHost <= 8))
+    throw new ConfigError(`--workers-per-host must be an integer from 1 to 8, got ${o.workersPerHost}`);
   if (!(o.rateBitsPerSec >= 1e6 && o.rateBitsPerSec <= 1e11)) throw new ConfigError(`--link must be between 1mbit and 100gbit, got ${o.rateBitsPerSec} bit/s`);
   if (!(LAYOUTS as readonly string[]).includes(o.layout)) throw new ConfigError(`--layout must be per-host or single, got ${JSON.stringify(o.layout)}`);
 }

@@ -69,7 +69,10 @@ export interface ShardBenchResult {
   weighted: { medianStepSeconds: number; ratioToIdeal: number; commonCut: number[] };
 }
 
-const PAIR: [WorkerSpec, WorkerSpec] = [{ name: 'native', backend: 'tensorflow', core: 0 }, { name: 'wasm', backend: 'wasm', core: 1 }];
+const PAIR: [WorkerSpec, WorkerSpec] = [
+  { name: 'native', backend: 'tensorflow', core: 0 },
+  { name: 'wasm', backend: 'wasm', core: 1 },
+];
 
 export async function runShardBench(o: ShardBenchOptions, backend: string, io: Io): Promise<ShardBenchResult> {
   const quiet = memoryIo();
@@ -88,8 +91,22 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
       const backends = new Map<number, string>();
       const coordinator = await Coordinator.start(
         {
-          train: parseTrainOptions({ data: join(dir, 'data'), imageSize: o.imageSize, batchSize: o.batchSize, audit: false, progress: 'none', out: join(dir, `run-${runs}`), backend: backend as 'wasm' }),
-          cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: workers.length, shards: shards === 'alone' ? 'equal' : shards, workerWaitMs: 120_000 }),
+          train: parseTrainOptions({
+            data: join(dir, 'data'),
+            imageSize: o.imageSize,
+            batchSize: o.batchSize,
+            audit: false,
+            progress: 'none',
+            out: join(dir, `run-${runs}`),
+            backend: backend,
+          }),
+          cluster: parseClusterOptions({
+            nats: nats.url,
+            job,
+            minWorkers: workers.length,
+            shards: shards === 'alone' ? 'equal' : shards,
+            workerWaitMs: 120_000,
+          }),
         },
         quiet,
         backend,
@@ -98,23 +115,46 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
       const children: ChildProcess[] = [];
       try {
         for (const w of workers) {
-          const child = spawn('taskset', ['-c', String(w.core), process.execPath, SYNCGRAD_BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', w.backend, '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(
+            'taskset',
+            ['-c', String(w.core), process.execPath, SYNCGRAD_BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', w.backend, '--threads', '1'],
+            { stdio: ['ignore', 'pipe', 'pipe'] },
+          );
           children.push(child);
-          for (const s of [child.stdout!, child.stderr!]) createInterface({ input: s }).on('line', (l) => (isTensorFlowBanner(l) ? undefined : quiet.err(`[${w.name}] ${l}`)));
+          for (const s of [child.stdout, child.stderr])
+            createInterface({ input: s }).on('line', (l) => (isTensorFlowBanner(l) ? undefined : quiet.err(`[${w.name}] ${l}`)));
         }
         io.err(`bench shards: ${label}: ${workers.map((w) => w.name).join(' + ')}, ${o.warmup} + ${steps} steps of ${o.batchSize} at ${o.imageSize}²`);
         const all: StepStats[] = await runSteps(coordinator, o.warmup + steps);
         const timed = all.slice(o.warmup);
         const stepsSeconds = timed.map((s) => s.computeSeconds + s.exchangeSeconds);
         const timedResults = steps_.slice(o.warmup * workers.length);
-        const perWorker = [...backends].sort((a, b) => a[0] - b[0]).map(([rank, b]) => {
-          const mine = timedResults.filter((x) => x.rank === rank);
-          const images = median(mine.map((x) => x.count));
-          const seconds = median(mine.map((x) => x.computeSeconds));
-          return { rank, backend: b, medianImages: images, medianComputeSeconds: seconds, imagesPerSecond: median(mine.map((x) => x.count / x.computeSeconds)) };
-        });
-        const r = { label, shards, medianStepSeconds: median(stepsSeconds), medianComputeSeconds: median(timed.map((s) => s.computeSeconds)), stepsSeconds, cuts: timed.map((s) => s.shards ?? []), workers: perWorker };
-        io.err(`bench shards: ${label}: median step ${r.medianStepSeconds.toFixed(3)} s (compute ${r.medianComputeSeconds.toFixed(3)} s), cuts ${[...new Set(r.cuts.map((c) => c.join('/')))].join(', ')}; ${perWorker.map((w) => `rank ${w.rank} ${w.backend} ${w.medianImages} images in ${w.medianComputeSeconds.toFixed(3)} s`).join(', ')}`);
+        const perWorker = [...backends]
+          .sort((a, b) => a[0] - b[0])
+          .map(([rank, b]) => {
+            const mine = timedResults.filter((x) => x.rank === rank);
+            const images = median(mine.map((x) => x.count));
+            const seconds = median(mine.map((x) => x.computeSeconds));
+            return {
+              rank,
+              backend: b,
+              medianImages: images,
+              medianComputeSeconds: seconds,
+              imagesPerSecond: median(mine.map((x) => x.count / x.computeSeconds)),
+            };
+          });
+        const r = {
+          label,
+          shards,
+          medianStepSeconds: median(stepsSeconds),
+          medianComputeSeconds: median(timed.map((s) => s.computeSeconds)),
+          stepsSeconds,
+          cuts: timed.map((s) => s.shards ?? []),
+          workers: perWorker,
+        };
+        io.err(
+          `bench shards: ${label}: median step ${r.medianStepSeconds.toFixed(3)} s (compute ${r.medianComputeSeconds.toFixed(3)} s), cuts ${[...new Set(r.cuts.map((c) => c.join('/')))].join(', ')}; ${perWorker.map((w) => `rank ${w.rank} ${w.backend} ${w.medianImages} images in ${w.medianComputeSeconds.toFixed(3)} s`).join(', ')}`,
+        );
         return r;
       } finally {
         await coordinator.close('bench finished');

@@ -51,13 +51,20 @@ export function torchAvailable(): { ok: true; version: string } | { ok: false; r
 export function runTorchReference(o: TorchOptions): TorchResult {
   const args = [
     TORCH_SCRIPT,
-    '--mode', o.mode,
-    '--image-size', String(o.imageSize),
-    '--batch-size', String(o.batchSize),
-    '--steps', String(o.steps),
-    '--repeats', String(o.repeats),
-    '--warmup', String(o.warmup),
-    '--threads', String(o.threads ?? 1),
+    '--mode',
+    o.mode,
+    '--image-size',
+    String(o.imageSize),
+    '--batch-size',
+    String(o.batchSize),
+    '--steps',
+    String(o.steps),
+    '--repeats',
+    String(o.repeats),
+    '--warmup',
+    String(o.warmup),
+    '--threads',
+    String(o.threads ?? 1),
   ];
   const env = o.defaultAllocator ? process.env : { ...process.env, ...TORCH_ALLOCATOR_ENV };
   const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });

@@ -11,10 +11,22 @@ export function addClusterFlags(cmd: Command): Command {
     .option('--job <name>', `job name; subjects are syncgrad.<job>.* (default "${DEFAULT_JOB}")`)
     .option('--worker-wait <seconds>', `how long to wait for workers to join (default ${DEFAULT_WORKER_WAIT_MS / 1000})`)
     .option('--step-timeout <seconds>', `a worker silent this long on one step is dropped (default ${DEFAULT_STEP_TIMEOUT_MS / 1000})`)
-    .addOption(new Option('--data-mode <mode>', 'shared: workers read --data themselves; nats: they fetch image bytes from the coordinator').choices(DATA_MODES))
+    .addOption(
+      new Option('--data-mode <mode>', 'shared: workers read --data themselves; nats: they fetch image bytes from the coordinator').choices(DATA_MODES),
+    )
     .addOption(new Option('--codec <name>', 'gradient encoding on the wire (fp32 is exact)').choices(CODEC_NAMES))
-    .addOption(new Option('--exchange <design>', 'auto (default): sharded from 4 MB of gradient, else star; sharded: the workers all-reduce among themselves and every replica steps Adam; star: the coordinator reduces and serves the weights').choices(EXCHANGES))
-    .addOption(new Option('--shards <mode>', 'weighted (default): each step\'s batch is cut in proportion to each worker\'s measured images/s; equal: sizes that differ by at most one').choices(SHARD_MODES))
+    .addOption(
+      new Option(
+        '--exchange <design>',
+        'auto (default): sharded from 4 MB of gradient, else star; sharded: the workers all-reduce among themselves and every replica steps Adam; star: the coordinator reduces and serves the weights',
+      ).choices(EXCHANGES),
+    )
+    .addOption(
+      new Option(
+        '--shards <mode>',
+        "weighted (default): each step's batch is cut in proportion to each worker's measured images/s; equal: sizes that differ by at most one",
+      ).choices(SHARD_MODES),
+    )
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port');
 }
 

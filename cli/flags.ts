@@ -3,7 +3,18 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../common/backend/choices.js';
 import { PROGRESS_MODES } from '../common/console/progress.js';
-import { DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_FPS_BATCHES, DEFAULT_LR, DEFAULT_OUT, DEFAULT_PREFETCH, DEFAULT_SEED, PRESETS, parseTrainOptions, type TrainOptions } from '../common/train/options.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EPOCHS,
+  DEFAULT_FPS_BATCHES,
+  DEFAULT_LR,
+  DEFAULT_OUT,
+  DEFAULT_PREFETCH,
+  DEFAULT_SEED,
+  PRESETS,
+  parseTrainOptions,
+  type TrainOptions,
+} from '../common/train/options.js';
 import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../common/data/dataset.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../common/model/spec.js';
 
@@ -28,10 +39,19 @@ export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Co
     .option('--fps-batches <n>', `test batches timed for FPS (default ${DEFAULT_FPS_BATCHES})`)
     .addOption(new Option('--progress <mode>', 'progress display (default auto: bars on a TTY)').choices(PROGRESS_MODES))
     .option('--max-steps <n>', 'stop each epoch after n steps (smoke tests)')
-    .option('--checkpoint-every <steps>', 'also checkpoint every n steps (default: each epoch end and at most every 5 minutes of training); the last two checkpoints are kept')
-    .option('--resume', 'continue from the run directory\'s (--out) newest valid checkpoint; starts fresh, saying so, when there is none')
-    .option('--threads <n>', 'native TensorFlow\'s intra-op and inter-op threads in each process that computes: this one (train), each local worker (cluster, start: default the cores divided among them); default every core')
-    .option('--micro-batch <n>', 'images per forward/backward pass, N or auto: a batch (or a worker\'s shard) is computed in passes of this size and their gradients summed (default auto: what fits the backend\'s memory)');
+    .option(
+      '--checkpoint-every <steps>',
+      'also checkpoint every n steps (default: each epoch end and at most every 5 minutes of training); the last two checkpoints are kept',
+    )
+    .option('--resume', "continue from the run directory's (--out) newest valid checkpoint; starts fresh, saying so, when there is none")
+    .option(
+      '--threads <n>',
+      "native TensorFlow's intra-op and inter-op threads in each process that computes: this one (train), each local worker (cluster, start: default the cores divided among them); default every core",
+    )
+    .option(
+      '--micro-batch <n>',
+      "images per forward/backward pass, N or auto: a batch (or a worker's shard) is computed in passes of this size and their gradients summed (default auto: what fits the backend's memory)",
+    );
 }
 
 /** Commander's parsed flags → validated TrainOptions. Flags the user did not give stay undefined so presets apply. */

@@ -13,12 +13,17 @@ export interface AtomicWriteOptions {
 }
 
 /** Writes `chunks` to `path` atomically; returns `path`. The temporary is removed on failure. */
-export async function writeFileAtomic(path: string, chunks: Uint8Array | string | readonly (Uint8Array | string)[], o: AtomicWriteOptions = {}): Promise<string> {
+export async function writeFileAtomic(
+  path: string,
+  chunks: Uint8Array | string | readonly (Uint8Array | string)[],
+  o: AtomicWriteOptions = {},
+): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');
   try {
-    for (const c of typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks) await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
+    for (const c of typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks)
+      await fh.write(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);
     if (o.sync) await fh.sync();
     await fh.close();
   } catch (e) {

@@ -6,7 +6,13 @@ import { ConfigError } from './errors.js';
 
 /** An integer >= min, from a number or a numeric string (commander gives strings). */
 export function intFlag(flag: string, min: number) {
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ errorMap: () => ({ message: `${flag} must be an integer >= ${min}` }) }).int().min(min));
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+    z
+      .number({ errorMap: () => ({ message: `${flag} must be an integer >= ${min}` }) })
+      .int()
+      .min(min),
+  );
 }
 
 /** One of `choices`. */

@@ -50,20 +50,44 @@ export class WorkerCommands {
    * Sends one shard to `w` and returns its validated result; the gradient stays on the worker.
    * With `reduce`, the worker all-reduces it with the ranks listed and answers with its new weights.
    */
-  async step(w: WorkerInfo, origin: StepOrigin, shard: { indices: number[]; epoch: number; dropoutSeed: number }, reduce?: { ranks: number[]; exchange: number }): Promise<pb.StepResult> {
+  async step(
+    w: WorkerInfo,
+    origin: StepOrigin,
+    shard: { indices: number[]; epoch: number; dropoutSeed: number },
+    reduce?: { ranks: number[]; exchange: number },
+  ): Promise<pb.StepResult> {
     const { job, s } = this.c;
     const seq = this.nextSeq();
     const cmd = encode(pb.StepCommand, {
-      job: job.job, step: seq, epoch: shard.epoch, paramsVersion: origin.version, paramsChecksum: origin.checksum, indices: shard.indices, dropoutSeed: shard.dropoutSeed, rank: w.rank,
-      reduceRanks: reduce?.ranks ?? [], exchange: reduce?.exchange ?? 0, adamStep: origin.optimizerStep,
+      job: job.job,
+      step: seq,
+      epoch: shard.epoch,
+      paramsVersion: origin.version,
+      paramsChecksum: origin.checksum,
+      indices: shard.indices,
+      dropoutSeed: shard.dropoutSeed,
+      rank: w.rank,
+      reduceRanks: reduce?.ranks ?? [],
+      exchange: reduce?.exchange ?? 0,
+      adamStep: origin.optimizerStep,
     });
     this.c.onBytes?.('out', cmd.length);
     const bytes = await this.request(w, s.step(w.rank), cmd, seq);
     const r = this.checked(() => decode(pb.StepResult, bytes, 'StepResult'));
     if (r.error) throw workerError(w, r);
     this.check([
-      [r.step === seq && r.rank === w.rank && r.job === job.job, 'stale', `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`, `rank ${w.rank} answered for another step`],
-      [r.total === job.paramCount, 'wrong-length', `rank ${w.rank} gradient has ${r.total} values, expected ${job.paramCount}`, `rank ${w.rank} sent a gradient of the wrong length`],
+      [
+        r.step === seq && r.rank === w.rank && r.job === job.job,
+        'stale',
+        `result for step ${r.step} rank ${r.rank}, expected ${seq} rank ${w.rank}`,
+        `rank ${w.rank} answered for another step`,
+      ],
+      [
+        r.total === job.paramCount,
+        'wrong-length',
+        `rank ${w.rank} gradient has ${r.total} values, expected ${job.paramCount}`,
+        `rank ${w.rank} sent a gradient of the wrong length`,
+      ],
     ]);
     return r;
   }

@@ -177,7 +177,7 @@ export class Coordinator implements AsyncDisposable {
       testCount: this.index.test.length,
       // The split lists' hash, which checkpoints carry too: workers prove they index the same data.
       indexHash: this.dataset,
-      gradientCodec: CODECS[k.codec]!.codec,
+      gradientCodec: CODECS[k.codec].codec,
       chunkBytes: chunkBytesFor(this.nc.info?.max_payload ?? 1024 * 1024),
       batchSize: o.batchSize,
       paramCount,
@@ -186,23 +186,31 @@ export class Coordinator implements AsyncDisposable {
       learningRate: o.lr,
       shardedExchange: resolveExchange(k.exchange, paramCount) === 'sharded',
     });
-    this.server = new CoordinatorServer(this.nc, this.s, this.job, this.index, this.registry, {
-      onReject: (r, d) => this.reject(r, d),
-      onJoin: (w) => {
-        this.metrics?.workers.set(this.registry.size);
-        this.metrics?.workerSlow.set({ worker: String(w.rank) }, 0);
-        this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
-        if (!this.warnedSharedServer && this.job.shardedExchange) {
-          const line = sharedServerWarning(this.registry.live(), this.job.paramCount * codecFor(this.job.gradientCodec).bytesPerElement);
-          if (line) {
-            this.warnedSharedServer = true;
-            this.io.err(line);
+    this.server = new CoordinatorServer(
+      this.nc,
+      this.s,
+      this.job,
+      this.index,
+      this.registry,
+      {
+        onReject: (r, d) => this.reject(r, d),
+        onJoin: (w) => {
+          this.metrics?.workers.set(this.registry.size);
+          this.metrics?.workerSlow.set({ worker: String(w.rank) }, 0);
+          this.io.err(`coordinator: worker ${w.id} joined as rank ${w.rank} (${w.backend}); ${this.registry.size} live`);
+          if (!this.warnedSharedServer && this.job.shardedExchange) {
+            const line = sharedServerWarning(this.registry.live(), this.job.paramCount * codecFor(this.job.gradientCodec).bytesPerElement);
+            if (line) {
+              this.warnedSharedServer = true;
+              this.io.err(line);
+            }
           }
-        }
-        this.hooks.onJoin?.(w);
+          this.hooks.onJoin?.(w);
+        },
+        onBytesOut: (b) => this.bytes('out', b),
       },
-      onBytesOut: (b) => this.bytes('out', b),
-    }, this.id);
+      this.id,
+    );
     // bench exchange's synthetic gradients take no compute time to weigh: equal shards.
     const cutter = this.hooks.cutter ?? new ShardPlanner({ mode: k.syntheticGradients ? 'equal' : k.shards, onSlow: (w, slow) => this.slowWorker(w, slow) });
     const journal = await ShardJournal.open(o.out, this.resume !== undefined);
@@ -259,7 +267,9 @@ export class Coordinator implements AsyncDisposable {
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     await this.nc.flush();
-    this.io.err(`coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`);
+    this.io.err(
+      `coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`,
+    );
   }
 
   /** A worker that stays too slow to be worth waiting for is reported, not dropped (shard-planner.ts). */
@@ -287,7 +297,8 @@ export class Coordinator implements AsyncDisposable {
       return await this.train();
     } catch (e) {
       // Whatever failed after close() began (a request on a closed connection) is the interruption.
-      if (this.closed && !(e instanceof OutOfMemoryError)) throw new InterruptedError(`coordinator ${this.closeReason}; ${o.out} holds the last checkpoint (continue with --resume)`, { cause: e });
+      if (this.closed && !(e instanceof OutOfMemoryError))
+        throw new InterruptedError(`coordinator ${this.closeReason}; ${o.out} holds the last checkpoint (continue with --resume)`, { cause: e });
       throw e;
     }
   }
@@ -295,7 +306,11 @@ export class Coordinator implements AsyncDisposable {
   private async train(): Promise<TrainReport> {
     const { train: o, cluster: k } = this.options;
     const engine = this.engine!;
-    await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
+    await this.registry.waitFor(
+      k.minWorkers,
+      k.workerWaitMs,
+      () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`),
+    );
     this.status?.plan(stepsPerEpochOf(o, this.index.train.length));
     const report = await runTrainingLoop({
       options: o,
@@ -326,7 +341,11 @@ export class Coordinator implements AsyncDisposable {
    */
   async engineWhenReady(): Promise<ClusterEngine> {
     const k = this.options.cluster;
-    await this.registry.waitFor(k.minWorkers, k.workerWaitMs, () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`));
+    await this.registry.waitFor(
+      k.minWorkers,
+      k.workerWaitMs,
+      () => new TimeoutError(`only ${this.registry.size} of ${k.minWorkers} workers joined within ${Math.round(k.workerWaitMs / 1000)} s`),
+    );
     return this.engine!;
   }
 
@@ -339,13 +358,19 @@ export class Coordinator implements AsyncDisposable {
     // Each wait is bounded: with NATS unreachable a flush or drain would wait for a reconnect.
     if (this.nc && !this.nc.isClosed() && this.s) {
       this.nc.publish(this.s.control, encode(pb.Control, { job: this.options.cluster.job, kind: pb.Control.Kind.SHUTDOWN, reason }));
-      await within(this.nc.flush().catch(() => {}), CLOSE_FLUSH_MS);
+      await within(
+        this.nc.flush().catch(() => {}),
+        CLOSE_FLUSH_MS,
+      );
     }
     this.server?.close();
     await within(this.engine?.close() ?? Promise.resolve(), CLOSE_FLUSH_MS);
     await this.metricsServer?.close();
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
-      await within(this.nc.drain().catch(() => {}), CLOSE_FLUSH_MS);
+      await within(
+        this.nc.drain().catch(() => {}),
+        CLOSE_FLUSH_MS,
+      );
       // A drain refused or cut short (no server to drain to) leaves the client reconnecting forever.
       if (!this.nc.isClosed()) await this.nc.close().catch(() => {});
     }

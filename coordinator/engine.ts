@@ -64,8 +64,29 @@ export class ClusterEngine implements TrainEngine, StepContext {
   constructor(o: ClusterEngineOptions) {
     this.o = o;
     const { nc, s, job, io, hooks } = o;
-    this.commands = new WorkerCommands({ nc, s, job, io, stepTimeoutMs: o.stepTimeoutMs, onReject: hooks.onReject, ...(hooks.onBytes ? { onBytes: hooks.onBytes } : {}) });
-    this.master = new MasterWeights({ nc, s, job, server: o.server, registry: o.registry, optimizer: o.optimizer, io, onReject: hooks.onReject, ...(hooks.onBytes ? { onBytes: hooks.onBytes } : {}) }, o.weights);
+    this.commands = new WorkerCommands({
+      nc,
+      s,
+      job,
+      io,
+      stepTimeoutMs: o.stepTimeoutMs,
+      onReject: hooks.onReject,
+      ...(hooks.onBytes ? { onBytes: hooks.onBytes } : {}),
+    });
+    this.master = new MasterWeights(
+      {
+        nc,
+        s,
+        job,
+        server: o.server,
+        registry: o.registry,
+        optimizer: o.optimizer,
+        io,
+        onReject: hooks.onReject,
+        ...(hooks.onBytes ? { onBytes: hooks.onBytes } : {}),
+      },
+      o.weights,
+    );
     this.star = new StarExchange(this, nc, s);
     if (job.shardedExchange) this.sharded = new ShardedExchange(this);
   }
@@ -137,7 +158,9 @@ export class ClusterEngine implements TrainEngine, StepContext {
     if (sizes && (sizes.length > live.length || sizes.reduce((a, x) => a + x, 0) !== global.length)) {
       if (!this.replayWarned) {
         this.replayWarned = true;
-        this.o.io.err(`resume: the original run cut step ${step} into ${sizes.length} shard(s) and ${live.length} worker(s) are live; cutting afresh from here, so the weights will not be bit-identical to the original run's`);
+        this.o.io.err(
+          `resume: the original run cut step ${step} into ${sizes.length} shard(s) and ${live.length} worker(s) are live; cutting afresh from here, so the weights will not be bit-identical to the original run's`,
+        );
       }
       sizes = undefined;
     }
@@ -186,11 +209,21 @@ export class ClusterEngine implements TrainEngine, StepContext {
       for (let piece = pieces.shift(); piece; piece = pieces.shift()) {
         const seq = this.commands.nextSeq();
         const { version, checksum } = this.master.origin;
-        const cmd = encode(pb.EvalCommand, { job: this.o.job.job, paramsVersion: version, paramsChecksum: checksum, split: splitOf(split), indices: piece.indices, batchSize: this.o.batchSize, fpsBatches: piece.k < fpsBatches ? 1 : 0, seq });
+        const cmd = encode(pb.EvalCommand, {
+          job: this.o.job.job,
+          paramsVersion: version,
+          paramsChecksum: checksum,
+          split: splitOf(split),
+          indices: piece.indices,
+          batchSize: this.o.batchSize,
+          fpsBatches: piece.k < fpsBatches ? 1 : 0,
+          seq,
+        });
         try {
           const r = decode(pb.EvalResult, await this.commands.request(w, this.o.s.eval(w.rank), cmd, seq), 'EvalResult');
           if (r.error) throw workerError(w, r);
-          if (r.labels.length !== r.count || r.predictions.length !== r.count) throw new ProtocolError('wrong-length', `rank ${w.rank} eval result lists ${r.labels.length} labels for ${r.count} samples`);
+          if (r.labels.length !== r.count || r.predictions.length !== r.count)
+            throw new ProtocolError('wrong-length', `rank ${w.rank} eval result lists ${r.labels.length} labels for ${r.count} samples`);
           tally(stats, r.labels, r.predictions);
           this.skippedImages += r.skipped;
           stats.lossSum += r.lossSum;

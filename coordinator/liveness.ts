@@ -61,7 +61,11 @@ export async function requestWorker(ctx: LivenessContext, r: WorkerRequest): Pro
       await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
       if (stopped) return new Promise<never>(() => {});
       try {
-        const pong = decode(pb.Pong, (await nc.request(s.ping(w.rank), encode(pb.Ping, { job: ctx.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS })).data, 'Pong');
+        const pong = decode(
+          pb.Pong,
+          (await nc.request(s.ping(w.rank), encode(pb.Ping, { job: ctx.job, sentMs: Date.now() }), { timeout: PROBE_INTERVAL_MS })).data,
+          'Pong',
+        );
         misses = 0;
         // Two idle answers in a row rule out a reply that is merely in flight.
         lost = pong.currentSeq !== seq && (pong.lastSeq === seq || pong.lastSeq < seq) ? lost + 1 : 0;

@@ -33,7 +33,7 @@ export class MasterWeights {
    * replica still pulling version v never reads a half-updated vector.
    */
   private readonly buffers: [Float32Array, Float32Array];
-  private current = 0;
+  private current: 0 | 1 = 0;
   /** The run's weights version, and its checksum. */
   version = 0;
   sum = 0;
@@ -81,7 +81,7 @@ export class MasterWeights {
 
   /** The star: one optimizer step from the step's mean gradient here, served as a new version that only this process holds. */
   applyMean(mean: Float32Array): void {
-    const next = 1 - this.current;
+    const next = this.current === 0 ? 1 : 0;
     this.c.optimizer.apply(this.buffers[this.current], mean, this.buffers[next]);
     this.current = next;
     this.publish();
@@ -109,15 +109,23 @@ export class MasterWeights {
     for (const w of this.c.registry.live().filter((x) => this.holders.has(x.id))) {
       try {
         const state = await pullTensor({
-          nc: this.c.nc, subject: s.state(w.rank), job: job.job, version: this.version, rank: w.rank, total: 3 * P, codec: pb.Codec.FP32,
-          chunkBytes: job.chunkBytes, onReject: this.c.onReject, onBytes: (b) => this.c.onBytes?.('in', b),
+          nc: this.c.nc,
+          subject: s.state(w.rank),
+          job: job.job,
+          version: this.version,
+          rank: w.rank,
+          total: 3 * P,
+          codec: pb.Codec.FP32,
+          chunkBytes: job.chunkBytes,
+          onReject: this.c.onReject,
+          onBytes: (b) => this.c.onBytes?.('in', b),
         });
         const weights = state.subarray(0, P);
         if (checksum(weights) !== this.sum) {
           this.c.onReject('checksum', `rank ${w.rank}'s state of v${this.version} fails the replicas' checksum`);
           continue;
         }
-        const next = 1 - this.current;
+        const next = this.current === 0 ? 1 : 0;
         this.buffers[next].set(weights);
         this.current = next;
         this.c.optimizer.state.set(state.subarray(P));

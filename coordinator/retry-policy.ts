@@ -9,7 +9,11 @@ export const MAX_SHARD_ATTEMPTS = 4;
 export const MISBEHAVIOUR: ReadonlySet<RejectReason> = new Set(['non-finite', 'checksum', 'wrong-length', 'malformed', 'stale']);
 
 /** How the failure looked from the engine. */
-export type ShardFailure = { kind: 'out-of-memory'; error: Error } | { kind: 'worker-lost'; error: Error } | { kind: 'protocol'; error: ProtocolError } | { kind: 'other'; error: Error };
+export type ShardFailure =
+  | { kind: 'out-of-memory'; error: Error }
+  | { kind: 'worker-lost'; error: Error }
+  | { kind: 'protocol'; error: ProtocolError }
+  | { kind: 'other'; error: Error };
 
 export type ShardDecision =
   /** The run stops with this error; nothing of the step is applied. */
@@ -43,7 +47,11 @@ export function decideShardFailure(f: ShardFailure, attempts: number, misbehaved
       return { action: 'drop-worker-and-retry', why: f.error.message };
     case 'protocol':
       if (MISBEHAVIOUR.has(f.error.reason)) {
-        if (misbehaved + 1 >= 2) return { action: 'stop', error: new ProtocolError(f.error.reason, `training diverged or data is bad: ${f.error.message} (twice for the same samples)`, { cause: f.error }) };
+        if (misbehaved + 1 >= 2)
+          return {
+            action: 'stop',
+            error: new ProtocolError(f.error.reason, `training diverged or data is bad: ${f.error.message} (twice for the same samples)`, { cause: f.error }),
+          };
         return { action: 'drop-worker-and-retry', why: f.error.message };
       }
       break;

@@ -57,12 +57,12 @@ export class CoordinatorServer {
 
   /** Adam's moments [m | v] at `version`, for a sharded replica that takes that version from here (a new worker, a recomputed step). */
   setMoments(version: number, state: Float32Array): void {
-    this.moments = new ChunkSource(this.job.job, version, state, CODECS.fp32!, this.job.chunkBytes);
+    this.moments = new ChunkSource(this.job.job, version, state, CODECS.fp32, this.job.chunkBytes);
   }
 
   /** Publishes a new master-weights version for replicas to pull. */
   setWeights(version: number, flat: Float32Array): void {
-    this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32!, this.job.chunkBytes, true);
+    this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32, this.job.chunkBytes, true);
   }
 
   start(): void {
@@ -84,7 +84,13 @@ export class CoordinatorServer {
     const req = decodeOrReject(pb.JoinRequest, data, 'JoinRequest', this.hooks.onReject);
     if (!req) return encode(pb.JoinReply, { accepted: false, reason: 'malformed JoinRequest' });
     if (!req.workerId) return encode(pb.JoinReply, { accepted: false, reason: 'worker_id is required' });
-    const w = this.registry.join({ id: req.workerId, host: req.host, pid: req.pid, backend: req.backend, ...(req.natsServer ? { natsServer: req.natsServer } : {}) });
+    const w = this.registry.join({
+      id: req.workerId,
+      host: req.host,
+      pid: req.pid,
+      backend: req.backend,
+      ...(req.natsServer ? { natsServer: req.natsServer } : {}),
+    });
     return encode(pb.JoinReply, { accepted: true, rank: w.rank, job: this.job, coordinatorId: this.coordinatorId });
   }
 
@@ -131,7 +137,13 @@ export class CoordinatorServer {
     }
     if (!source || source.version !== req.version) {
       this.hooks.onReject('stale', `${what} v${req.version} requested, current is v${source?.version ?? -1}`);
-      return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: current ${what} are v${source?.version ?? -1}` });
+      return encode(pb.TensorChunk, {
+        job: req.job,
+        version: req.version,
+        index: req.index,
+        errorKind: pb.ErrorKind.STALE,
+        error: `stale: current ${what} are v${source?.version ?? -1}`,
+      });
     }
     return source.chunk(req.index);
   }

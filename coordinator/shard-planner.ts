@@ -156,7 +156,10 @@ export function bestSizes(n: number, models: readonly TimeModel[]): number[] {
 
 /** Integer sizes at constant rates (images per second): bestSizes with no fixed cost. */
 export function proportionalSizes(n: number, rates: readonly number[]): number[] {
-  return bestSizes(n, rates.map((r) => ({ fixed: 0, perImage: 1 / r })));
+  return bestSizes(
+    n,
+    rates.map((r) => ({ fixed: 0, perImage: 1 / r })),
+  );
 }
 
 /** The slowest worker's predicted seconds for `sizes`. */
@@ -189,13 +192,17 @@ export class ShardPlanner implements ShardCutter {
     if (this.o.mode === 'equal' || known.every((m) => m === undefined)) return equalSizes(n, k);
     // A worker still warming up counts as the mean of the measured ones until its own model is in.
     const measured = known.filter((m): m is TimeModel => m !== undefined);
-    const mean = { fixed: measured.reduce((a, m) => a + m.fixed, 0) / measured.length, perImage: measured.reduce((a, m) => a + m.perImage, 0) / measured.length };
+    const mean = {
+      fixed: measured.reduce((a, m) => a + m.fixed, 0) / measured.length,
+      perImage: measured.reduce((a, m) => a + m.perImage, 0) / measured.length,
+    };
     const models = known.map((m) => m ?? mean);
     const ids = workers.map((w) => w.id).join(',');
     const best = bestSizes(n, models);
     // Noise moves the predictions a little every step; a cut is changed only for a real gain, so
     // sizes do not flap.
-    if (this.last && this.last.ids === ids && this.last.n === n && makespan(this.last.sizes, models) <= makespan(best, models) * (1 + RECUT_GAIN)) return [...this.last.sizes];
+    if (this.last && this.last.ids === ids && this.last.n === n && makespan(this.last.sizes, models) <= makespan(best, models) * (1 + RECUT_GAIN))
+      return [...this.last.sizes];
     this.last = { ids, n, sizes: best };
     return [...best];
   }
@@ -210,7 +217,13 @@ export class ShardPlanner implements ShardCutter {
     // Far off the prediction: the worker got slower or faster as a whole; rescale its past times.
     const scale = predicted !== undefined && (seconds > predicted * REESTIMATE_FACTOR || seconds * REESTIMATE_FACTOR < predicted) ? seconds / predicted : 1;
     const keep = 1 - RATE_SMOOTHING;
-    e.sums = { w: keep * x.w + 1, s: keep * x.s + count, t: keep * x.t * scale + seconds, ss: keep * x.ss + count * count, st: keep * x.st * scale + count * seconds };
+    e.sums = {
+      w: keep * x.w + 1,
+      s: keep * x.s + count,
+      t: keep * x.t * scale + seconds,
+      ss: keep * x.ss + count * count,
+      st: keep * x.st * scale + count * seconds,
+    };
     e.model = fitTimeModel(e.sums);
   }
 
@@ -249,7 +262,11 @@ export class ShardPlanner implements ShardCutter {
 }
 
 /** A plan's lines for the page and the metrics. */
-export function sharesOf(workers: readonly PlannedWorker[], sizes: readonly number[], rateOf: (id: string, images: number) => number | undefined): ShardShare[] {
+export function sharesOf(
+  workers: readonly PlannedWorker[],
+  sizes: readonly number[],
+  rateOf: (id: string, images: number) => number | undefined,
+): ShardShare[] {
   const n = sizes.reduce((a, s) => a + s, 0);
   return workers.map((w, i) => {
     const rate = rateOf(w.id, sizes[i]!);

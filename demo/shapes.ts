@@ -51,10 +51,7 @@ const CONCURRENCY = 4;
 const EXTENT_MIN = 0.55;
 const EXTENT_MAX = 0.85;
 
-export async function makeShapesDataset(
-  options: ShapesOptions,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ out: string; count: number }> {
+export async function makeShapesDataset(options: ShapesOptions, onProgress?: (done: number, total: number) => void): Promise<{ out: string; count: number }> {
   const { perClass, size, seed } = options;
   if (!Number.isInteger(perClass) || perClass < 1) throw new ConfigError(`perClass must be a positive integer, got ${perClass}`);
   if (!Number.isInteger(size) || size < 8 || size > 4096) throw new ConfigError(`size must be an integer in [8, 4096], got ${size}`);
@@ -177,9 +174,7 @@ function shapeSvg(cls: ShapeClass, r: number, fg: Rgb, rng: Rng): string {
       // gaps are what tells them apart.
       const s = r * 1.6;
       const w = s / 5;
-      return [0, 2, 4]
-        .map((k) => `<rect x="${f(-s / 2 + k * w)}" y="${f(-s / 2)}" width="${f(w)}" height="${f(s)}" ${fill}/>`)
-        .join('');
+      return [0, 2, 4].map((k) => `<rect x="${f(-s / 2 + k * w)}" y="${f(-s / 2)}" width="${f(w)}" height="${f(s)}" ${fill}/>`).join('');
     }
     case 'triangle': {
       const pts = [-90, 30, 150].map((deg) => {

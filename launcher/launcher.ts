@@ -64,16 +64,21 @@ export function coordinatorArgsFrom(argv: readonly string[]): string[] {
 }
 
 function spawnCoordinator(args: string[], url: string, workers: number, io: Io): ChildProcess {
-  const child = spawn(process.execPath, [BIN, 'coordinator', ...args, '--nats', url, '--workers', String(workers)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url } });
-  createInterface({ input: child.stdout! }).on('line', (line) => io.out(line));
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  const child = spawn(process.execPath, [BIN, 'coordinator', ...args, '--nats', url, '--workers', String(workers)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NATS_URL: url },
+  });
+  createInterface({ input: child.stdout }).on('line', (line) => io.out(line));
+  createInterface({ input: child.stderr }).on('line', (line) => {
     if (!isTensorFlowBanner(line)) io.err(`[coordinator] ${line}`);
   });
   return child;
 }
 
 const exitOf = (c: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
-  c.exitCode !== null || c.signalCode !== null ? Promise.resolve({ code: c.exitCode, signal: c.signalCode }) : new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
+  c.exitCode !== null || c.signalCode !== null
+    ? Promise.resolve({ code: c.exitCode, signal: c.signalCode })
+    : new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 /**
@@ -101,7 +106,10 @@ export interface LocalWorker {
 /** One `syncgrad worker` process on this machine; its output goes to `io` prefixed with its slot. */
 export function spawnWorker(slot: number, url: string, o: LocalWorker, io: Io): ChildProcess & { passes?: string } {
   const args = [BIN, 'worker', '--nats', url, '--job', o.job, '--backend', o.backend, ...(o.threads !== undefined ? ['--threads', String(o.threads)] : [])];
-  const child: ChildProcess & { passes?: string } = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: url, [LOCAL_WORKERS_ENV]: String(o.localWorkers) } });
+  const child: ChildProcess & { passes?: string } = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NATS_URL: url, [LOCAL_WORKERS_ENV]: String(o.localWorkers) },
+  });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       // The size of its passes, from its join line, for the OOM remedy (describeExit).
@@ -196,7 +204,10 @@ async function supervise(o: LaunchOptions, url: string, children: ChildProcess[]
   let restarts = 0;
   let finished = false;
   const budget = (what: string, e: Exit, how = describeExit(e)) => {
-    if (restarts >= o.maxRestarts) throw new InterruptedError(`${what} ${how} and --max-restarts ${o.maxRestarts} is used up; ${o.train.out} holds the last checkpoint (continue with --resume)`);
+    if (restarts >= o.maxRestarts)
+      throw new InterruptedError(
+        `${what} ${how} and --max-restarts ${o.maxRestarts} is used up; ${o.train.out} holds the last checkpoint (continue with --resume)`,
+      );
     restarts++;
   };
   let workerFailure: Error | undefined;

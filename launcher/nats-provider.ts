@@ -105,7 +105,11 @@ async function startDocker(): Promise<ProvidedNats> {
   const port = await freePort();
   const image = process.env.SYNCGRAD_NATS_IMAGE ?? DEFAULT_DOCKER_NATS_IMAGE;
   const conf = writeConfig();
-  const r = spawnSync('docker', ['run', '-d', '--rm', '-p', `127.0.0.1:${port}:4222`, '-v', `${conf.file}:/etc/nats/syncgrad.conf:ro`, image, '-c', '/etc/nats/syncgrad.conf'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'docker',
+    ['run', '-d', '--rm', '-p', `127.0.0.1:${port}:4222`, '-v', `${conf.file}:/etc/nats/syncgrad.conf:ro`, image, '-c', '/etc/nats/syncgrad.conf'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) {
     rmSync(conf.dir, { recursive: true, force: true });
     throw new TimeoutError(`docker run ${image} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
@@ -131,7 +135,7 @@ async function startDocker(): Promise<ProvidedNats> {
 
 function aptInstall(io: Io): boolean {
   if (process.getuid?.() !== 0 || !which('apt-get')) return false;
-  io.err('launcher: no NATS server found; installing Debian\'s nats-server (apt-get install -y nats-server) ...');
+  io.err("launcher: no NATS server found; installing Debian's nats-server (apt-get install -y nats-server) ...");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   let r = spawnSync('apt-get', ['install', '-y', '-q', 'nats-server'], { stdio: 'ignore', env });
   if (r.status !== 0) {

@@ -22,12 +22,25 @@ type Registers = Registry[];
 
 /** Series a worker exports too, with the same names and help as the coordinator's. */
 export const sharedSeries = {
-  samples: (registers: Registers) => new Counter({ name: 'syncgrad_samples_processed_total', help: 'Training samples whose gradients a worker computed.', labelNames: ['worker'], registers }),
+  samples: (registers: Registers) =>
+    new Counter({ name: 'syncgrad_samples_processed_total', help: 'Training samples whose gradients a worker computed.', labelNames: ['worker'], registers }),
   compute: (registers: Registers) =>
-    new Histogram({ name: 'syncgrad_compute_duration_seconds', help: 'Time a worker spent computing one shard\'s gradients.', labelNames: ['worker'], buckets: DURATION_BUCKETS, registers }),
-  rejected: (registers: Registers) => new Counter({ name: 'syncgrad_rejected_messages_total', help: 'Messages rejected, by reason.', labelNames: ['reason'], registers }),
+    new Histogram({
+      name: 'syncgrad_compute_duration_seconds',
+      help: "Time a worker spent computing one shard's gradients.",
+      labelNames: ['worker'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+  rejected: (registers: Registers) =>
+    new Counter({ name: 'syncgrad_rejected_messages_total', help: 'Messages rejected, by reason.', labelNames: ['reason'], registers }),
   repairs: (registers: Registers) =>
-    new Counter({ name: 'syncgrad_exchange_repairs_total', help: 'Sharded-exchange chunks a worker asked a peer for again and received: lost messages, or ones the repair timer judged lost (0 on a healthy network).', labelNames: ['worker'], registers }),
+    new Counter({
+      name: 'syncgrad_exchange_repairs_total',
+      help: 'Sharded-exchange chunks a worker asked a peer for again and received: lost messages, or ones the repair timer judged lost (0 on a healthy network).',
+      labelNames: ['worker'],
+      registers,
+    }),
 };
 
 function newRegistry(o: MetricsOptions): Registry {
@@ -83,25 +96,70 @@ export class TrainingMetrics {
   constructor(o: MetricsOptions) {
     this.registry = newRegistry(o);
     const registers = [this.registry];
-    this.loss = new Gauge({ name: 'syncgrad_loss', help: 'Mean cross-entropy loss of the last epoch (train) or evaluation (val, test).', labelNames: ['split'], registers });
+    this.loss = new Gauge({
+      name: 'syncgrad_loss',
+      help: 'Mean cross-entropy loss of the last epoch (train) or evaluation (val, test).',
+      labelNames: ['split'],
+      registers,
+    });
     this.stepLoss = new Gauge({ name: 'syncgrad_step_loss', help: 'Mean training loss of the last step.', registers });
-    this.accuracy = new Gauge({ name: 'syncgrad_accuracy_ratio', help: 'Top-1 accuracy (0..1) of the last epoch (train) or evaluation (val, test).', labelNames: ['split'], registers });
+    this.accuracy = new Gauge({
+      name: 'syncgrad_accuracy_ratio',
+      help: 'Top-1 accuracy (0..1) of the last epoch (train) or evaluation (val, test).',
+      labelNames: ['split'],
+      registers,
+    });
     this.samples = sharedSeries.samples(registers);
     this.imagesPerSecond = new Gauge({ name: 'syncgrad_images_per_second', help: 'Training throughput of the last epoch, images per second.', registers });
     this.inferenceFps = new Gauge({ name: 'syncgrad_inference_fps', help: 'Inference images per second of forward time on the test split.', registers });
-    this.stepDuration = new Histogram({ name: 'syncgrad_step_duration_seconds', help: 'Wall time of one synchronous training step.', buckets: DURATION_BUCKETS, registers });
+    this.stepDuration = new Histogram({
+      name: 'syncgrad_step_duration_seconds',
+      help: 'Wall time of one synchronous training step.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
     this.computeDuration = sharedSeries.compute(registers);
-    this.exchangeDuration = new Histogram({ name: 'syncgrad_exchange_duration_seconds', help: 'Time of one step spent moving weights and gradients.', buckets: DURATION_BUCKETS, registers });
-    this.exchangeBytes = new Counter({ name: 'syncgrad_exchange_bytes_total', help: 'Bytes the coordinator received (in) and sent (out).', labelNames: ['direction'], registers });
+    this.exchangeDuration = new Histogram({
+      name: 'syncgrad_exchange_duration_seconds',
+      help: 'Time of one step spent moving weights and gradients.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.exchangeBytes = new Counter({
+      name: 'syncgrad_exchange_bytes_total',
+      help: 'Bytes the coordinator received (in) and sent (out).',
+      labelNames: ['direction'],
+      registers,
+    });
     this.workers = new Gauge({ name: 'syncgrad_workers_connected', help: 'Workers ready to take steps.', registers });
     this.epoch = new Gauge({ name: 'syncgrad_epoch', help: 'Current epoch (1-based).', registers });
     this.step = new Gauge({ name: 'syncgrad_step', help: 'Optimizer steps applied.', registers });
     this.rejected = sharedSeries.rejected(registers);
     this.repairs = sharedSeries.repairs(registers);
-    this.checkpointDuration = new Histogram({ name: 'syncgrad_checkpoint_duration_seconds', help: 'Time to write one checkpoint.', buckets: DURATION_BUCKETS, registers });
-    this.workerShare = new Gauge({ name: 'syncgrad_worker_batch_share_ratio', help: 'Share (0..1) of the last step\'s global batch a worker was given.', labelNames: ['worker'], registers });
-    this.workerRate = new Gauge({ name: 'syncgrad_worker_images_per_second', help: 'A worker\'s estimated training images per compute-second, what its share is sized by.', labelNames: ['worker'], registers });
-    this.workerSlow = new Gauge({ name: 'syncgrad_worker_slow', help: '1 while a worker is too slow to be worth waiting for (even one image takes it longer than the others\' whole step), else 0.', labelNames: ['worker'], registers });
+    this.checkpointDuration = new Histogram({
+      name: 'syncgrad_checkpoint_duration_seconds',
+      help: 'Time to write one checkpoint.',
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.workerShare = new Gauge({
+      name: 'syncgrad_worker_batch_share_ratio',
+      help: "Share (0..1) of the last step's global batch a worker was given.",
+      labelNames: ['worker'],
+      registers,
+    });
+    this.workerRate = new Gauge({
+      name: 'syncgrad_worker_images_per_second',
+      help: "A worker's estimated training images per compute-second, what its share is sized by.",
+      labelNames: ['worker'],
+      registers,
+    });
+    this.workerSlow = new Gauge({
+      name: 'syncgrad_worker_slow',
+      help: "1 while a worker is too slow to be worth waiting for (even one image takes it longer than the others' whole step), else 0.",
+      labelNames: ['worker'],
+      registers,
+    });
     // Series that exist from the start, so dashboards show 0 rather than "no data".
     this.workers.set(0);
     this.epoch.set(0);

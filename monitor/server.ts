@@ -26,14 +26,15 @@ export class MetricsServer implements AsyncDisposable {
       }
       if (status && assets) {
         if (path === '/') return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(LIVE_PAGE);
-        if (path === '/status.json') return void res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(status()));
+        if (path === '/status.json')
+          return void res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(status()));
         if (path === '/assets/uPlot.iife.min.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(assets.js);
         if (path === '/assets/uPlot.min.css') return void res.writeHead(200, { 'Content-Type': 'text/css' }).end(assets.css);
       }
       res.writeHead(404).end(status ? 'try /, /status.json or /metrics\n' : 'try /metrics\n');
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(new ConfigError(`--metrics-port ${port}: ${(e as Error).message}`, { cause: e })));
+      server.once('error', (e) => reject(new ConfigError(`--metrics-port ${port}: ${e.message}`, { cause: e })));
       server.listen(port, host, () => resolve());
     });
     return new MetricsServer(server, (server.address() as { port: number }).port);

@@ -60,7 +60,20 @@ export class RunStatus {
   private readonly workers = new Map<number, WorkerRow>();
 
   constructor(o: { job: string; kind: 'train' | 'cluster'; epochs: number; stepsPerEpoch: number }) {
-    this.s = { ...o, startedAt: new Date().toISOString(), epoch: 0, step: 0, loss: null, imagesPerSecond: null, testAccuracy: null, fps: null, finished: false, workers: [], history: [], steps: [] };
+    this.s = {
+      ...o,
+      startedAt: new Date().toISOString(),
+      epoch: 0,
+      step: 0,
+      loss: null,
+      imagesPerSecond: null,
+      testAccuracy: null,
+      fps: null,
+      finished: false,
+      workers: [],
+      history: [],
+      steps: [],
+    };
   }
 
   /** Known once the dataset is indexed. */
@@ -75,12 +88,26 @@ export class RunStatus {
     this.s.step = x.step;
     this.s.loss = x.loss;
     this.s.imagesPerSecond = ips;
-    this.s.steps.push({ step: x.step, epoch: x.epoch, loss: x.loss, imagesPerSecond: ips, computeSeconds: x.computeSeconds, exchangeSeconds: x.exchangeSeconds });
+    this.s.steps.push({
+      step: x.step,
+      epoch: x.epoch,
+      loss: x.loss,
+      imagesPerSecond: ips,
+      computeSeconds: x.computeSeconds,
+      exchangeSeconds: x.exchangeSeconds,
+    });
     if (this.s.steps.length > STATUS_STEPS_KEPT) this.s.steps.splice(0, this.s.steps.length - STATUS_STEPS_KEPT);
   }
 
   onEpoch(e: EpochPoint): void {
-    this.s.history.push({ epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, imagesPerSecond: e.imagesPerSecond });
+    this.s.history.push({
+      epoch: e.epoch,
+      trainLoss: e.trainLoss,
+      trainAccuracy: e.trainAccuracy,
+      valLoss: e.valLoss,
+      valAccuracy: e.valAccuracy,
+      imagesPerSecond: e.imagesPerSecond,
+    });
   }
 
   onTest(r: { accuracy: number; fps: number }): void {
@@ -89,7 +116,18 @@ export class RunStatus {
   }
 
   private row(rank: number): WorkerRow {
-    const row = this.workers.get(rank) ?? { rank, host: '?', backend: '?', imagesPerSecond: 0, images: 0, share: 0, shard: 0, rate: null, slow: false, lastSeen: 0 };
+    const row = this.workers.get(rank) ?? {
+      rank,
+      host: '?',
+      backend: '?',
+      imagesPerSecond: 0,
+      images: 0,
+      share: 0,
+      shard: 0,
+      rate: null,
+      slow: false,
+      lastSeen: 0,
+    };
     this.workers.set(rank, row);
     return row;
   }

@@ -113,11 +113,10 @@ function aptInstall(notes) {
   const started = Date.now();
   const update = run('apt-get', ['update', '-qq'], { timeout: 300_000 });
   if (!update.ok) notes.push(`apt-get update failed: ${update.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const install = run(
-    'apt-get',
-    ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=180', ...APT_PACKAGES],
-    { timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
-  );
+  const install = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=180', ...APT_PACKAGES], {
+    timeout: 600_000,
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (!install.ok) {
     notes.push(`apt-get install ${APT_PACKAGES.join(' ')} failed: ${install.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return false;

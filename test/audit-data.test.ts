@@ -40,7 +40,11 @@ function noise(n: number, seed: number): Uint8Array {
 /** A presplit dataset of distinct noise images: 3 train, 1 val and 1 test per class. */
 async function cleanDataset(root: string): Promise<void> {
   let seed = 100;
-  for (const [split, n] of [['train', 3], ['val', 1], ['test', 1]] as const) {
+  for (const [split, n] of [
+    ['train', 3],
+    ['val', 1],
+    ['test', 1],
+  ] as const) {
     for (const cls of ['a', 'b']) {
       for (let i = 0; i < n; i++) await write(join(root, split, cls, `${i}.png`), noise(16 * 16 * 3, seed++), 16, 16, 3);
     }
@@ -97,7 +101,13 @@ describe('audit', () => {
     const triPaths = [
       await write(join(root, 'train', 'a', 'tri1.png'), tri, 16, 16, 1),
       await write(join(root, 'train', 'b', 'tri2.webp'), tri, 16, 16, 1, 'webp'),
-      await write(join(root, 'val', 'a', 'tri3.png'), Uint8Array.from({ length: tri.length * 3 }, (_, i) => tri[Math.floor(i / 3)]!), 16, 16, 3),
+      await write(
+        join(root, 'val', 'a', 'tri3.png'),
+        Uint8Array.from({ length: tri.length * 3 }, (_, i) => tri[Math.floor(i / 3)]!),
+        16,
+        16,
+        3,
+      ),
     ];
     const broken = join(root, 'val', 'b', 'broken.jpg');
     await writeFile(broken, Buffer.from(noise(200, 10)));

@@ -30,7 +30,8 @@ function assertCleanError(r: CliResult, needle: string | RegExp): void {
   else assert.match(lines[0]!, needle);
 }
 
-const train = (...args: string[]) => cli('train', '--backend', TEST_BACKEND, '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', join(tmp.path, 'out'), ...args);
+const train = (...args: string[]) =>
+  cli('train', '--backend', TEST_BACKEND, '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', join(tmp.path, 'out'), ...args);
 
 test('cli - missing dataset directory is named', async () => {
   const missing = join(tmp.path, 'does-not-exist');
@@ -91,7 +92,22 @@ test('cli - evaluate and predict name a missing or corrupt checkpoint', async ()
 
 test('cli - predict names a corrupt image and still classifies the good ones', async () => {
   const run = join(tmp.path, 'run-ok');
-  const t = await cli('train', '--data', shapes, '--backend', TEST_BACKEND, '--image-size', '16', '--epochs', '1', '--progress', 'none', '--out', run, '--no-audit');
+  const t = await cli(
+    'train',
+    '--data',
+    shapes,
+    '--backend',
+    TEST_BACKEND,
+    '--image-size',
+    '16',
+    '--epochs',
+    '1',
+    '--progress',
+    'none',
+    '--out',
+    run,
+    '--no-audit',
+  );
   assert.equal(t.code, 0, t.err.join('\n'));
   const corrupt = join(tmp.path, 'corrupt.jpg');
   await writeFile(corrupt, Buffer.from('definitely not a jpeg'));
@@ -149,7 +165,7 @@ test('start - the default demo folder is made when missing, remade when another 
   assert.equal(await demoDatasetState(mine), 'foreign');
 });
 
-test('cli - main sets V8\'s heap growing factor once per process, and a user\'s own setting wins', async () => {
+test("cli - main sets V8's heap growing factor once per process, and a user's own setting wins", async () => {
   const { heapGrowthFlag, tuneHeapGrowth, HEAP_GROWING_PERCENT } = await import('../common/heap-growth.js');
   assert.equal(heapGrowthFlag([], ''), `--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   assert.equal(heapGrowthFlag(['--heap-growing-percent=50'], ''), undefined);

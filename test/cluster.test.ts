@@ -55,16 +55,24 @@ async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'on
   const out = join(tmp.path, name);
   let b: Worker | undefined;
   let fired = 0;
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, TEST_BACKEND, {
-    [hook]: () => {
-      if (++fired === at) void b!.close('killed by test');
+  const c = await Coordinator.start(
+    { train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) },
+    io,
+    TEST_BACKEND,
+    {
+      [hook]: () => {
+        if (++fired === at) void b!.close('killed by test');
+      },
     },
-  });
+  );
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     await c.run();
-    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.ok(
+      io.errors.some((l) => /lost worker rank 1/.test(l)),
+      io.errors.join('\n'),
+    );
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
     assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
     return io.errors;
@@ -84,18 +92,37 @@ test('cluster - sharded exchange: a worker whose connection dies mid-all-reduce 
   const job = `t${process.pid}-sharded-midway`;
   const io = memoryIo();
   const out = join(tmp.path, 'sharded-midway');
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, TEST_BACKEND);
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ ...BASE, data, out }),
+      cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }),
+    },
+    io,
+    TEST_BACKEND,
+  );
   // b's own connection, closed without a drain the moment b has pushed its parts of the third
   // exchange: no reply, no goodbye, its slice never reduced, as a process killed there.
   const ncB = await connect({ servers: nats.url });
   let pushes = 0;
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
-  const b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, { onExchangePushed: () => void (++pushes === 3 && ncB.close()) }, ncB);
+  const b = await Worker.start(
+    { nats: nats.url, job, joinTimeoutMs: 30_000 },
+    io,
+    TEST_BACKEND,
+    { onExchangePushed: () => void (++pushes === 3 && ncB.close()) },
+    ncB,
+  );
   try {
     await c.run();
     assert.equal(pushes, 3, 'b died in its third exchange');
-    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
-    assert.ok(io.errors.some((l) => /sharded exchange of a step failed/.test(l)), io.errors.join('\n'));
+    assert.ok(
+      io.errors.some((l) => /lost worker rank 1/.test(l)),
+      io.errors.join('\n'),
+    );
+    assert.ok(
+      io.errors.some((l) => /sharded exchange of a step failed/.test(l)),
+      io.errors.join('\n'),
+    );
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10, 'every step applied exactly once');
     assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
   } finally {
@@ -118,15 +145,35 @@ test('cluster - the report has the single-process fields plus workers and per-st
   const ref = (await loadCheckpoint((await singleRun()).path)).meta;
   const out = join(tmp.path, 'report-run');
   const { report } = await runCluster(2, { out, maxStepsPerEpoch: 3 });
-  const keys = ['config', 'backend', 'params', 'classes', 'dataset', 'epochs', 'testLoss', 'testAccuracy', 'fps', 'confusion', 'skippedImages', 'startedAt', 'finishedAt'];
+  const keys = [
+    'config',
+    'backend',
+    'params',
+    'classes',
+    'dataset',
+    'epochs',
+    'testLoss',
+    'testAccuracy',
+    'fps',
+    'confusion',
+    'skippedImages',
+    'startedAt',
+    'finishedAt',
+  ];
   for (const k of keys) assert.ok(k in report, k);
-  assert.deepEqual(Object.keys(report.epochs[0]!).sort(), ['epoch', 'imagesPerSecond', 'seconds', 'trainAccuracy', 'trainLoss', 'valAccuracy', 'valLoss'].sort());
+  assert.deepEqual(
+    Object.keys(report.epochs[0]!).sort(),
+    ['epoch', 'imagesPerSecond', 'seconds', 'trainAccuracy', 'trainLoss', 'valAccuracy', 'valLoss'].sort(),
+  );
   assert.equal(report.workers, 2);
   assert.equal(report.steps!.length, 3);
   assert.ok(report.steps!.every((s) => s.computeSeconds > 0 && s.exchangeSeconds >= 0));
   assert.equal(report.classes.length, ref.classes.length);
   // Test coverage is exact: every test sample evaluated once.
-  assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), report.dataset.test);
+  assert.equal(
+    report.confusion.flat().reduce((a, b) => a + b, 0),
+    report.dataset.test,
+  );
 });
 
 test('cluster - the report carries the leak audit and the images the workers skipped, as one process reports them', async () => {
@@ -142,7 +189,10 @@ test('cluster - the report carries the leak audit and the images the workers ski
   assert.equal(report.skippedImages, single.skippedImages);
   assert.ok(report.audit, 'the audit is in the cluster report');
   assert.deepEqual(report.audit, single.audit);
-  assert.ok(io.errors.some((l) => /^warning: workers skipped \d+ unreadable image/.test(l)), io.errors.join('\n'));
+  assert.ok(
+    io.errors.some((l) => /^warning: workers skipped \d+ unreadable image/.test(l)),
+    io.errors.join('\n'),
+  );
 });
 
 test('cluster - images over NATS train the same weights as a shared path', async () => {
@@ -173,18 +223,26 @@ test('cluster - a worker that dies mid-run loses its shard to the survivors and 
   const o = parseTrainOptions({ ...BASE, data, out });
   let b: Worker | undefined;
   let workerSteps = 0;
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, TEST_BACKEND, {
-    // After four shard results (two steps), worker b goes away without a goodbye to the coordinator.
-    onWorkerStep: () => {
-      if (++workerSteps === 4) void b!.close('killed by test');
+  const c = await Coordinator.start(
+    { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) },
+    io,
+    TEST_BACKEND,
+    {
+      // After four shard results (two steps), worker b goes away without a goodbye to the coordinator.
+      onWorkerStep: () => {
+        if (++workerSteps === 4) void b!.close('killed by test');
+      },
     },
-  });
+  );
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     const report = await c.run();
     assert.equal(report.epochs.length, 1);
-    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.ok(
+      io.errors.some((l) => /lost worker rank 1/.test(l)),
+      io.errors.join('\n'),
+    );
     const ck = await loadCheckpoint(out);
     assert.equal(ck.optimizer.step, 10, 'every step applied exactly once');
     // Losing a worker changes who computes, not what: still the single-process result.
@@ -207,20 +265,36 @@ test('cluster - with dropout on, a shard recomputed by another worker keeps its 
   const out = join(tmp.path, 'moved');
   let b: Worker | undefined;
   let shards = 0;
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, ...train, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, shards: 'equal' }) }, io, TEST_BACKEND, {
-    onWorkerStep: () => {
-      if (++shards === 4) void b!.close('killed by test');
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ ...BASE, ...train, data, out }),
+      cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, shards: 'equal' }),
     },
-  });
+    io,
+    TEST_BACKEND,
+    {
+      onWorkerStep: () => {
+        if (++shards === 4) void b!.close('killed by test');
+      },
+    },
+  );
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
     await c.run();
-    assert.ok(io.errors.some((l) => /lost worker rank 1/.test(l)), io.errors.join('\n'));
+    assert.ok(
+      io.errors.some((l) => /lost worker rank 1/.test(l)),
+      io.errors.join('\n'),
+    );
     assert.equal(shards, 6, 'step 3 still had two shards, both computed by rank 0');
     const [x, y] = await Promise.all([loadCheckpoint(calm), loadCheckpoint(out)]);
     assert.equal(y.optimizer.step, 3);
-    x.weights.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)), `parameter ${i} bit-identical`));
+    x.weights.forEach((w, i) =>
+      assert.ok(
+        Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)),
+        `parameter ${i} bit-identical`,
+      ),
+    );
   } finally {
     await c.close();
     await a.close();
@@ -234,7 +308,11 @@ for (const exchange of ['star', 'sharded'] as const) {
     const io = memoryIo();
     const out = join(tmp.path, `nan-${exchange}`);
     const o = parseTrainOptions({ ...BASE, data, out });
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io, TEST_BACKEND);
+    const c = await Coordinator.start(
+      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) },
+      io,
+      TEST_BACKEND,
+    );
     const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
     // A real protocol peer that joins properly but answers every step with NaN gradients.
     const nc = await connect({ servers: nats.url });
@@ -252,12 +330,38 @@ for (const exchange of ['star', 'sharded'] as const) {
             const plan = planExchange(spec.paramCount, cmd.reduceRanks.length, Math.floor(spec.chunkBytes / 4));
             for (const ch of plan.chunks) {
               if (cmd.reduceRanks[ch.owner] === joined.rank) continue;
-              const data = CODECS.fp32!.encode(nan, ch.start, ch.end);
-              nc.publish(s.rs(cmd.reduceRanks[ch.owner]!), encode(pb.TensorChunk, { job, version: cmd.exchange, index: ch.index, count: plan.chunks.length, offset: ch.start, total: spec.paramCount, codec: pb.Codec.FP32, data, fromRank: joined.rank, samples: cmd.indices.length }));
+              const data = CODECS.fp32.encode(nan, ch.start, ch.end);
+              nc.publish(
+                s.rs(cmd.reduceRanks[ch.owner]!),
+                encode(pb.TensorChunk, {
+                  job,
+                  version: cmd.exchange,
+                  index: ch.index,
+                  count: plan.chunks.length,
+                  offset: ch.start,
+                  total: spec.paramCount,
+                  codec: pb.Codec.FP32,
+                  data,
+                  fromRank: joined.rank,
+                  samples: cmd.indices.length,
+                }),
+              );
             }
           }
-          source = new ChunkSource(job, cmd.step, nan, CODECS.fp32!, spec.chunkBytes);
-          m.respond(encode(pb.StepResult, { job, step: cmd.step, rank: joined.rank, loss: 1, count: cmd.indices.length, computeSeconds: 0.01, chunkCount: source.plan.count, total: nan.length, checksum: checksum(nan) }));
+          source = new ChunkSource(job, cmd.step, nan, CODECS.fp32, spec.chunkBytes);
+          m.respond(
+            encode(pb.StepResult, {
+              job,
+              step: cmd.step,
+              rank: joined.rank,
+              loss: 1,
+              count: cmd.indices.length,
+              computeSeconds: 0.01,
+              chunkCount: source.plan.count,
+              total: nan.length,
+              checksum: checksum(nan),
+            }),
+          );
         },
       });
       nc.subscribe(s.grad(joined.rank), { callback: (_e, m) => m.respond(source!.chunk(pb.ChunkRequest.decode(m.data).index)) });
@@ -267,8 +371,15 @@ for (const exchange of ['star', 'sharded'] as const) {
       await c.run();
       assert.ok((c.rejects.get('non-finite') ?? 0) >= 1);
       // The sharded path: the slice owner found the NaN parts in its sum, before any Adam.
-      if (exchange === 'sharded') assert.ok(io.errors.some((l) => /non-finite gradient from rank \d at element/.test(l)), io.errors.join('\n'));
-      assert.ok(io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)), io.errors.join('\n'));
+      if (exchange === 'sharded')
+        assert.ok(
+          io.errors.some((l) => /non-finite gradient from rank \d at element/.test(l)),
+          io.errors.join('\n'),
+        );
+      assert.ok(
+        io.errors.some((l) => /lost worker rank \d \(rogue\)/.test(l)),
+        io.errors.join('\n'),
+      );
       assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5, 'no NaN reached the master weights');
     } finally {
       await nc.drain();
@@ -286,13 +397,21 @@ for (const exchange of ['star', 'sharded'] as const) {
     const o = parseTrainOptions({ ...BASE, data, out });
     let workerSteps = 0;
     let restarted: Promise<void> | undefined;
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, TEST_BACKEND, {
-      onWorkerStep: () => {
-        // Take the server down between step 3 and 4, with requests in flight.
-        if (++workerSteps === 6) restarted = nats.restart();
+    const c = await Coordinator.start(
+      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) },
+      io,
+      TEST_BACKEND,
+      {
+        onWorkerStep: () => {
+          // Take the server down between step 3 and 4, with requests in flight.
+          if (++workerSteps === 6) restarted = nats.restart();
+        },
       },
-    });
-    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
+    );
+    const ws = [
+      await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+      await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+    ];
     try {
       await c.run();
       await restarted;
@@ -344,8 +463,18 @@ test('cluster - sharded exchange: duplicated, replayed-late, malformed and forei
   const out = join(tmp.path, 'replay');
   const rejects = new Map<string, number>();
   const hooks = { onReject: (r: string) => rejects.set(r, (rejects.get(r) ?? 0) + 1) };
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, io, TEST_BACKEND);
-  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks)];
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ ...BASE, data, out }),
+      cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }),
+    },
+    io,
+    TEST_BACKEND,
+  );
+  const ws = [
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks),
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks),
+  ];
   // A peer on the wire that sends every all-reduce message again at once, and each
   // reduce-scatter part once more during the next exchange. noEcho: it does not hear itself.
   const spy = await connect({ servers: nats.url, noEcho: true });
@@ -367,7 +496,8 @@ test('cluster - sharded exchange: duplicated, replayed-late, malformed and forei
     spy.publish(s.rs(0), encode(pb.TensorChunk, { job: 'someone-else', version: 1, index: 0, fromRank: 1 }));
     await spy.flush();
     await c.run();
-    for (const reason of ['duplicate', 'stale', 'malformed', 'unknown-job']) assert.ok((rejects.get(reason) ?? 0) >= 1, `${reason}: ${JSON.stringify([...rejects])}`);
+    for (const reason of ['duplicate', 'stale', 'malformed', 'unknown-job'])
+      assert.ok((rejects.get(reason) ?? 0) >= 1, `${reason}: ${JSON.stringify([...rejects])}`);
     assert.ok(!io.errors.some((l) => /sharded exchange of a step failed/.test(l)), io.errors.filter((l) => !/rejected message/.test(l)).join('\n'));
     assert.equal((await loadCheckpoint(out)).optimizer.step, 10);
     assert.ok((await maxAbsDiff((await singleRun()).path, out)) <= 1e-5);
@@ -381,15 +511,31 @@ test('cluster - sharded exchange: duplicated, replayed-late, malformed and forei
 /** The coordinator's whole master weights vector, pulled like a replica pulls it. */
 async function masterWeights(nc: Awaited<ReturnType<typeof connect>>, subject: string, job: string, c: Coordinator): Promise<Float32Array> {
   const m = pb.TensorChunk.decode((await nc.request(subject, encode(pb.ChunkRequest, { job, version: 0, index: 0 }), { timeout: 2000 })).data);
-  return pullTensor({ nc, subject, job, version: 0, rank: 0, total: m.total, codec: pb.Codec.FP32, chunkBytes: m.data.length || 1, onReject: (r, d) => assert.fail(`${r}: ${d} (${c.rejects.size})`) });
+  return pullTensor({
+    nc,
+    subject,
+    job,
+    version: 0,
+    rank: 0,
+    total: m.total,
+    codec: pb.Codec.FP32,
+    chunkBytes: m.data.length || 1,
+    onReject: (r, d) => assert.fail(`${r}: ${d} (${c.rejects.size})`),
+  });
 }
-
 
 test('cluster - weighted shards: a worker too slow to be worth waiting for keeps one image a step, is reported once with its rate (log, metric, page) and is not dropped', async () => {
   const job = `t${process.pid}-slow`;
   const io = memoryIo();
   const out = join(tmp.path, 'slow');
-  const c = await Coordinator.start({ train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'star', metricsPort: 0 }) }, io, TEST_BACKEND);
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ ...BASE, data, out }),
+      cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'star', metricsPort: 0 }),
+    },
+    io,
+    TEST_BACKEND,
+  );
   const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   // A real protocol peer that takes 0.4 s for any shard, even one image: a worker on a crawling
   // machine. It answers with a zero gradient (this test is about the cut, not the weights).
@@ -405,8 +551,20 @@ test('cluster - weighted shards: a worker too slow to be worth waiting for keeps
       callback: (_e, m) => {
         const cmd = pb.StepCommand.decode(m.data);
         setTimeout(() => {
-          source = new ChunkSource(job, cmd.step, zero, CODECS.fp32!, spec.chunkBytes);
-          m.respond(encode(pb.StepResult, { job, step: cmd.step, rank: joined.rank, loss: 1, count: cmd.indices.length, computeSeconds: SLOW_SECONDS, chunkCount: source.plan.count, total: zero.length, checksum: checksum(zero) }));
+          source = new ChunkSource(job, cmd.step, zero, CODECS.fp32, spec.chunkBytes);
+          m.respond(
+            encode(pb.StepResult, {
+              job,
+              step: cmd.step,
+              rank: joined.rank,
+              loss: 1,
+              count: cmd.indices.length,
+              computeSeconds: SLOW_SECONDS,
+              chunkCount: source.plan.count,
+              total: zero.length,
+              checksum: checksum(zero),
+            }),
+          );
         }, SLOW_SECONDS * 1000);
       },
     });
@@ -425,9 +583,19 @@ test('cluster - weighted shards: a worker too slow to be worth waiting for keeps
     const cuts = report.steps!.map((x) => x.shards);
     // Both unmeasured for the warm-up step and the next; then the crawler's share falls to one image
     // (from the 3rd step, or the 4th where a loaded machine slows the good worker) and stays there.
-    assert.deepEqual(cuts.slice(0, 2), [[6, 6], [6, 6]]);
-    assert.ok(cuts.slice(3).every((x) => x![1] === 1 && x![0]! >= 5), JSON.stringify(cuts));
-    const said = io.errors.filter((l) => /worker rank 1 \(crawler\) is too slow to be worth waiting for: \d+\.\d\d img\/s, so even its one image takes 0\.40 s where the other workers need \d+\.\d\d s for the whole batch/.test(l));
+    assert.deepEqual(cuts.slice(0, 2), [
+      [6, 6],
+      [6, 6],
+    ]);
+    assert.ok(
+      cuts.slice(3).every((x) => x![1] === 1 && x![0]! >= 5),
+      JSON.stringify(cuts),
+    );
+    const said = io.errors.filter((l) =>
+      /worker rank 1 \(crawler\) is too slow to be worth waiting for: \d+\.\d\d img\/s, so even its one image takes 0\.40 s where the other workers need \d+\.\d\d s for the whole batch/.test(
+        l,
+      ),
+    );
     assert.equal(said.length, 1, io.errors.join('\n'));
     assert.ok(!io.errors.some((l) => /lost worker rank 1/.test(l)), 'kept while it makes progress');
     assert.equal(report.totalSteps, 10);
@@ -436,7 +604,13 @@ test('cluster - weighted shards: a worker too slow to be worth waiting for keeps
     assert.match(exposition, /^syncgrad_worker_slow\{worker="0",run="[^"]+"\} 0$/m);
     assert.match(exposition, /^syncgrad_worker_images_per_second\{worker="1",run="[^"]+"\} 2\.5$/m, 'one image in 0.4 s');
     const rows = c.status!.toJSON().workers;
-    assert.deepEqual(rows.map((w) => [w.rank, w.slow]), [[0, false], [1, true]]);
+    assert.deepEqual(
+      rows.map((w) => [w.rank, w.slow]),
+      [
+        [0, false],
+        [1, true],
+      ],
+    );
     assert.equal(rows[1]!.shard, 1);
   } finally {
     await nc.drain();

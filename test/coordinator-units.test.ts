@@ -11,7 +11,16 @@ import { Registry } from '../coordinator/registry.js';
 import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '../coordinator/retry-policy.js';
 import { parseWorkerOptions } from '../worker/options.js';
 import { sharedServerWarning } from '../coordinator/nats-layout.js';
-import { fitTimeModel, PER_IMAGE_FLOOR, proportionalSizes, RECUT_GAIN, ShardPlanner, SLOW_REPORT_STEPS, timeOf, WARMUP_STEPS } from '../coordinator/shard-planner.js';
+import {
+  fitTimeModel,
+  PER_IMAGE_FLOOR,
+  proportionalSizes,
+  RECUT_GAIN,
+  ShardPlanner,
+  SLOW_REPORT_STEPS,
+  timeOf,
+  WARMUP_STEPS,
+} from '../coordinator/shard-planner.js';
 import { parseJournal, SHARD_JOURNAL_FILE, ShardJournal } from '../coordinator/shard-journal.js';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,12 +42,24 @@ test('reducer - the mean weights each contribution by its sample count, in the o
   // A zero-count contribution adds nothing; no samples at all is a zero gradient.
   assert.deepEqual([...reduceMean([a, { rank: 3, count: 0, gradient: Float32Array.from([9, 9, 9]) }], 3)], [...reduceMean([a], 3)]);
   assert.deepEqual([...reduceMean([], 3)], [0, 0, 0]);
-  assert.throws(() => reduceMean([{ rank: 0, count: 1, gradient: new Float32Array(2) }], 3), (e: unknown) => e instanceof ProtocolError && e.reason === 'wrong-length');
-  assert.throws(() => assertFinite(Float32Array.from([0, Number.NaN]), 'g'), (e: unknown) => e instanceof ProtocolError && e.reason === 'non-finite' && /element 1/.test(e.message));
+  assert.throws(
+    () => reduceMean([{ rank: 0, count: 1, gradient: new Float32Array(2) }], 3),
+    (e: unknown) => e instanceof ProtocolError && e.reason === 'wrong-length',
+  );
+  assert.throws(
+    () => assertFinite(Float32Array.from([0, Number.NaN]), 'g'),
+    (e: unknown) => e instanceof ProtocolError && e.reason === 'non-finite' && /element 1/.test(e.message),
+  );
 });
 
 test('shard - contiguous shards whose sizes differ by at most one cover the batch in order', () => {
-  for (const [len, n] of [[32, 2], [32, 3], [7, 4], [3, 5], [16, 1]] as const) {
+  for (const [len, n] of [
+    [32, 2],
+    [32, 3],
+    [7, 4],
+    [3, 5],
+    [16, 1],
+  ] as const) {
     const items = Array.from({ length: len }, (_, i) => i);
     const parts = shard(items, n);
     assert.equal(parts.length, n);
@@ -46,7 +67,10 @@ test('shard - contiguous shards whose sizes differ by at most one cover the batc
     const sizes = parts.map((p) => p.length);
     assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${len} over ${n}: ${sizes}`);
     // Larger shards first, so the same batch always splits the same way.
-    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a));
+    assert.deepEqual(
+      sizes,
+      [...sizes].sort((a, b) => b - a),
+    );
   }
 });
 
@@ -61,7 +85,10 @@ test('registry - ranks are handed out lowest-free-first, a rejoin keeps one rank
   for (const w of [a, b, c]) assert.ok(r.markReady(w.rank, w.id));
   assert.equal(r.markReady(0, 'someone-else'), undefined, 'a rank is only marked ready by its worker');
   r.leave(1);
-  assert.deepEqual(r.live().map((w) => w.id), ['a', 'c']);
+  assert.deepEqual(
+    r.live().map((w) => w.id),
+    ['a', 'c'],
+  );
   assert.equal(r.join(info('d')).rank, 1, 'the lowest free rank');
   const again = r.join(info('a'));
   assert.equal(again.rank, 0, 'a rejoining worker takes the lowest free rank, once');
@@ -70,7 +97,10 @@ test('registry - ranks are handed out lowest-free-first, a rejoin keeps one rank
   const waiting = r.waitFor(2, 5000, () => new Error('timeout'));
   r.markReady(again.rank, 'a');
   await waiting;
-  await assert.rejects(r.waitFor(9, 30, () => new Error('only some')), /only some/);
+  await assert.rejects(
+    r.waitFor(9, 30, () => new Error('only some')),
+    /only some/,
+  );
 });
 
 test('retry policy - out of memory stops, a lost worker moves its shard, bad data twice stops, other errors retry up to the limit', () => {
@@ -95,7 +125,7 @@ test('retry policy - out of memory stops, a lost worker moves its shard, bad dat
 });
 
 test('options - cluster and worker options: defaults, coercion from flag strings, one line per mistake', () => {
-  const c = parseClusterOptions({ minWorkers: '3' as never, workerWaitMs: 5000, metricsPort: '0' as never });
+  const c = parseClusterOptions({ minWorkers: '3', workerWaitMs: 5000, metricsPort: '0' });
   assert.equal(c.minWorkers, 3);
   assert.equal(c.metricsPort, 0);
   assert.equal(c.exchange, 'auto');
@@ -106,27 +136,43 @@ test('options - cluster and worker options: defaults, coercion from flag strings
     [{ dataMode: 'nfs' }, /^--data-mode must be one of shared, nats, got "nfs"$/],
     [{ job: 'a.b' }, /^--job must be/],
   ] as const) {
-    assert.throws(() => parseClusterOptions(input as never), (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(input));
+    assert.throws(
+      () => parseClusterOptions(input),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      JSON.stringify(input),
+    );
   }
   assert.equal(resolveExchange('auto', SHARDED_FROM_BYTES / 4), 'sharded');
   assert.equal(resolveExchange('auto', SHARDED_FROM_BYTES / 4 - 1), 'star');
   const w = parseWorkerOptions({ nats: 'nats://a:4222, nats://b:4222' });
   assert.equal(w.job, 'default');
-  assert.throws(() => parseWorkerOptions({ nats: 'http://a:4222' }), (e: unknown) => e instanceof ConfigError && /^--nats must be a URL/.test(e.message));
-  assert.throws(() => parseWorkerOptions({ joinTimeoutMs: -1 }), (e: unknown) => e instanceof ConfigError && /^--join-timeout must be an integer >= 1/.test(e.message));
+  assert.throws(
+    () => parseWorkerOptions({ nats: 'http://a:4222' }),
+    (e: unknown) => e instanceof ConfigError && /^--nats must be a URL/.test(e.message),
+  );
+  assert.throws(
+    () => parseWorkerOptions({ joinTimeoutMs: -1 }),
+    (e: unknown) => e instanceof ConfigError && /^--join-timeout must be an integer >= 1/.test(e.message),
+  );
 });
 
 test('nats layout - one shared server is reported from 3 workers on, with the bytes its link carries, and not for mixed or unknown servers', () => {
   const M = 64.6e6;
   assert.equal(sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'A' }], M), undefined, 'two workers: the same bytes either way');
   const line = sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'A' }, { natsServer: 'A' }, { natsServer: 'A' }], M)!;
-  assert.match(line, /all 4 workers are connected to one NATS server \(A\): its link carries about 2\(N−1\)·M = 388 MB out and N·M = 258 MB in per step, where a server on every worker machine, joined by routes, carries 97 MB each way per link/);
+  assert.match(
+    line,
+    /all 4 workers are connected to one NATS server \(A\): its link carries about 2\(N−1\)·M = 388 MB out and N·M = 258 MB in per step, where a server on every worker machine, joined by routes, carries 97 MB each way per link/,
+  );
   assert.equal(sharedServerWarning([{ natsServer: 'A' }, { natsServer: 'B' }, { natsServer: 'A' }], M), undefined);
   assert.equal(sharedServerWarning([{}, {}, {}], M), undefined, 'workers that did not say');
 });
 
 test('shard planner - equal mode and unmeasured workers cut sizes that differ by at most one; weighted cuts follow the measured rates', () => {
-  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const ws = [
+    { id: 'a', rank: 0 },
+    { id: 'b', rank: 1 },
+  ];
   const equal = new ShardPlanner({ mode: 'equal' });
   const weighted = new ShardPlanner({ mode: 'weighted' });
   for (const p of [equal, weighted]) {
@@ -152,7 +198,10 @@ test('shard planner - equal mode and unmeasured workers cut sizes that differ by
 });
 
 test('shard planner - noise keeps the cut; a 3x straggler is re-cut from the next step; a worker not worth waiting for is reported once', () => {
-  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const ws = [
+    { id: 'a', rank: 0 },
+    { id: 'b', rank: 1 },
+  ];
   const slow: [number, boolean][] = [];
   const p = new ShardPlanner({ mode: 'weighted', onSlow: (w, s) => slow.push([w.rank, s]) });
   const step = (ra: number, rb: number, n = 32) => {
@@ -165,7 +214,12 @@ test('shard planner - noise keeps the cut; a 3x straggler is re-cut from the nex
   for (let i = 0; i <= WARMUP_STEPS; i++) step(10, 10);
   assert.deepEqual(step(10, 10), [16, 16]);
   // ±5% jitter moves the ideal sizes by less than an image: the cut stays.
-  for (const [ra, rb] of [[10.5, 9.6], [9.6, 10.4], [10.2, 9.8]] as const) assert.deepEqual(step(ra, rb), [16, 16]);
+  for (const [ra, rb] of [
+    [10.5, 9.6],
+    [9.6, 10.4],
+    [10.2, 9.8],
+  ] as const)
+    assert.deepEqual(step(ra, rb), [16, 16]);
   // b becomes 3x slower: the next step's cut gives it a quarter, not over several steps.
   step(10, 10 / 3);
   assert.deepEqual(step(10, 10 / 3), [24, 8]);
@@ -175,7 +229,14 @@ test('shard planner - noise keeps the cut; a 3x straggler is re-cut from the nex
   for (let i = 0; i < SLOW_REPORT_STEPS + 1; i++) assert.deepEqual(step(10, 0.1), [31, 1]);
   assert.deepEqual(slow, [[1, true]]);
   for (let i = 0; i < 3; i++) step(10, 10);
-  assert.deepEqual(slow, [[1, true], [1, false]], 'recovered: said once');
+  assert.deepEqual(
+    slow,
+    [
+      [1, true],
+      [1, false],
+    ],
+    'recovered: said once',
+  );
   assert.deepEqual(step(10, 10), [16, 16]);
   // Forgetting a worker (it left) drops its estimate.
   p.forget('b');
@@ -200,7 +261,10 @@ test('shard journal - a fresh run empties it, a resumed one replays its cuts, th
 });
 
 test('shard planner - a cut predicted under RECUT_GAIN faster is not taken, one past it is, even within an image of the ideal sizes', () => {
-  const ws = [{ id: 'wasm', rank: 0 }, { id: 'native', rank: 1 }];
+  const ws = [
+    { id: 'wasm', rank: 0 },
+    { id: 'native', rank: 1 },
+  ];
   const p = new ShardPlanner({ mode: 'weighted' });
   const feed = (rw: number, rn: number) => {
     const sizes = p.cut(ws, 32);
@@ -217,13 +281,21 @@ test('shard planner - a cut predicted under RECUT_GAIN faster is not taken, one 
   assert.equal(cuts[cuts.length - 1], '6/26', cuts.join(' '));
   assert.equal(new Set(cuts).size, 2, `one change, no flapping: ${cuts.join(' ')}`);
   // Noise of a few percent predicts less than RECUT_GAIN: the cut stays.
-  for (const [rw, rn] of [[10.6, 41], [10.1, 43.5], [10.4, 42.5]] as const) assert.deepEqual(feed(rw, rn), [6, 26]);
+  for (const [rw, rn] of [
+    [10.6, 41],
+    [10.1, 43.5],
+    [10.4, 42.5],
+  ] as const)
+    assert.deepEqual(feed(rw, rn), [6, 26]);
   assert.ok(RECUT_GAIN > 0 && RECUT_GAIN < 0.15);
 });
 
 test('shard planner - with a fixed cost per step, a pause that knocks a worker to one image costs under RECUT_GAIN, and noise never reports an equal worker slow', () => {
   // Two identical workers at 16 px: 25 ms a step whatever the shard, 0.5 ms an image, ±20% noise.
-  const ws = [{ id: 'a', rank: 0 }, { id: 'b', rank: 1 }];
+  const ws = [
+    { id: 'a', rank: 0 },
+    { id: 'b', rank: 1 },
+  ];
   const slow: number[] = [];
   const p = new ShardPlanner({ mode: 'weighted', onSlow: (w) => slow.push(w.rank) });
   const time = (images: number) => 0.025 + 0.0005 * images;
@@ -248,15 +320,37 @@ test('shard planner - with a fixed cost per step, a pause that knocks a worker t
 });
 
 test('shard planner - the time model: a fixed cost once sizes differ, proportional before, never negative or free', () => {
-  const sums = (points: [number, number][]) => points.reduce((x, [s, t]) => ({ w: x.w + 1, s: x.s + s, t: x.t + t, ss: x.ss + s * s, st: x.st + s * t }), { w: 0, s: 0, t: 0, ss: 0, st: 0 });
+  const sums = (points: [number, number][]) =>
+    points.reduce((x, [s, t]) => ({ w: x.w + 1, s: x.s + s, t: x.t + t, ss: x.ss + s * s, st: x.st + s * t }), { w: 0, s: 0, t: 0, ss: 0, st: 0 });
   const near = (a: number, b: number) => Math.abs(a - b) < 1e-12;
-  const affine = fitTimeModel(sums([[2, 0.026], [1, 0.0255], [3, 0.0265]]));
+  const affine = fitTimeModel(
+    sums([
+      [2, 0.026],
+      [1, 0.0255],
+      [3, 0.0265],
+    ]),
+  );
   assert.ok(near(affine.fixed, 0.025) && near(affine.perImage, 0.0005), JSON.stringify(affine));
   assert.ok(near(timeOf(affine, 4), 0.027));
-  const same = fitTimeModel(sums([[2, 0.026], [2, 0.028]]));
+  const same = fitTimeModel(
+    sums([
+      [2, 0.026],
+      [2, 0.028],
+    ]),
+  );
   assert.deepEqual(same, { fixed: 0, perImage: (2 * 0.026 + 2 * 0.028) / 8 }, 'one size: proportional');
-  const flat = fitTimeModel(sums([[6, 0.4], [1, 0.4]]));
+  const flat = fitTimeModel(
+    sums([
+      [6, 0.4],
+      [1, 0.4],
+    ]),
+  );
   assert.ok(flat.perImage > 0 && near(flat.perImage, (PER_IMAGE_FLOOR * 0.4) / 3.5) && flat.fixed > 0.3, JSON.stringify(flat));
-  const steep = fitTimeModel(sums([[1, 0.01], [2, 0.05]]));
+  const steep = fitTimeModel(
+    sums([
+      [1, 0.01],
+      [2, 0.05],
+    ]),
+  );
   assert.equal(steep.fixed, 0, 'a negative fixed cost falls back to proportional');
 });

@@ -42,10 +42,34 @@ function exited(c: ChildProcess): Promise<number | null> {
 /** `syncgrad train` on native TensorFlow in its own process (this one computes on wasm). */
 async function nativeSingle(out: string): Promise<void> {
   const b = runs.base;
-  const args = ['train', '--data', data, '--out', out, '--backend', 'tensorflow', '--image-size', String(b.imageSize), '--epochs', '1', '--batch-size', String(b.batchSize), '--lr', String(b.lr), '--max-steps', String(b.maxStepsPerEpoch), '--no-dropout', '--no-audit', '--progress', 'none', '--fps-batches', '1'];
+  const args = [
+    'train',
+    '--data',
+    data,
+    '--out',
+    out,
+    '--backend',
+    'tensorflow',
+    '--image-size',
+    String(b.imageSize),
+    '--epochs',
+    '1',
+    '--batch-size',
+    String(b.batchSize),
+    '--lr',
+    String(b.lr),
+    '--max-steps',
+    String(b.maxStepsPerEpoch),
+    '--no-dropout',
+    '--no-audit',
+    '--progress',
+    'none',
+    '--fps-batches',
+    '1',
+  ];
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   assert.equal(await exited(child), 0, err);
   assert.match(err, /backend: tensorflow /, 'the reference ran on native TensorFlow');
 }
@@ -57,14 +81,27 @@ for (const exchange of ['star', 'sharded'] as const) {
     const job = `mixed-${exchange}-${process.pid}`;
     const io = memoryIo();
     const out = join(tmp.path, `mixed-${exchange}`);
-    const c = await Coordinator.start({ train: parseTrainOptions({ ...runs.base, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, 'wasm');
-    const children = (['tensorflow', 'wasm'] as const).map((backend) => spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', backend], { stdio: 'ignore' }));
+    const c = await Coordinator.start(
+      {
+        train: parseTrainOptions({ ...runs.base, data, out }),
+        cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }),
+      },
+      io,
+      'wasm',
+    );
+    const children = (['tensorflow', 'wasm'] as const).map((backend) =>
+      spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', backend], { stdio: 'ignore' }),
+    );
     try {
       const report = await c.run();
       assert.equal(report.workers, 2);
       assert.match(report.backend, /tensorflow/);
       assert.match(report.backend, /wasm/);
-      for (const b of ['tensorflow', 'wasm']) assert.ok(io.errors.some((l) => new RegExp(`joined as rank \\d \\(${b}\\)`).test(l)), `a ${b} worker joined: ${io.errors.join('\n')}`);
+      for (const b of ['tensorflow', 'wasm'])
+        assert.ok(
+          io.errors.some((l) => new RegExp(`joined as rank \\d \\(${b}\\)`).test(l)),
+          `a ${b} worker joined: ${io.errors.join('\n')}`,
+        );
     } finally {
       await c.close();
       await Promise.all(children.map(exited));

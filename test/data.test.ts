@@ -91,7 +91,10 @@ describe('decode', () => {
     const fromRed = await decodeImage(redPath, 4, 1);
     assert.equal(fromRed.length, 16);
     // Rec. 601 luma of sRGB red, as PIL computes it: round(0.299 * 255) = 76.
-    assert.ok(fromRed.every((v) => v === Math.fround(76 / 255)), `luma of red: ${fromRed[0]}`);
+    assert.ok(
+      fromRed.every((v) => v === Math.fround(76 / 255)),
+      `luma of red: ${fromRed[0]}`,
+    );
 
     const grey = new Uint8Array(16).fill(77);
     const greyPath = await writeRaw(join(tmp, 'dec', 'grey77.png'), grey, 4, 4, 1);
@@ -122,10 +125,14 @@ describe('decode', () => {
     assert.deepEqual(webp, png);
     const tiff = join(tmp, 'dec', 'n.tiff');
     // sharp's TIFF default is JPEG compression; LZW keeps the pixels exact.
-    await sharp(Buffer.from(data), { raw: { width: 6, height: 6, channels: 3 } }).tiff({ compression: 'lzw' }).toFile(tiff);
+    await sharp(Buffer.from(data), { raw: { width: 6, height: 6, channels: 3 } })
+      .tiff({ compression: 'lzw' })
+      .toFile(tiff);
     assert.deepEqual(await decodeImage(tiff, 6, 3), png);
     const gif = join(tmp, 'dec', 'n.gif');
-    await sharp(Buffer.from(data), { raw: { width: 6, height: 6, channels: 3 } }).gif().toFile(gif);
+    await sharp(Buffer.from(data), { raw: { width: 6, height: 6, channels: 3 } })
+      .gif()
+      .toFile(gif);
     assert.equal((await decodeImage(gif, 6, 3)).length, 6 * 6 * 3);
   });
 
@@ -219,10 +226,16 @@ describe('loader', () => {
     const skip = new SkipLog();
     const batches = await collect(loadBatches(samples, order, opts(), skip));
     const expected = order.filter((i) => i !== corruptIndex);
-    assert.deepEqual(batches.flatMap((b) => b.indices), expected);
+    assert.deepEqual(
+      batches.flatMap((b) => b.indices),
+      expected,
+    );
     // 11 images in chunks of 4 = 4,4,3, less the corrupt one wherever it fell.
     const chunks = [order.slice(0, 4), order.slice(4, 8), order.slice(8)];
-    assert.deepEqual(batches.map((b) => b.size), chunks.map((c) => c.filter((i) => i !== corruptIndex).length));
+    assert.deepEqual(
+      batches.map((b) => b.size),
+      chunks.map((c) => c.filter((i) => i !== corruptIndex).length),
+    );
     for (const b of batches) {
       assert.equal(b.x.length, b.size * pixelsPer);
       assert.equal(b.y.length, b.size);
@@ -243,7 +256,10 @@ describe('loader', () => {
     const all = [...samples, { path: bad2, label: 0 }];
     const skip = new SkipLog();
     const batches = await collect(loadBatches(all, [0, 1, corruptIndex, all.length - 1, 2], opts({ batchSize: 2 }), skip));
-    assert.deepEqual(batches.map((b) => b.indices), [[0, 1], [2]]);
+    assert.deepEqual(
+      batches.map((b) => b.indices),
+      [[0, 1], [2]],
+    );
     assert.equal(skip.count, 2);
   });
 
@@ -305,7 +321,12 @@ describe('loader', () => {
       const { stats, decode } = slowDecoder(5, (p) =>
         Number(p.slice(3)) % 2 === 0 ? null : Number(p.slice(3)) % 4 === 1 ? new ImageDecodeError(p) : new TypeError(`boom ${p}`),
       );
-      const gen = loadBatches(many, many.map((_, i) => i), opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }), new SkipLog());
+      const gen = loadBatches(
+        many,
+        many.map((_, i) => i),
+        opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }),
+        new SkipLog(),
+      );
       for await (const b of gen) {
         assert.deepEqual(b.indices, [0]);
         break;
@@ -313,7 +334,12 @@ describe('loader', () => {
       assert.equal(stats.active, 0, 'break should wait for decodes in flight');
       const startedAtBreak = stats.started;
 
-      const gen2 = loadBatches(many, many.map((_, i) => i), opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }), new SkipLog());
+      const gen2 = loadBatches(
+        many,
+        many.map((_, i) => i),
+        opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }),
+        new SkipLog(),
+      );
       await gen2.next();
       await gen2.return(undefined);
       assert.equal(stats.active, 0);
@@ -373,7 +399,12 @@ describe('split', () => {
     assert.equal(ix.root, folder);
     assert.deepEqual(ix.classes, ['ant', 'bee', 'cat', 'dog']);
     for (const s of all(ix)) assert.equal(ix.classes[s.label], s.path.slice(folder.length + 1).split(sep)[0]);
-    assert.deepEqual(all(ix).map((s) => s.path).sort(), allFiles);
+    assert.deepEqual(
+      all(ix)
+        .map((s) => s.path)
+        .sort(),
+      allFiles,
+    );
   });
 
   test('split - stratified: every class split by the fractions and kept in train', async () => {
@@ -548,13 +579,16 @@ describe('shapes', () => {
     for (const cls of SHAPE_CLASSES) {
       const files = await readdir(join(out, cls));
       assert.equal(files.length, 5);
-      assert.ok(files.every((f) => /^[a-z]+_000[1-5]\.(png|jpg)$/.test(f) && f.startsWith(cls)), files.join());
+      assert.ok(
+        files.every((f) => /^[a-z]+_000[1-5]\.(png|jpg)$/.test(f) && f.startsWith(cls)),
+        files.join(),
+      );
     }
     for (const s of ix.train) {
       const meta = await sharp(s.path).metadata();
       assert.equal(meta.width, 20);
       assert.equal(meta.height, 20);
-      channels.add(meta.channels!);
+      channels.add(meta.channels);
       assert.equal((await decodeImage(s.path, 16, 3)).length, 16 * 16 * 3);
     }
     assert.ok(channels.has(1), 'some images should be single-channel');

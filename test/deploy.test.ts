@@ -30,9 +30,26 @@ const PROVIDER = join(deploy, 'grafana/provisioning/dashboards/syncgrad.yaml');
 const K8S = join(deploy, 'k8s');
 
 /** What the coordinator and workers export (common/metrics/training.ts), by type. */
-const GAUGES = ['syncgrad_loss', 'syncgrad_step_loss', 'syncgrad_accuracy_ratio', 'syncgrad_images_per_second', 'syncgrad_inference_fps', 'syncgrad_workers_connected', 'syncgrad_epoch', 'syncgrad_step', 'syncgrad_worker_batch_share_ratio', 'syncgrad_worker_images_per_second', 'syncgrad_worker_slow'];
+const GAUGES = [
+  'syncgrad_loss',
+  'syncgrad_step_loss',
+  'syncgrad_accuracy_ratio',
+  'syncgrad_images_per_second',
+  'syncgrad_inference_fps',
+  'syncgrad_workers_connected',
+  'syncgrad_epoch',
+  'syncgrad_step',
+  'syncgrad_worker_batch_share_ratio',
+  'syncgrad_worker_images_per_second',
+  'syncgrad_worker_slow',
+];
 const COUNTERS = ['syncgrad_samples_processed_total', 'syncgrad_exchange_bytes_total', 'syncgrad_rejected_messages_total', 'syncgrad_exchange_repairs_total'];
-const HISTOGRAMS = ['syncgrad_step_duration_seconds', 'syncgrad_exchange_duration_seconds', 'syncgrad_checkpoint_duration_seconds', 'syncgrad_compute_duration_seconds'];
+const HISTOGRAMS = [
+  'syncgrad_step_duration_seconds',
+  'syncgrad_exchange_duration_seconds',
+  'syncgrad_checkpoint_duration_seconds',
+  'syncgrad_compute_duration_seconds',
+];
 const EXPORTED = new Set([...GAUGES, ...COUNTERS, ...HISTOGRAMS.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s))]);
 
 /** PromQL words that are not metric names. */
@@ -123,11 +140,24 @@ test('deploy - docker-compose config accepts the compose file, with and without 
     assert.ok(cmd.includes('-js'), `${n}: JetStream`);
     assert.equal(cmd[cmd.indexOf('--cluster_name') + 1], 'syncgrad', `${n}: cluster name`);
     const routes = cmd[cmd.indexOf('--routes') + 1]!.split(',');
-    assert.deepEqual(routes.sort(), servers.filter((x) => x !== n).map((x) => `nats-route://${x}:6222`).sort(), `${n}: routes to the others`);
+    assert.deepEqual(
+      routes.sort(),
+      servers
+        .filter((x) => x !== n)
+        .map((x) => `nats-route://${x}:6222`)
+        .sort(),
+      `${n}: routes to the others`,
+    );
     assert.equal(cmd[cmd.indexOf('-c') + 1], '/etc/nats/syncgrad.conf', `${n}: loads the chunk-size config`);
-    assert.ok((cfg.services[n]!.volumes as string[]).some((v) => v.endsWith('nats/nats.conf:/etc/nats/syncgrad.conf:ro')), `${n}: mounts deploy/nats/nats.conf`);
+    assert.ok(
+      (cfg.services[n]!.volumes as string[]).some((v) => v.endsWith('nats/nats.conf:/etc/nats/syncgrad.conf:ro')),
+      `${n}: mounts deploy/nats/nats.conf`,
+    );
   }
-  const gpu = cfg.services['worker-gpu'] as { deploy: { resources: { reservations: { devices: { driver: string; count: number; capabilities: string[] }[] } } }; build: { dockerfile: string } };
+  const gpu = cfg.services['worker-gpu'] as {
+    deploy: { resources: { reservations: { devices: { driver: string; count: number; capabilities: string[] }[] } } };
+    build: { dockerfile: string };
+  };
   assert.deepEqual(gpu.deploy.resources.reservations.devices, [{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
   assert.equal(gpu.build.dockerfile, 'deploy/docker/Dockerfile.gpu');
   assert.deepEqual(cfg.services['worker-cpu']!.profiles, ['cpu']);
@@ -245,7 +275,7 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
       const Cls = classes[`${m.apiVersion}/${m.kind}`];
       assert.ok(Cls, `${file}: no validator for ${m.apiVersion} ${m.kind}`);
       assert.doesNotThrow(() => new Cls(m as never).validate(), `${file}: ${m.kind} ${m.metadata?.name}`);
-      seen[`${m.kind}/${m.metadata.name}`] = m as unknown as Record<string, unknown>;
+      seen[`${m.kind}/${m.metadata.name}`] = m;
     }
   }
   assert.deepEqual(Object.keys(seen).sort(), [
@@ -265,7 +295,10 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
   broken.spec.replicas = 'four';
   assert.throws(() => new Deployment(broken as never).validate(), /replicas/);
 
-  type PodSpec = { containers: { args: string[]; resources: { limits: Record<string, unknown> } }[]; volumes: { persistentVolumeClaim?: { claimName: string } }[] };
+  type PodSpec = {
+    containers: { args: string[]; resources: { limits: Record<string, unknown> } }[];
+    volumes: { persistentVolumeClaim?: { claimName: string } }[];
+  };
   const job = seen['Job/syncgrad-coordinator'] as { spec: { template: { spec: PodSpec } } };
   const workers = seen['Deployment/syncgrad-worker'] as { spec: { template: { metadata: { annotations: Record<string, string> }; spec: PodSpec } } };
   const service = seen['Service/syncgrad-coordinator'] as { metadata: { annotations: Record<string, string> }; spec: { ports: { port: number }[] } };
@@ -283,9 +316,10 @@ test('deploy - every Kubernetes manifest validates against the API schema', () =
   assert.equal(workers.spec.template.spec.containers[0]!.resources.limits['nvidia.com/gpu'], 1);
   const wargs = workers.spec.template.spec.containers[0]!.args;
   assert.equal(workers.spec.template.metadata.annotations['prometheus.io/port'], wargs[wargs.indexOf('--metrics-port') + 1]);
-  assert.equal(wargs[wargs.indexOf('--job') + 1], args[args.indexOf('--job') + 1], 'workers join the coordinator\'s job');
+  assert.equal(wargs[wargs.indexOf('--job') + 1], args[args.indexOf('--job') + 1], "workers join the coordinator's job");
   for (const spec of [job.spec.template.spec, workers.spec.template.spec]) {
-    for (const v of spec.volumes) if (v.persistentVolumeClaim) assert.ok(seen[`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`], v.persistentVolumeClaim.claimName);
+    for (const v of spec.volumes)
+      if (v.persistentVolumeClaim) assert.ok(seen[`PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}`], v.persistentVolumeClaim.claimName);
   }
 });
 
@@ -294,21 +328,30 @@ function k8sNats(): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const doc of parseAllDocuments(readFileSync(join(K8S, 'nats.yaml'), 'utf8'))) {
     const m = doc.toJS() as { kind: string; metadata: { name: string } };
-    out[`${m.kind}/${m.metadata.name}`] = m as unknown as Record<string, unknown>;
+    out[`${m.kind}/${m.metadata.name}`] = m;
   }
   return out;
 }
 
-test('deploy - Kubernetes runs a NATS server on every worker node, routed into one cluster, and each worker uses its own node\'s', () => {
+test("deploy - Kubernetes runs a NATS server on every worker node, routed into one cluster, and each worker uses its own node's", () => {
   const n = k8sNats();
-  type Pod = { tolerations?: unknown[]; containers: { ports: { name: string; containerPort: number; hostPort?: number }[]; args?: string[]; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[] };
+  type Pod = {
+    tolerations?: unknown[];
+    containers: {
+      ports: { name: string; containerPort: number; hostPort?: number }[];
+      args?: string[];
+      env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+    }[];
+  };
   const ds = n['DaemonSet/syncgrad-nats'] as { spec: { template: { spec: Pod } } };
   const client = ds.spec.template.spec.containers[0]!.ports.find((p) => p.name === 'client')!;
-  assert.deepEqual([client.containerPort, client.hostPort], [4222, 4222], 'the node\'s port 4222');
-  const conf = ((n['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf'])!;
+  assert.deepEqual([client.containerPort, client.hostPort], [4222, 4222], "the node's port 4222");
+  const conf = (n['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf']!;
   assert.match(conf, /cluster \{[^}]*routes: \[ "nats-route:\/\/nats-routes:6222" \]/s);
-  assert.equal((n['Service/nats-routes'] as { spec: { clusterIP: string } }).spec.clusterIP, 'None', 'headless: every server\'s address');
-  const workers = parseAllDocuments(readFileSync(join(K8S, 'workers.yaml'), 'utf8')).map((d) => d.toJS()).find((m) => m?.kind === 'Deployment') as { spec: { template: { spec: Pod } } };
+  assert.equal((n['Service/nats-routes'] as { spec: { clusterIP: string } }).spec.clusterIP, 'None', "headless: every server's address");
+  const workers = parseAllDocuments(readFileSync(join(K8S, 'workers.yaml'), 'utf8'))
+    .map((d) => d.toJS())
+    .find((m) => m?.kind === 'Deployment') as { spec: { template: { spec: Pod } } };
   const w = workers.spec.template.spec.containers[0]!;
   assert.equal(w.args![w.args!.indexOf('--nats') + 1], 'nats://$(NODE_IP):4222');
   assert.equal(w.env!.find((e) => e.name === 'NODE_IP')?.valueFrom?.fieldRef?.fieldPath, 'status.hostIP');
@@ -325,7 +368,7 @@ test('deploy - every NATS server we ship or start allows 8 MiB chunks with room 
   );
   assert.deepEqual(conf, { max_payload: String(PROVIDED_MAX_PAYLOAD), max_pending: String(PROVIDED_MAX_PENDING) });
   assert.equal(providedNatsConfig(), `max_payload: ${PROVIDED_MAX_PAYLOAD}\nmax_pending: ${PROVIDED_MAX_PENDING}\n`);
-  const k8s = ((k8sNats()['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf'])!;
+  const k8s = (k8sNats()['ConfigMap/syncgrad-nats'] as { data: Record<string, string> }).data['nats.conf']!;
   assert.match(k8s, new RegExp(`^max_payload: ${PROVIDED_MAX_PAYLOAD}$`, 'm'));
   assert.match(k8s, new RegExp(`^max_pending: ${PROVIDED_MAX_PENDING}$`, 'm'));
   // A busy worker's queued parts (up to one seed gradient, 64.6 MB) and a pull's window of chunks must fit the outbound buffer.
@@ -349,7 +392,10 @@ test('deploy - every NATS server we ship or start allows 8 MiB chunks with room 
 test('deploy - promtool check config passes on both Prometheus configurations', () => {
   const r = promtoolCheckConfig(PROMETHEUS);
   assert.equal(r.status, 0, r.out);
-  const cfg = parse(readFileSync(PROMETHEUS, 'utf8')) as { global: { scrape_interval: string }; scrape_configs: { static_configs?: { targets: string[] }[] }[] };
+  const cfg = parse(readFileSync(PROMETHEUS, 'utf8')) as {
+    global: { scrape_interval: string };
+    scrape_configs: { static_configs?: { targets: string[] }[] }[];
+  };
   assert.equal(cfg.global.scrape_interval, '5s');
   assert.ok(cfg.scrape_configs.some((s) => s.static_configs?.some((c) => c.targets.includes('coordinator:9464'))));
 
@@ -359,7 +405,10 @@ test('deploy - promtool check config passes on both Prometheus configurations', 
   const cm = parse(readFileSync(join(K8S, 'prometheus-scrape.yaml'), 'utf8')) as { data: Record<string, string> };
   const k8s = parse(cm.data['prometheus.yml']!) as { global: { scrape_interval: string }; scrape_configs: Record<string, unknown>[] };
   assert.equal(k8s.global.scrape_interval, '5s');
-  assert.deepEqual(k8s.scrape_configs.map((s) => s.job_name), ['kubernetes-service-endpoints', 'kubernetes-pods']);
+  assert.deepEqual(
+    k8s.scrape_configs.map((s) => s.job_name),
+    ['kubernetes-service-endpoints', 'kubernetes-pods'],
+  );
   for (const s of k8s.scrape_configs) {
     assert.ok(s.kubernetes_sd_configs, String(s.job_name));
     delete s.kubernetes_sd_configs;
@@ -378,7 +427,10 @@ test('deploy - promtool check config passes on both Prometheus configurations', 
 
 test('deploy - Grafana provisioning: the dashboard uses the provisioned datasource and a run variable', () => {
   const ds = parse(readFileSync(DATASOURCE, 'utf8')) as { datasources: { uid: string; type: string; url: string }[] };
-  assert.deepEqual(ds.datasources.map((d) => [d.uid, d.type, d.url]), [['syncgrad-prometheus', 'prometheus', 'http://prometheus:9090']]);
+  assert.deepEqual(
+    ds.datasources.map((d) => [d.uid, d.type, d.url]),
+    [['syncgrad-prometheus', 'prometheus', 'http://prometheus:9090']],
+  );
   const provider = parse(readFileSync(PROVIDER, 'utf8')) as { providers: { type: string; options: { path: string } }[] };
   assert.equal(provider.providers[0]!.options.path, '/var/lib/grafana/dashboards');
 
@@ -416,5 +468,7 @@ test('deploy - every dashboard panel queries exported series through the provisi
   // The dashboard shows every series there is.
   for (const m of [...GAUGES, ...COUNTERS, ...HISTOGRAMS]) assert.ok(used.has(m), `no panel shows ${m}`);
   // And the name check itself works.
-  assert.deepEqual(metricNames('histogram_quantile(0.9, sum by (le, worker) (rate(syncgrad_x_bucket{run="$run", a=~"b|c"}[$__rate_interval])))'), ['syncgrad_x_bucket']);
+  assert.deepEqual(metricNames('histogram_quantile(0.9, sum by (le, worker) (rate(syncgrad_x_bucket{run="$run", a=~"b|c"}[$__rate_interval])))'), [
+    'syncgrad_x_bucket',
+  ]);
 });

@@ -10,35 +10,43 @@ import { TEST_BACKEND } from './helpers/backend.js';
 
 const native = TEST_BACKEND === 'tensorflow';
 
-test('doctor - names native TensorFlow\'s version, library, oneDNN and threads, and auto picks it', { skip: !native && 'the suite runs without native TensorFlow here' }, async () => {
-  const r = await cli('doctor');
-  assert.equal(r.code, 0, r.err.join('\n'));
-  const text = r.out.join('\n');
-  assert.match(text, /^native TensorFlow 2\.21\.0 \(cpu build\): \/\S+\/tensorflow\/cpu-2\.21\.0\/lib\/libtensorflow_cc\.so\.2$/m);
-  assert.match(text, /^ {2}oneDNN: on \(/m);
-  assert.match(text, /^ {2}threads: intra-op \d+, inter-op \d+ /m);
-  assert.match(text, /^ {2}GPU: none \(the CPU build; `syncgrad setup --gpu` installs the CUDA 12 build\)$/m);
-  assert.match(text, /^ {2}syncgrad's kernels on it: SyncgradReluGrad Sum MaxPoolGrad FusedConv2D$/m);
-  assert.match(text, /^ {2}ok {3}tensorflow {2}@tensorflow\/tfjs-node@4\.22\.0$/m);
-  assert.match(text, /^auto selects: tensorflow$/m);
-});
+test(
+  "doctor - names native TensorFlow's version, library, oneDNN and threads, and auto picks it",
+  { skip: !native && 'the suite runs without native TensorFlow here' },
+  async () => {
+    const r = await cli('doctor');
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const text = r.out.join('\n');
+    assert.match(text, /^native TensorFlow 2\.21\.0 \(cpu build\): \/\S+\/tensorflow\/cpu-2\.21\.0\/lib\/libtensorflow_cc\.so\.2$/m);
+    assert.match(text, /^ {2}oneDNN: on \(/m);
+    assert.match(text, /^ {2}threads: intra-op \d+, inter-op \d+ /m);
+    assert.match(text, /^ {2}GPU: none \(the CPU build; `syncgrad setup --gpu` installs the CUDA 12 build\)$/m);
+    assert.match(text, /^ {2}syncgrad's kernels on it: SyncgradReluGrad Sum MaxPoolGrad FusedConv2D$/m);
+    assert.match(text, /^ {2}ok {3}tensorflow {2}@tensorflow\/tfjs-node@4\.22\.0$/m);
+    assert.match(text, /^auto selects: tensorflow$/m);
+  },
+);
 
-test('doctor - the threads TensorFlow takes from the environment are the ones it reports', { skip: !native && 'the suite runs without native TensorFlow here' }, async () => {
-  const saved = process.env.TF_NUM_INTRAOP_THREADS;
-  process.env.TF_NUM_INTRAOP_THREADS = '1';
-  try {
-    const facts = await probeNative(PACKAGE_ROOT);
-    assert.ok(facts.ok, facts.reason);
-    assert.equal(facts.threads.intraOp, 1);
-    assert.equal(facts.tensorflowVersion, '2.21.0');
-    assert.equal(facts.usingGpu, false);
-  } finally {
-    if (saved === undefined) delete process.env.TF_NUM_INTRAOP_THREADS;
-    else process.env.TF_NUM_INTRAOP_THREADS = saved;
-  }
-});
+test(
+  'doctor - the threads TensorFlow takes from the environment are the ones it reports',
+  { skip: !native && 'the suite runs without native TensorFlow here' },
+  async () => {
+    const saved = process.env.TF_NUM_INTRAOP_THREADS;
+    process.env.TF_NUM_INTRAOP_THREADS = '1';
+    try {
+      const facts = await probeNative(PACKAGE_ROOT);
+      assert.ok(facts.ok, facts.reason);
+      assert.equal(facts.threads.intraOp, 1);
+      assert.equal(facts.tensorflowVersion, '2.21.0');
+      assert.equal(facts.usingGpu, false);
+    } finally {
+      if (saved === undefined) delete process.env.TF_NUM_INTRAOP_THREADS;
+      else process.env.TF_NUM_INTRAOP_THREADS = saved;
+    }
+  },
+);
 
-test('doctor - TensorFlow\'s log gives the GPUs it created devices for, or the CUDA libraries it could not load', () => {
+test("doctor - TensorFlow's log gives the GPUs it created devices for, or the CUDA libraries it could not load", () => {
   const ok = parseGpuLog(
     [
       'I0000 00:00:1796518051.753814    2820 gpu_device.cc:2020] Created device /job:localhost/replica:0/task:0/device:GPU:0 with 78642 MB memory:  -> device: 0, name: NVIDIA H100 80GB HBM3, pci bus id: 0000:00:05.0, compute capability: 9.0',

@@ -45,7 +45,17 @@ async function runWith(name: string, config: ModelConfig): Promise<string> {
   await mkdir(run, { recursive: true });
   const weights = initialWeights(config, 11).map((w) => w.map((v) => v * 3));
   await saveCheckpoint(run, {
-    meta: { model: config, classes: CLASSES, epoch: 1, step: 0, learningRate: 1e-5, seed: 42, rng: [1, 2, 3, 4], config: {}, createdAt: new Date().toISOString() },
+    meta: {
+      model: config,
+      classes: CLASSES,
+      epoch: 1,
+      step: 0,
+      learningRate: 1e-5,
+      seed: 42,
+      rng: [1, 2, 3, 4],
+      config: {},
+      createdAt: new Date().toISOString(),
+    },
     weights,
     optimizer: { step: 0, m: [], v: [] },
   });
@@ -87,7 +97,23 @@ for (const config of [
     assert.equal(r.code, 0, r.err.join('\n'));
     // The file alone names the module's parameters in PyTorch's layouts.
     const { tensors, metadata } = fromSafetensors(await readFile(out));
-    assert.deepEqual(tensors.map((x) => x.name), ['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias', 'conv3.weight', 'conv3.bias', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias']);
+    assert.deepEqual(
+      tensors.map((x) => x.name),
+      [
+        'conv1.weight',
+        'conv1.bias',
+        'conv2.weight',
+        'conv2.bias',
+        'conv3.weight',
+        'conv3.bias',
+        'fc1.weight',
+        'fc1.bias',
+        'fc2.weight',
+        'fc2.bias',
+        'fc3.weight',
+        'fc3.bias',
+      ],
+    );
     assert.deepEqual(tensors[0]!.shape, [256, config.channels, 3, 3]);
     assert.deepEqual(tensors[10]!.shape, [6, 128]);
     assert.deepEqual(JSON.parse(metadata.syncgrad!).classes, CLASSES);
@@ -95,7 +121,11 @@ for (const config of [
     const x = join(tmp.path, `st-${label}.f32`);
     const pixels = await inputs(config);
     await writeFile(x, Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength));
-    const py = spawnSync(SYSTEM_PYTHON, [PARITY, out, x, String(images.length), String(config.imageSize), String(config.channels)], { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300_000 });
+    const py = spawnSync(SYSTEM_PYTHON, [PARITY, out, x, String(images.length), String(config.imageSize), String(config.channels)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      timeout: 300_000,
+    });
     assert.equal(py.status, 0, py.stderr);
     const theirs = (JSON.parse(py.stdout) as { probabilities: number[][] }).probabilities;
     const ours = await predicted(run);
@@ -106,7 +136,7 @@ for (const config of [
   });
 }
 
-test('export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, and through tfjs-node\'s file:// handler) and gives our logits within 1e-5', async () => {
+test("export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, and through tfjs-node's file:// handler) and gives our logits within 1e-5", async () => {
   const config: ModelConfig = { imageSize: 40, channels: 3, classes: 6, dropout: 0.2 };
   const run = await runWith('tfjs-run', config);
   const out = join(tmp.path, 'tfjs-model');
@@ -120,19 +150,26 @@ test('export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, 
   const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
   const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
   // The README's Node line, on native TensorFlow: tfjs-node reads file:// itself.
-  const fromFile = TEST_BACKEND === 'tensorflow' ? await ((await import('@tensorflow/tfjs-node' as string)) as typeof tf).loadLayersModel(`file://${join(out, 'model.json')}`) : undefined;
+  const fromFile =
+    TEST_BACKEND === 'tensorflow'
+      ? await ((await import('@tensorflow/tfjs-node')) as typeof tf).loadLayersModel(`file://${join(out, 'model.json')}`)
+      : undefined;
   const ck = (await import('../common/run/checkpoint.js')).loadCheckpoint;
   const model = Cnn.fromWeights(config, (await ck(run)).weights);
   try {
     const pixels = await inputs(config);
     const [theirs, ours, file] = tf.tidy(() => {
       const xs = tf.tensor4d(pixels, [images.length, config.imageSize, config.imageSize, config.channels]);
-      return [(loaded.predict(xs) as tf.Tensor).arraySync() as number[][], model.forward(xs, { training: false }).arraySync() as number[][], fromFile ? ((fromFile.predict(xs) as tf.Tensor).arraySync() as number[][]) : undefined];
+      return [
+        (loaded.predict(xs) as tf.Tensor).arraySync() as number[][],
+        model.forward(xs, { training: false }).arraySync(),
+        fromFile ? ((fromFile.predict(xs) as tf.Tensor).arraySync() as number[][]) : undefined,
+      ];
     });
-    const d = maxDiff(ours!, theirs!);
+    const d = maxDiff(ours, theirs);
     assert.ok(d <= 1e-5, `max |Δlogit| = ${d}`);
-    if (fromFile) assert.ok(maxDiff(ours!, file!) <= 1e-5, `file://: max |Δlogit| = ${maxDiff(ours!, file!)}`);
-    assert.ok(Math.max(...ours!.flat().map(Math.abs)) > 0.1, 'logits are not all near zero');
+    if (fromFile) assert.ok(maxDiff(ours, file!) <= 1e-5, `file://: max |Δlogit| = ${maxDiff(ours, file!)}`);
+    assert.ok(Math.max(...ours.flat().map(Math.abs)) > 0.1, 'logits are not all near zero');
   } finally {
     loaded.dispose();
     fromFile?.dispose();

@@ -31,7 +31,12 @@ test('kernels - wasm Adam equals the JS update bit for bit, on an odd range insi
   for (const t of [1, 2, 1000]) {
     adamLoop(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, js, 3, n - 2);
     mem.adam(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, 3, n - 2);
-    for (const [a, b, what] of [[js.w, wo!, 'w'], [js.m, mo!, 'm'], [js.v, vo!, 'v']] as const) assert.ok(bits(a.subarray(3, n - 2)).equals(bits(b.subarray(3, n - 2))), `${what} at step ${t}`);
+    for (const [a, b, what] of [
+      [js.w, wo!, 'w'],
+      [js.m, mo!, 'm'],
+      [js.v, vo!, 'v'],
+    ] as const)
+      assert.ok(bits(a.subarray(3, n - 2)).equals(bits(b.subarray(3, n - 2))), `${what} at step ${t}`);
     // Nothing outside the range is written.
     assert.equal(wo![2], 0);
     assert.equal(wo![n - 2], 0);
@@ -71,7 +76,7 @@ test('kernels - wasm bf16 encode and decode equal the wire codec byte for byte, 
   u[4] = 0x7f7fffff; // the largest float, which rounds to +Inf
   src[5] = Number.NEGATIVE_INFINITY;
   u[n - 1] = 0x3f818000;
-  const wire = CODECS.bf16!;
+  const wire = CODECS.bf16;
   const ours = mem.encode(wire, src, 1, n);
   const ref = wire.encode(src, 1, n);
   assert.ok(Buffer.from(ours).equals(Buffer.from(ref)), 'encoded bytes');
@@ -86,14 +91,24 @@ test('kernels - wasm checksum equals the JS checksum on every tail length and of
   const mem = new FlatMemory(20_000, 6);
   const all = mem.alloc(20_000);
   fill([all], 5);
-  for (const [at, n] of [[0, 0], [1, 1], [2, 3], [3, 4], [5, 5], [7, 6], [0, 20_000], [1, 19_999], [13, 10_007]] as const) {
+  for (const [at, n] of [
+    [0, 0],
+    [1, 1],
+    [2, 3],
+    [3, 4],
+    [5, 5],
+    [7, 6],
+    [0, 20_000],
+    [1, 19_999],
+    [13, 10_007],
+  ] as const) {
     const x = all.subarray(at, at + n);
     assert.equal(mem.checksum(x), checksum(x), `${n} floats at ${at}`);
   }
   const x = all.subarray(1, 10_002);
   const before = mem.checksum(x);
   const u = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  u[9_000] ^= 1;
+  u[9_000] = u[9_000]! ^ 1;
   assert.notEqual(mem.checksum(x), before, 'one flipped bit');
   assert.equal(mem.checksum(x), checksum(x));
   // A vector from elsewhere takes the JS loop.
@@ -120,7 +135,14 @@ test('kernels - the checksum taken chunk by chunk, at any cut, equals the one of
   const all = mem.alloc(30_000);
   fill([all], 9);
   const rng = new Rng(3);
-  for (const [at, n] of [[0, 0], [1, 3], [2, 7], [0, 30_000], [3, 29_997], [5, 10_001]] as const) {
+  for (const [at, n] of [
+    [0, 0],
+    [1, 3],
+    [2, 7],
+    [0, 30_000],
+    [3, 29_997],
+    [5, 10_001],
+  ] as const) {
     const x = all.subarray(at, at + n);
     const want = naiveChecksum(x);
     assert.equal(checksum(x), want, `JS checksum of ${n} floats at ${at}`);

@@ -48,7 +48,7 @@ function serverStream(rng: Rng, ops: number): { bytes: Uint8Array; messages: num
 /** Cuts `bytes` as a socket might: reads of 1 byte up to 64 KiB, most of them full. */
 function cut(bytes: Uint8Array, rng: Rng): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const n = rng.int(3) === 0 ? 1 + rng.int(64) : rng.int(4) === 0 ? 1 + rng.int(65_536) : 65_536;
     out.push(bytes.slice(at, at + n));
     at += n;
@@ -62,7 +62,9 @@ function parse(frames: Uint8Array[]): string[] {
   const parser = new Parser({
     push: (e: ParserEvent) => {
       const m = e.msg;
-      events.push(`${e.kind} ${m ? `${td.decode(m.subject)} ${m.sid} ${m.reply ? td.decode(m.reply) : '-'} ${m.hdr} ${m.size}` : ''} ${e.data ? Buffer.from(e.data).toString('base64') : ''}`);
+      events.push(
+        `${e.kind} ${m ? `${td.decode(m.subject)} ${m.sid} ${m.reply ? td.decode(m.reply) : '-'} ${m.hdr} ${m.size}` : ''} ${e.data ? Buffer.from(e.data).toString('base64') : ''}`,
+      );
     },
   });
   for (const f of frames) parser.parse(f);
@@ -72,7 +74,7 @@ function parse(frames: Uint8Array[]): string[] {
 /** [start, end) of every MSG/HMSG operation, payload and CRLF included. */
 function messageSpans(bytes: Uint8Array): [number, number][] {
   const spans: [number, number][] = [];
-  for (let pos = 0; pos < bytes.length; ) {
+  for (let pos = 0; pos < bytes.length;) {
     const nl = bytes.indexOf(10, pos);
     const size = payloadSize(bytes, pos, nl);
     const end = size < 0 ? nl + 1 : nl + 1 + size + 2;
@@ -107,7 +109,15 @@ test('frames - every message reaches the parser in one frame, and the parser rea
 });
 
 test('frames - a line that only looks like a message, or announces too much, passes through as it came', () => {
-  const cases = ['MSG a 1 x\r\nPING\r\n', 'MSG a 1\r\n', 'MSG a 1 2 3 4\r\n', 'HMSG a 1 2\r\n', 'MSGX\r\n+OK\r\n', `MSG a 1 ${64 * 1024 * 1024 + 1}\r\nPING\r\n`, 'HMSG a 1 2 -4\r\n'];
+  const cases = [
+    'MSG a 1 x\r\nPING\r\n',
+    'MSG a 1\r\n',
+    'MSG a 1 2 3 4\r\n',
+    'HMSG a 1 2\r\n',
+    'MSGX\r\n+OK\r\n',
+    `MSG a 1 ${64 * 1024 * 1024 + 1}\r\nPING\r\n`,
+    'HMSG a 1 2 -4\r\n',
+  ];
   for (const c of cases) {
     const bytes = te.encode(c);
     const frames: Uint8Array[] = [];
@@ -132,7 +142,10 @@ test('transport - a write hands large payloads to the socket as they are and joi
   assert.equal(parts[3], big2);
   assert.equal(td.decode(parts[2]), '\r\nPING\r\nPUB b 65541\r\n');
   assert.deepEqual(Buffer.concat(parts), Buffer.concat(queue), 'the same bytes, in order');
-  assert.deepEqual(gatherParts([small('PING\r\n')]).map((p) => td.decode(p)), ['PING\r\n']);
+  assert.deepEqual(
+    gatherParts([small('PING\r\n')]).map((p) => td.decode(p)),
+    ['PING\r\n'],
+  );
 });
 
 test('transport - the buffer pool lends each buffer once, fits sizes, and takes back only its own', () => {
@@ -203,7 +216,7 @@ test('transport - messages up to max_payload, with headers and replies, arrive i
   }
 });
 
-test('transport - a large payload goes to the socket from the caller\'s buffer, and a send buffer reused after its flush does not change what arrived', async () => {
+test("transport - a large payload goes to the socket from the caller's buffer, and a send buffer reused after its flush does not change what arrived", async () => {
   const size = 4 * 1024 * 1024;
   const got: Uint8Array[] = [];
   const sub = b.subscribe('frames.reuse', { max: 3, callback: (_e, m) => got.push(m.data) });
@@ -233,11 +246,14 @@ test('transport - a large payload goes to the socket from the caller\'s buffer, 
   }
   assert.equal(got.length, 3);
   // The first arrived as published, though its buffer was refilled for the second.
-  assert.deepEqual(got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]), [
-    [size, 0x11, true],
-    [size, 0x22, true],
-    [size, 0x33, true],
-  ]);
+  assert.deepEqual(
+    got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]),
+    [
+      [size, 0x11, true],
+      [size, 0x22, true],
+      [size, 0x33, true],
+    ],
+  );
 });
 
 test('transport - an incoming message handed back is reused for the next, and one not handed back is never overwritten', async () => {
@@ -249,7 +265,10 @@ test('transport - an incoming message handed back is reused for the next, and on
     max: 6,
     callback: (_e, m) => {
       const i = n++;
-      assert.ok(m.data.every((x) => x === i + 1), `message ${i} arrived whole`);
+      assert.ok(
+        m.data.every((x) => x === i + 1),
+        `message ${i} arrived whole`,
+      );
       buffers.push(m.data.buffer);
       // Every other message is kept (a view of it stays live); the rest go back at once.
       if (i % 2 === 0) kept.push(m.data);
@@ -265,7 +284,12 @@ test('transport - an incoming message handed back is reused for the next, and on
   }
   await sub.closed;
   assert.equal(n, 6);
-  kept.forEach((k, j) => assert.ok(k.every((x) => x === 2 * j + 1), `kept message ${2 * j} was not overwritten`));
+  kept.forEach((k, j) =>
+    assert.ok(
+      k.every((x) => x === 2 * j + 1),
+      `kept message ${2 * j} was not overwritten`,
+    ),
+  );
   // Message 1 went back, so message 2 was gathered into its memory; and so on.
   assert.equal(buffers[2], buffers[1]);
   assert.equal(buffers[4], buffers[3]);

@@ -32,7 +32,19 @@ function tfConv(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4
   const out = tf.tidy(() => {
     const xt = tf.transpose(tf.tensor4d(x, xShape), [0, 2, 3, 1]) as tf.Tensor4D;
     const wt = tf.transpose(tf.tensor4d(w, wShape), [2, 3, 1, 0]) as tf.Tensor4D;
-    let y: tf.Tensor4D = tf.conv2d(xt, wt, stride, padding === 0 ? 'valid' : [[0, 0], [padding, padding], [padding, padding], [0, 0]]);
+    let y: tf.Tensor4D = tf.conv2d(
+      xt,
+      wt,
+      stride,
+      padding === 0
+        ? 'valid'
+        : [
+            [0, 0],
+            [padding, padding],
+            [padding, padding],
+            [0, 0],
+          ],
+    );
     if (bias) y = tf.add(y, tf.tensor1d(bias));
     return tf.transpose(y, [0, 3, 1, 2]);
   });
@@ -128,7 +140,15 @@ test('im2col - runConvDemo agrees with tf.conv2d and prints every section', asyn
   const { maxAbsDiff } = await runConvDemo({ seed: 3 }, (l) => lines.push(l));
   assert.ok(maxAbsDiff < 1e-6, `max |diff| ${maxAbsDiff}`);
   const text = lines.join('\n');
-  for (const section of ['input x (N,C,H,W = 1,1,6,6)', 'kernel w', 'unfold(x, kernel 3x3)', '(a) tf.conv2d (backend cpu), 4x4', '(b) conv2dIm2col, 4x4', 'max-pool 2x2', 'sigmoid']) {
+  for (const section of [
+    'input x (N,C,H,W = 1,1,6,6)',
+    'kernel w',
+    'unfold(x, kernel 3x3)',
+    '(a) tf.conv2d (backend cpu), 4x4',
+    '(b) conv2dIm2col, 4x4',
+    'max-pool 2x2',
+    'sigmoid',
+  ]) {
     assert.ok(text.includes(section), `missing "${section}" in:\n${text}`);
   }
   assert.match(lines.at(-1)!, /^im2col vs tf\.conv2d: max \|diff\| = \S+ \(agree to 1e-6\)$/);

@@ -135,7 +135,7 @@ POOL_CASES.forEach((c, i) => {
   });
 });
 
-test('kernels-fast - MaxPoolGrad sends a tied window\'s gradient to its first maximum only', async () => {
+test("kernels-fast - MaxPoolGrad sends a tied window's gradient to its first maximum only", async () => {
   // One 2x2 window per channel: [a b; c d] with the ties listed; dy = 1.
   const windows = [
     [0, 0, 0, 0], // all equal: top-left
@@ -149,7 +149,13 @@ test('kernels-fast - MaxPoolGrad sends a tied window\'s gradient to its first ma
   const x = new Float32Array(4 * c);
   windows.forEach((w, ch) => w.forEach((v, p) => (x[p * c + ch] = v)));
   await tf.setBackend('wasm');
-  const dx = tf.tidy(() => kernel('MaxPoolGrad', { dy: tf.ones([1, 1, 1, c]), input: tf.tensor4d(x, [1, 2, 2, c]), output: tf.zeros([1, 1, 1, c]) }, { filterSize: 2, strides: 2, pad: 'valid' }));
+  const dx = tf.tidy(() =>
+    kernel(
+      'MaxPoolGrad',
+      { dy: tf.ones([1, 1, 1, c]), input: tf.tensor4d(x, [1, 2, 2, c]), output: tf.zeros([1, 1, 1, c]) },
+      { filterSize: 2, strides: 2, pad: 'valid' },
+    ),
+  );
   const got = await dx.data();
   dx.dispose();
   const winner = windows.map((_, ch) => [0, 1, 2, 3].filter((p) => got[p * c + ch] !== 0));
@@ -182,7 +188,12 @@ async function compareFilterCase(c: FilterCase, seed: number): Promise<void> {
   const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, 1, c.pad).shape);
   const dyData = normal(rng, size(yShape));
   await compare(
-    () => kernel('Conv2DBackpropFilter', { x: tf.tensor4d(xData, c.x), dy: tf.tensor(dyData, yShape) }, { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w }),
+    () =>
+      kernel(
+        'Conv2DBackpropFilter',
+        { x: tf.tensor4d(xData, c.x), dy: tf.tensor(dyData, yShape) },
+        { strides: 1, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w },
+      ),
     c.name,
   );
 }
@@ -209,13 +220,17 @@ test('kernels-fast - Conv2DBackpropFilter GEMM form (forced) matches cpu on smal
   }
 });
 
-test('kernels-fast - Conv2DBackpropFilter picks the measured faster form for the seed\'s shapes', () => {
+test("kernels-fast - Conv2DBackpropFilter picks the measured faster form for the seed's shapes", () => {
   const saved = process.env.SYNCGRAD_WASM_GEMM_FILTER;
   delete process.env.SYNCGRAD_WASM_GEMM_FILTER;
   try {
     const gemm = (x: Shape4, w: Shape4, pad: 'same' | 'valid') => useGemmFilter(tf.backend_util.computeConv2DInfo(x, w, 1, 1, pad));
     // conv1 (im2col) always; conv2 from 32² on; conv3 only at 256² (small grids: convolution form).
-    for (const [s, n] of [[32, 16], [64, 16], [256, 4]] as const) {
+    for (const [s, n] of [
+      [32, 16],
+      [64, 16],
+      [256, 4],
+    ] as const) {
       assert.equal(gemm([n, s, s, 3], [3, 3, 3, 256], 'same'), true, `conv1 ${s}²`);
       assert.equal(gemm([n, s / 2, s / 2, 256], [3, 3, 256, 128], 'same'), true, `conv2 ${s}²`);
       assert.equal(gemm([n, s / 4, s / 4, 128], [3, 3, 128, 64], 'valid'), s === 256, `conv3 ${s}²`);
@@ -247,7 +262,12 @@ const MAT_CASES: MatCase[] = [
 ];
 
 for (const c of MAT_CASES) {
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     test(`kernels-fast - BatchMatMul matches cpu (${[...(c.lead ?? []), c.m, c.k, c.n].join('x')}, transposeA=${ta}, transposeB=${tb})`, async () => {
       const rng = new Rng(c.m * 1000 + c.k + (ta ? 7 : 0) + (tb ? 13 : 0));
       const lead = c.lead ?? [];
@@ -260,7 +280,7 @@ for (const c of MAT_CASES) {
   }
 }
 
-test('kernels-fast - BatchMatMul plans: the dense layers\' backward products avoid moving the weights', () => {
+test("kernels-fast - BatchMatMul plans: the dense layers' backward products avoid moving the weights", () => {
   // fc1 at 256², batch 4: forward x·W, dx = dy·Wᵀ, dW = xᵀ·dy.
   assert.equal(planMatMul(4, 61504, 256, false, false), 'transposed');
   assert.equal(planMatMul(4, 256, 61504, false, true), 'transposed');

@@ -30,15 +30,48 @@ interface Case {
 const CASES: Case[] = [
   { name: 'same pad, 3x3, stride 1', x: [2, 7, 5, 3], w: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: 'valid pad, 3x3, stride 1', x: [1, 8, 6, 2], w: [3, 3, 2, 3], strides: 1, pad: 'valid' },
-  { name: 'explicit pad, 3x2, stride 1', x: [2, 6, 7, 2], w: [3, 2, 2, 3], strides: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
-  { name: 'explicit pad wider than the filter, 2x2, stride 1', x: [1, 5, 6, 2], w: [2, 2, 2, 3], strides: 1, pad: [[0, 0], [4, 3], [3, 5], [0, 0]] },
+  {
+    name: 'explicit pad, 3x2, stride 1',
+    x: [2, 6, 7, 2],
+    w: [3, 2, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
+  {
+    name: 'explicit pad wider than the filter, 2x2, stride 1',
+    x: [1, 5, 6, 2],
+    w: [2, 2, 2, 3],
+    strides: 1,
+    pad: [
+      [0, 0],
+      [4, 3],
+      [3, 5],
+      [0, 0],
+    ],
+  },
   { name: 'numeric pad 1, 3x3, stride 1', x: [1, 6, 6, 3], w: [3, 3, 3, 2], strides: 1, pad: 1 },
   { name: 'same pad, even 4x4, stride 1', x: [2, 6, 5, 2], w: [4, 4, 2, 3], strides: 1, pad: 'same' },
   { name: 'same pad, 3x3, stride 2, even input', x: [2, 8, 8, 3], w: [3, 3, 3, 5], strides: 2, pad: 'same' },
   { name: 'same pad, 3x3, stride 2, odd non-square input', x: [1, 7, 9, 2], w: [3, 3, 2, 4], strides: 2, pad: 'same' },
   { name: 'valid pad, 3x3, stride 2, unused last row', x: [2, 9, 8, 3], w: [3, 3, 3, 2], strides: 2, pad: 'valid' },
   { name: 'valid pad, 4x2, strides [3,1]', x: [1, 11, 6, 2], w: [4, 2, 2, 3], strides: [3, 1], pad: 'valid' },
-  { name: 'explicit pad, 3x3, stride 2', x: [1, 8, 7, 2], w: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [0, 1], [1, 1], [0, 0]] },
+  {
+    name: 'explicit pad, 3x3, stride 2',
+    x: [1, 8, 7, 2],
+    w: [3, 3, 2, 3],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { name: '1x1 filter, stride 1', x: [2, 5, 4, 3], w: [1, 1, 3, 6], strides: 1, pad: 'same' },
   { name: '1x1 filter, stride 2', x: [1, 6, 5, 4], w: [1, 1, 4, 2], strides: 2, pad: 'valid' },
   { name: 'single channel in and out, batch 3', x: [3, 6, 5, 1], w: [3, 3, 1, 1], strides: 1, pad: 'same' },
@@ -96,18 +129,26 @@ async function run(backend: 'cpu' | 'wasm', c: Case, d: Data): Promise<Results> 
     const dy = tf.tensor(d.dy, d.yShape);
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy));
     const [gx, gw] = tf.grads(f)([x, w]);
-    const kx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, {
-      strides: c.strides,
-      pad: c.pad,
-      dataFormat: 'NHWC',
-      inputShape: c.x,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const kw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-      strides: c.strides,
-      pad: c.pad,
-      dataFormat: 'NHWC',
-      filterShape: c.w,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const kx = tf.engine().runKernel(
+      'Conv2DBackpropInput',
+      { dy, filter: w },
+      {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        inputShape: c.x,
+      },
+    ) as tf.Tensor;
+    const kw = tf.engine().runKernel(
+      'Conv2DBackpropFilter',
+      { x, dy },
+      {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: 'NHWC',
+        filterShape: c.w,
+      },
+    ) as tf.Tensor;
     return [gx!, gw!, kx, kw];
   });
   const out = {
@@ -182,13 +223,18 @@ test('kernels - NCHW Conv2DBackpropInput is delegated to the built-in wasm kerne
   const wData = randomArray(rng, size(wShape));
   const on = async (backend: 'cpu' | 'wasm') => {
     await tf.setBackend(backend);
-    const r = tf.tidy(() =>
-      tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyData, dyShape), filter: tf.tensor(wData, wShape) }, {
-        strides: 1,
-        pad: 'same',
-        dataFormat: 'NCHW',
-        inputShape: xShape,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    const r = tf.tidy(
+      () =>
+        tf.engine().runKernel(
+          'Conv2DBackpropInput',
+          { dy: tf.tensor(dyData, dyShape), filter: tf.tensor(wData, wShape) },
+          {
+            strides: 1,
+            pad: 'same',
+            dataFormat: 'NCHW',
+            inputShape: xShape,
+          },
+        ) as tf.Tensor,
     );
     const data = (await r.data()) as Float32Array;
     assert.deepEqual(r.shape, xShape);
@@ -208,7 +254,10 @@ test('kernels - unsupported cases throw BackendError naming the attribute, leaki
   const count0 = tf.memory().numTensors;
   const attrs = (a: object) => a as unknown as tf.NamedAttrMap;
   assert.throws(
-    () => tf.engine().runKernel('Conv2DBackpropFilter', { x: xNchw, dy: dyNchw }, attrs({ strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] })),
+    () =>
+      tf
+        .engine()
+        .runKernel('Conv2DBackpropFilter', { x: xNchw, dy: dyNchw }, attrs({ strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] })),
     (e: unknown) => e instanceof BackendError && /dataFormat 'NCHW'/.test(e.message),
   );
   assert.throws(
@@ -216,7 +265,8 @@ test('kernels - unsupported cases throw BackendError naming the attribute, leaki
     (e: unknown) => e instanceof BackendError && /dy has shape \[1,5,5,4\]/.test(e.message),
   );
   assert.throws(
-    () => tf.engine().runKernel('Conv2DBackpropInput', { dy: badDy, filter: w }, attrs({ strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 6, 6, 3] })),
+    () =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: badDy, filter: w }, attrs({ strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 6, 6, 3] })),
     (e: unknown) => e instanceof BackendError && /dy has shape/.test(e.message),
   );
   assert.equal(tf.memory().numTensors, count0);
@@ -256,8 +306,8 @@ test('kernels - conv2d gradients on wasm leak no tensors, buffers or references'
     // Kernels run directly, outside any tidy: their results must be the only thing left.
     const dy = tf.conv2d(x, w, strides, 'same');
     const attrs = { strides, pad: 'same', dataFormat: 'NHWC' };
-    const kx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
-    const kw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const kx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }) as tf.Tensor;
+    const kw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor;
     assert.deepEqual(kx.shape, x.shape);
     assert.deepEqual(kw.shape, w.shape);
     assert.equal(tf.memory().numTensors, mem0.numTensors + 3);

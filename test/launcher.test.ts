@@ -45,7 +45,30 @@ test('launcher - cluster runs worker processes, writes the report and leaves non
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
-    const r = await cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit');
+    const r = await cli(
+      'cluster',
+      '--data',
+      data,
+      '--image-size',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--lr',
+      '1e-3',
+      '--workers',
+      '2',
+      '--job',
+      job,
+      '--backend',
+      TEST_BACKEND,
+      '--out',
+      out,
+      '--progress',
+      'none',
+      '--no-audit',
+    );
     assert.equal(r.code, 0, r.err.join('\n'));
     assert.ok(r.err.some((l) => l.startsWith('[worker 0]')) && r.err.some((l) => l.startsWith('[worker 1]')), 'output of both worker processes');
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
@@ -63,19 +86,40 @@ for (const exchange of ['star', 'sharded'] as const) {
     const job = `kill${exchange}${process.pid}`;
     const io = memoryIo();
     const out = join(tmp.path, `kill-${exchange}`);
-    const o = parseTrainOptions({ data, out, imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, dropout: false, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 });
+    const o = parseTrainOptions({
+      data,
+      out,
+      imageSize: 16,
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-3,
+      dropout: false,
+      audit: false,
+      progress: 'none',
+      backend: TEST_BACKEND,
+      fpsBatches: 1,
+    });
     const children: ChildProcess[] = [];
     let shards = 0;
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, TEST_BACKEND, {
-      onWorkerStep: () => {
-        if (++shards === 4) children[1]!.kill('SIGKILL');
+    const c = await Coordinator.start(
+      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) },
+      io,
+      TEST_BACKEND,
+      {
+        onWorkerStep: () => {
+          if (++shards === 4) children[1]!.kill('SIGKILL');
+        },
       },
-    });
+    );
     try {
-      for (let i = 0; i < 2; i++) children.push(spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', TEST_BACKEND], { stdio: 'ignore' }));
+      for (let i = 0; i < 2; i++)
+        children.push(spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', TEST_BACKEND], { stdio: 'ignore' }));
       const report = await c.run();
       assert.equal(children[1]!.signalCode, 'SIGKILL');
-      assert.ok(io.errors.some((l) => /lost worker rank/.test(l)), io.errors.join('\n'));
+      assert.ok(
+        io.errors.some((l) => /lost worker rank/.test(l)),
+        io.errors.join('\n'),
+      );
       const steps = Math.ceil(report.dataset.train / 8);
       assert.equal((await loadCheckpoint(out)).optimizer.step, steps, 'every step applied exactly once');
     } finally {
@@ -89,7 +133,28 @@ for (const exchange of ['star', 'sharded'] as const) {
 test('launcher - a wasm worker out of memory stops the run with its one line, reaps every worker and leaves the last checkpoint intact', async () => {
   const out = join(tmp.path, 'oom');
   const job = `oom${process.pid}`;
-  const first = await cli('train', '--data', data, '--image-size', '16', '--epochs', '1', '--max-steps', '1', '--batch-size', '8', '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1');
+  const first = await cli(
+    'train',
+    '--data',
+    data,
+    '--image-size',
+    '16',
+    '--epochs',
+    '1',
+    '--max-steps',
+    '1',
+    '--batch-size',
+    '8',
+    '--backend',
+    'wasm',
+    '--out',
+    out,
+    '--progress',
+    'none',
+    '--no-audit',
+    '--fps-batches',
+    '1',
+  );
   assert.equal(first.code, 0, first.err.join('\n'));
   const checkpoint = await readFile(join(out, 'checkpoint.sgck'));
   const saved = { nats: process.env.NATS_URL, heap: process.env[HEAP_LIMIT_ENV] };
@@ -97,15 +162,44 @@ test('launcher - a wasm worker out of memory stops the run with its one line, re
   // The worker processes inherit this: their wasm heap stops at 160 MB (this process's is already guarded at 4 GB).
   process.env[HEAP_LIMIT_ENV] = '160';
   try {
-    const r = await cli('cluster', '--data', data, '--image-size', '64', '--epochs', '1', '--batch-size', '12', '--micro-batch', '6', '--workers', '2', '--job', job, '--backend', 'wasm', '--out', out, '--progress', 'none', '--no-audit');
+    const r = await cli(
+      'cluster',
+      '--data',
+      data,
+      '--image-size',
+      '64',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '12',
+      '--micro-batch',
+      '6',
+      '--workers',
+      '2',
+      '--job',
+      job,
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+      '--progress',
+      'none',
+      '--no-audit',
+    );
     assert.equal(r.code, 1, r.err.join('\n'));
     const last = r.err[r.err.length - 1]!;
-    assert.match(last, /^syncgrad: worker rank [01]: out of memory on wasm computing 6 image\(s\) at 64×64 in passes of 6 \(.*\); use --micro-batch 3, or more workers$/);
+    assert.match(
+      last,
+      /^syncgrad: worker rank [01]: out of memory on wasm computing 6 image\(s\) at 64×64 in passes of 6 \(.*\); use --micro-batch 3, or more workers$/,
+    );
     assert.ok(!r.err.some((l) => /internal error|^\s+at /.test(l)), r.err.join('\n'));
     assert.deepEqual(workerProcesses(job), []);
     assert.deepEqual(await readFile(join(out, 'checkpoint.sgck')), checkpoint, 'the checkpoint is untouched');
   } finally {
-    for (const [k, v] of [['NATS_URL', saved.nats], [HEAP_LIMIT_ENV, saved.heap]] as const) {
+    for (const [k, v] of [
+      ['NATS_URL', saved.nats],
+      [HEAP_LIMIT_ENV, saved.heap],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -120,12 +214,36 @@ test('bench - shards times a native and a wasm worker alone, then together with 
     const r = await cli('bench', 'shards', '--image-size', '16', '--batch-size', '8', '--steps', '2', '--warmup', '3', '--json', '--backend', TEST_BACKEND);
     assert.equal(r.code, 0, r.err.join('\n'));
     const j = JSON.parse(r.out[r.out.length - 1]!) as ShardBenchResult;
-    assert.deepEqual(j.workers.map((w) => [w.backend, w.core]), [['tensorflow', 0], ['wasm', 1]]);
-    assert.deepEqual(j.runs.map((x) => [x.label, x.stepsSeconds.length]), [['native alone', 2], ['wasm alone', 2], ['equal shards', 2], ['weighted shards', 2]]);
+    assert.deepEqual(
+      j.workers.map((w) => [w.backend, w.core]),
+      [
+        ['tensorflow', 0],
+        ['wasm', 1],
+      ],
+    );
+    assert.deepEqual(
+      j.runs.map((x) => [x.label, x.stepsSeconds.length]),
+      [
+        ['native alone', 2],
+        ['wasm alone', 2],
+        ['equal shards', 2],
+        ['weighted shards', 2],
+      ],
+    );
     // Alone: the whole batch; equal: halves; weighted: any cut of the 8 images, one at least each.
-    for (const x of j.runs.slice(0, 2)) assert.ok(x.cuts.every((c) => c.join() === '8'), JSON.stringify(x.cuts));
-    assert.ok(j.runs[2]!.cuts.every((c) => c.join() === '4,4'), JSON.stringify(j.runs[2]!.cuts));
-    assert.ok(j.runs[3]!.cuts.every((c) => c.length === 2 && c[0]! + c[1]! === 8 && Math.min(...c) >= 1), JSON.stringify(j.runs[3]!.cuts));
+    for (const x of j.runs.slice(0, 2))
+      assert.ok(
+        x.cuts.every((c) => c.join() === '8'),
+        JSON.stringify(x.cuts),
+      );
+    assert.ok(
+      j.runs[2]!.cuts.every((c) => c.join() === '4,4'),
+      JSON.stringify(j.runs[2]!.cuts),
+    );
+    assert.ok(
+      j.runs[3]!.cuts.every((c) => c.length === 2 && c[0]! + c[1]! === 8 && Math.min(...c) >= 1),
+      JSON.stringify(j.runs[3]!.cuts),
+    );
     // The ideal is the batch over the sum of the rates alone, and each ratio is a step over it.
     const rates = j.workers.map((w) => w.aloneImagesPerSecond);
     assert.ok(rates.every((x) => x > 0));
@@ -138,13 +256,32 @@ test('bench - shards times a native and a wasm worker alone, then together with 
   }
 });
 
-test('bench - exchange runs the production step with synthetic gradients and accounts each process\'s bytes, star and sharded', async () => {
+test("bench - exchange runs the production step with synthetic gradients and accounts each process's bytes, star and sharded", async () => {
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
     // The 64² seed CNN: 1,212,742 params, a 4.85 MB fp32 gradient (five ~1 MB chunks).
     const bench = async (design: string) => {
-      const r = await cli('bench', 'exchange', '--params', '1212742', '--workers', '2', '--steps', '2', '--warmup', '1', '--probe-mib', '16', '--no-torch', '--json', '--backend', TEST_BACKEND, '--exchange', design);
+      const r = await cli(
+        'bench',
+        'exchange',
+        '--params',
+        '1212742',
+        '--workers',
+        '2',
+        '--steps',
+        '2',
+        '--warmup',
+        '1',
+        '--probe-mib',
+        '16',
+        '--no-torch',
+        '--json',
+        '--backend',
+        TEST_BACKEND,
+        '--exchange',
+        design,
+      );
       assert.equal(r.code, 0, r.err.join('\n'));
       const j = JSON.parse(r.out[r.out.length - 1]!);
       assert.equal(j.design, design);
@@ -193,9 +330,37 @@ function coordinatorPids(job: string): number[] {
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }
 
-test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run\'s weights', async () => {
+test("launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run's weights", async () => {
   // Equal shards: the reference is a separate run, and weighted cuts follow each run's timing.
-  const args = (out: string, job: string) => ['--data', data, '--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2', '--shards', 'equal'];
+  const args = (out: string, job: string) => [
+    '--data',
+    data,
+    '--image-size',
+    '16',
+    '--epochs',
+    '3',
+    '--batch-size',
+    '8',
+    '--lr',
+    '1e-3',
+    '--workers',
+    '2',
+    '--job',
+    job,
+    '--backend',
+    TEST_BACKEND,
+    '--out',
+    out,
+    '--progress',
+    'none',
+    '--no-audit',
+    '--fps-batches',
+    '1',
+    '--checkpoint-every',
+    '2',
+    '--shards',
+    'equal',
+  ];
   const saved = process.env.NATS_URL;
   process.env.NATS_URL = nats.url;
   try {
@@ -219,13 +384,31 @@ test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends
     assert.equal(killed, 1, 'the coordinator was killed in epoch 2');
     const done = await running;
     assert.equal(done.code, 0, done.err.join('\n'));
-    assert.ok(done.err.some((l) => /^launcher: the coordinator was killed by SIGKILL, the signal the kernel's OOM killer sends \(dmesg tells whether it did\); starting it again with --resume \(restart 1 of 2\)$/.test(l)), done.err.join('\n'));
-    assert.ok(done.err.some((l) => /\[coordinator\] resume: continuing from .*epoch 2/.test(l)), done.err.join('\n'));
+    assert.ok(
+      done.err.some((l) =>
+        /^launcher: the coordinator was killed by SIGKILL, the signal the kernel's OOM killer sends \(dmesg tells whether it did\); starting it again with --resume \(restart 1 of 2\)$/.test(
+          l,
+        ),
+      ),
+      done.err.join('\n'),
+    );
+    assert.ok(
+      done.err.some((l) => /\[coordinator\] resume: continuing from .*epoch 2/.test(l)),
+      done.err.join('\n'),
+    );
     const [x, y] = await Promise.all([loadCheckpoint(ref), loadCheckpoint(out)]);
     assert.equal(y.optimizer.step, x.optimizer.step);
-    x.weights.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)), `parameter ${i} bit-identical`));
+    x.weights.forEach((w, i) =>
+      assert.ok(
+        Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(y.weights[i]!.buffer, y.weights[i]!.byteOffset, y.weights[i]!.byteLength)),
+        `parameter ${i} bit-identical`,
+      ),
+    );
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
-    assert.deepEqual(report.epochs.map((e: { epoch: number }) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      report.epochs.map((e: { epoch: number }) => e.epoch),
+      [1, 2, 3],
+    );
     assert.deepEqual(workerProcesses(job), []);
     assert.deepEqual(coordinatorPids(job), []);
   } finally {
@@ -234,7 +417,7 @@ test('launcher - cluster --max-restarts 2 survives a killed coordinator and ends
   }
 });
 
-test('launcher - a worker process killed with SIGKILL is named with its pid and the OOM killer\'s signal, the coordinator says so, and the run stops once no worker is left', async () => {
+test("launcher - a worker process killed with SIGKILL is named with its pid and the OOM killer's signal, the coordinator says so, and the run stops once no worker is left", async () => {
   const job = `killed${process.pid}`;
   const out = join(tmp.path, 'killed');
   const lines: string[] = [];
@@ -246,7 +429,35 @@ test('launcher - a worker process killed with SIGKILL is named with its pid and 
       waiters.push({ re, resolve });
       setTimeout(() => reject(new Error(`no line matching ${re} within 60 s:\n${lines.join('\n')}`)), 60_000).unref();
     });
-  const c = spawn(process.execPath, [BIN, 'cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', job, '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--checkpoint-every', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: nats.url } });
+  const c = spawn(
+    process.execPath,
+    [
+      BIN,
+      'cluster',
+      '--data',
+      data,
+      '--image-size',
+      '16',
+      '--epochs',
+      '50',
+      '--batch-size',
+      '4',
+      '--workers',
+      '2',
+      '--job',
+      job,
+      '--backend',
+      TEST_BACKEND,
+      '--out',
+      out,
+      '--progress',
+      'none',
+      '--no-audit',
+      '--checkpoint-every',
+      '1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: nats.url } },
+  );
   const exit = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
   const onLine = (l: string) => {
     lines.push(l);
@@ -258,21 +469,34 @@ test('launcher - a worker process killed with SIGKILL is named with its pid and 
       }
     }
   };
-  createInterface({ input: c.stdout! }).on('line', onLine);
-  createInterface({ input: c.stderr! }).on('line', onLine);
+  createInterface({ input: c.stdout }).on('line', onLine);
+  createInterface({ input: c.stderr }).on('line', onLine);
   try {
     const pid = async (slot: number) => Number((await waitFor(new RegExp(`^\\[worker ${slot}\\] worker [^:]+:(\\d+):\\S*: joined job`)))[1]);
     const [p0, p1] = [await pid(0), await pid(1)];
     await waitFor(/^Epoch 1\/50: train loss/);
     process.kill(p1, 'SIGKILL');
-    await waitFor(new RegExp(`^launcher: worker 1 \\(pid ${p1}\\) was killed by SIGKILL, the signal the kernel's OOM killer sends \\(dmesg tells whether it did\\); if memory ran out, a smaller --micro-batch than its passes of \\d+, or fewer workers on this host, needs less$`));
-    await waitFor(new RegExp(`^coordinator: lost worker rank \\d \\([^)]*:${p1}:[^)]*\\): .*; its process ${p1} was killed by SIGKILL, the signal the kernel's OOM killer sends`));
+    await waitFor(
+      new RegExp(
+        `^launcher: worker 1 \\(pid ${p1}\\) was killed by SIGKILL, the signal the kernel's OOM killer sends \\(dmesg tells whether it did\\); if memory ran out, a smaller --micro-batch than its passes of \\d+, or fewer workers on this host, needs less$`,
+      ),
+    );
+    await waitFor(
+      new RegExp(
+        `^coordinator: lost worker rank \\d \\([^)]*:${p1}:[^)]*\\): .*; its process ${p1} was killed by SIGKILL, the signal the kernel's OOM killer sends`,
+      ),
+    );
     // The other worker carries on alone; when it dies too, the run ends at once, not after --worker-wait.
     const t0 = performance.now();
     process.kill(p0, 'SIGKILL');
     assert.equal(await exit, 1, lines.join('\n'));
     assert.ok(performance.now() - t0 < 30_000, `the launcher stopped ${Math.round(performance.now() - t0)} ms after its last worker died`);
-    assert.match(lines[lines.length - 1]!, new RegExp(`^syncgrad: coordinator stopped: every worker process died, the last one \\(worker 0, pid ${p0}\\) was killed by SIGKILL, .*; ${out} holds the last checkpoint \\(continue with --resume\\)$`));
+    assert.match(
+      lines[lines.length - 1]!,
+      new RegExp(
+        `^syncgrad: coordinator stopped: every worker process died, the last one \\(worker 0, pid ${p0}\\) was killed by SIGKILL, .*; ${out} holds the last checkpoint \\(continue with --resume\\)$`,
+      ),
+    );
     assert.ok((await loadLatestCheckpoint(out)) !== undefined, 'a checkpoint was left');
   } finally {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -289,18 +513,45 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
       const p = { c, err: [] as string[] };
       procs.push(p);
-      createInterface({ input: c.stderr! }).on('line', (l) => {
+      createInterface({ input: c.stderr }).on('line', (l) => {
         p.err.push(l);
         if (ready.test(l)) resolve(p);
       });
       c.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready: ${p.err.join(' | ')}`)));
     });
   const io = memoryIo();
-  const c = await Coordinator.start({ train: parseTrainOptions({ data, imageSize: 16, audit: false, progress: 'none', backend: TEST_BACKEND, out: join(tmp.path, 'sig') }), cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }) }, io, TEST_BACKEND);
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ data, imageSize: 16, audit: false, progress: 'none', backend: TEST_BACKEND, out: join(tmp.path, 'sig') }),
+      cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }),
+    },
+    io,
+    TEST_BACKEND,
+  );
   try {
     const worker = () => start(['worker', '--nats', own.url, '--job', job, '--backend', TEST_BACKEND], /joined job/);
     const [w1, w2] = [await worker(), await worker()];
-    const coord = await start(['coordinator', '--data', data, '--image-size', '16', '--no-audit', '--progress', 'none', '--nats', own.url, '--job', `${job}b`, '--workers', '5', '--out', join(tmp.path, 'sig-b')], /waiting for 5 worker/);
+    const coord = await start(
+      [
+        'coordinator',
+        '--data',
+        data,
+        '--image-size',
+        '16',
+        '--no-audit',
+        '--progress',
+        'none',
+        '--nats',
+        own.url,
+        '--job',
+        `${job}b`,
+        '--workers',
+        '5',
+        '--out',
+        join(tmp.path, 'sig-b'),
+      ],
+      /waiting for 5 worker/,
+    );
     await own.close();
     await new Promise((r) => setTimeout(r, 500));
     const timed = async (p: { c: ChildProcess }, signals: NodeJS.Signals[]) => {
@@ -315,19 +566,52 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
     const one = await timed(w1, ['SIGTERM']);
     assert.ok(one.ms < 5000, `worker exited ${Math.round(one.ms)} ms after SIGTERM`);
     assert.equal(one.signal, null, 'it exited by itself, not by the signal');
-    assert.ok(w1.err.some((l) => /SIGTERM received; shutting down/.test(l)), w1.err.join('\n'));
+    assert.ok(
+      w1.err.some((l) => /SIGTERM received; shutting down/.test(l)),
+      w1.err.join('\n'),
+    );
     const two = await timed(w2, ['SIGTERM', 'SIGINT']);
     assert.equal(two.code, 130, `a second signal forces the exit (SIGINT: 130): ${w2.err.join(' | ')}`);
-    assert.ok(w2.err.some((l) => /second signal \(SIGINT\); exiting now/.test(l)), w2.err.join('\n'));
+    assert.ok(
+      w2.err.some((l) => /second signal \(SIGINT\); exiting now/.test(l)),
+      w2.err.join('\n'),
+    );
     const three = await timed(coord, ['SIGTERM']);
     assert.ok(three.ms < 5000, `coordinator exited ${Math.round(three.ms)} ms after SIGTERM`);
     assert.equal(three.signal, null);
     // The launcher: its server is the gone one too; SIGTERM ends it and reaps its workers.
-    const launched = await start(['cluster', '--data', data, '--image-size', '16', '--epochs', '50', '--batch-size', '4', '--workers', '2', '--job', `${job}c`, '--backend', TEST_BACKEND, '--out', join(tmp.path, 'sig-c'), '--progress', 'none', '--no-audit'], /\[worker 1\].*joined job/);
+    const launched = await start(
+      [
+        'cluster',
+        '--data',
+        data,
+        '--image-size',
+        '16',
+        '--epochs',
+        '50',
+        '--batch-size',
+        '4',
+        '--workers',
+        '2',
+        '--job',
+        `${job}c`,
+        '--backend',
+        TEST_BACKEND,
+        '--out',
+        join(tmp.path, 'sig-c'),
+        '--progress',
+        'none',
+        '--no-audit',
+      ],
+      /\[worker 1\].*joined job/,
+    );
     const four = await timed(launched, ['SIGTERM']);
     assert.ok(four.ms < 5000, `launcher exited ${Math.round(four.ms)} ms after SIGTERM`);
     assert.equal(four.signal, null);
-    assert.ok(launched.err.some((l) => /^launcher: SIGTERM received/.test(l)), launched.err.join('\n'));
+    assert.ok(
+      launched.err.some((l) => /^launcher: SIGTERM received/.test(l)),
+      launched.err.join('\n'),
+    );
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(workerProcesses(`${job}c`), [], 'no worker left behind');
     // Nor the NATS server it started (its config lives in this run's temp dir), forced exit or not.

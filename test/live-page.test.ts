@@ -34,7 +34,7 @@ after(async () => {
 function browserOrSkip(t: { skip(message: string): void }): string | undefined {
   const path = which('chromium') ?? which('chromium-browser');
   if (!path) {
-    if (process.env.CI === 'true') assert.fail('the browser tests need Debian\'s chromium in CI (apt-get install chromium)');
+    if (process.env.CI === 'true') assert.fail("the browser tests need Debian's chromium in CI (apt-get install chromium)");
     t.skip('chromium not installed (apt-get install chromium)');
   }
   return path;
@@ -45,9 +45,27 @@ test('live page - a browser shows live curves and the worker table during a clus
   if (!executablePath) return;
   const job = `live${process.pid}`;
   const io = memoryIo();
-  const o = parseTrainOptions({ data, out: join(tmp.path, 'live'), imageSize: 16, epochs: 4, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) }, io, TEST_BACKEND);
-  const workers = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
+  const o = parseTrainOptions({
+    data,
+    out: join(tmp.path, 'live'),
+    imageSize: 16,
+    epochs: 4,
+    batchSize: 4,
+    lr: 1e-3,
+    audit: false,
+    progress: 'none',
+    backend: TEST_BACKEND,
+    fpsBatches: 1,
+  });
+  const c = await Coordinator.start(
+    { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) },
+    io,
+    TEST_BACKEND,
+  );
+  const workers = [
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+  ];
   const base = `http://127.0.0.1:${c.metricsPort}`;
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server'] });
   try {
@@ -60,7 +78,10 @@ test('live page - a browser shows live curves and the worker table during a clus
     for (const k of ['job', 'epoch', 'step', 'stepsPerEpoch', 'loss', 'workers', 'history'] as const) assert.ok(k in s, `status.json has ${k}`);
     assert.equal(s.job, job);
     assert.ok(s.step > 0 && s.stepsPerEpoch > 0 && typeof s.loss === 'number');
-    assert.deepEqual(s.workers.map((w) => w.rank), [0, 1]);
+    assert.deepEqual(
+      s.workers.map((w) => w.rank),
+      [0, 1],
+    );
     for (const w of s.workers) assert.ok(w.host && w.backend === TEST_BACKEND && w.imagesPerSecond > 0, JSON.stringify(w));
     // Each worker's share of the batch (weighted shards) and the rate it was sized by, measured after its warm-up step.
     for (const w of s.workers) assert.ok(w.shard >= 1 && w.share > 0 && w.share < 1 && w.rate !== null && w.rate > 0 && w.slow === false, JSON.stringify(w));
@@ -75,14 +96,18 @@ test('live page - a browser shows live curves and the worker table during a clus
     });
     await page.goto(`${base}/`);
     // Browser-side code as text: the test is compiled without the DOM's types.
-    await page.waitForFunction('window.syncgradCharts && window.syncgradCharts.loss.data[0].length > 2 && window.syncgradCharts.acc.data[0].length >= 2 && document.querySelectorAll("#workers tbody tr").length === 2', undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      'window.syncgradCharts && window.syncgradCharts.loss.data[0].length > 2 && window.syncgradCharts.acc.data[0].length >= 2 && document.querySelectorAll("#workers tbody tr").length === 2',
+      undefined,
+      { timeout: 30_000 },
+    );
     const points = (await page.evaluate(
       'Object.fromEntries(Object.entries(window.syncgradCharts).map(([k, v]) => [k, v.data.slice(1).map((series) => series.filter((x) => x !== null && Number.isFinite(x)).length)]))',
     )) as Record<string, number[]>;
     assert.ok(points.loss![0]! > 2, `loss points: ${JSON.stringify(points)}`);
     assert.ok(points.ips![0]! > 2 && points.exchange![0]! > 2, JSON.stringify(points));
     assert.ok(points.acc![0]! >= 1 && points.acc![1]! >= 1, JSON.stringify(points));
-    assert.match(await page.textContent('#summary') ?? '', /^epoch \d+\/4, step \d+/);
+    assert.match((await page.textContent('#summary')) ?? '', /^epoch \d+\/4, step \d+/);
     // The worker table shows each one's share and estimated rate.
     const headers = (await page.$$eval('#workers thead th', (ths) => ths.map((th) => th.textContent))) as string[];
     assert.deepEqual(headers.slice(3, 6), ['share', 'shard', 'est. img/s']);
@@ -105,7 +130,7 @@ test('live page - a browser shows live curves and the worker table during a clus
   }
 });
 
-test('export - the tfjs export loads in a browser with the README\'s tf.loadLayersModel line and gives our logits', async (t) => {
+test("export - the tfjs export loads in a browser with the README's tf.loadLayersModel line and gives our logits", async (t) => {
   const executablePath = browserOrSkip(t);
   if (!executablePath) return;
   const { saveCheckpoint, loadCheckpoint } = await import('../common/run/checkpoint.js');
@@ -114,7 +139,17 @@ test('export - the tfjs export loads in a browser with the README\'s tf.loadLaye
   const config = { imageSize: 24, channels: 3 as const, classes: 6, dropout: 0.2 };
   const run = join(tmp.path, 'browser-run');
   await saveCheckpoint(run, {
-    meta: { model: config, classes: ['a', 'b', 'c', 'd', 'e', 'f'], epoch: 1, step: 0, learningRate: 1e-5, seed: 1, rng: [1, 2, 3, 4], config: {}, createdAt: new Date().toISOString() },
+    meta: {
+      model: config,
+      classes: ['a', 'b', 'c', 'd', 'e', 'f'],
+      epoch: 1,
+      step: 0,
+      learningRate: 1e-5,
+      seed: 1,
+      rng: [1, 2, 3, 4],
+      config: {},
+      createdAt: new Date().toISOString(),
+    },
     weights: initialWeights(config, 5).map((w) => w.map((v) => v * 3)),
     optimizer: { step: 0, m: [], v: [] },
   });
@@ -131,7 +166,10 @@ test('export - the tfjs export loads in a browser with the README\'s tf.loadLaye
     const file = path === '/tf.min.js' ? tfjs : path.startsWith('/model/') ? join(dir, path.slice('/model/'.length)) : undefined;
     if (path === '/') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/tf.min.js"></script>');
     if (!file) return void res.writeHead(404).end();
-    readFile(file).then((b) => res.writeHead(200).end(b), () => res.writeHead(404).end());
+    readFile(file).then(
+      (b) => res.writeHead(200).end(b),
+      () => res.writeHead(404).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -146,7 +184,7 @@ test('export - the tfjs export loads in a browser with the README\'s tf.loadLaye
       `(async (x) => { await tf.setBackend('cpu'); const model = await tf.loadLayersModel('/model/model.json'); return model.predict(tf.tensor4d(x, [2, 24, 24, 3])).arraySync(); })(${JSON.stringify(x)})`,
     )) as number[][];
     const tf = await import('@tensorflow/tfjs-core');
-    const ours = tf.tidy(() => model.forward(tf.tensor4d(x, [2, 24, 24, 3]), { training: false }).arraySync() as number[][]);
+    const ours = tf.tidy(() => model.forward(tf.tensor4d(x, [2, 24, 24, 3]), { training: false }).arraySync());
     const d = Math.max(...ours.flatMap((row, i) => row.map((v, j) => Math.abs(v - theirs[i]![j]!))));
     assert.ok(d <= 1e-4, `max |Δlogit| browser vs ours = ${d}`);
     assert.ok(Math.max(...ours.flat().map(Math.abs)) > 0.1, 'logits are not all near zero');
@@ -163,24 +201,39 @@ test('live page - train --metrics-port serves the page and a live /status.json f
   let page = '';
   let port = 0;
   let polling: Promise<void> | undefined;
-  const report = await runTrain(parseTrainOptions({ data, out: join(tmp.path, 'train-live'), imageSize: 16, epochs: 2, batchSize: 4, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }), memoryIo(), {
-    metricsPort: 0,
-    onMetricsPort: (p) => {
-      port = p;
-      polling = (async () => {
-        page = await (await fetch(`http://127.0.0.1:${p}/`)).text();
-        // Until the server closes with the run.
-        for (;;) {
-          try {
-            seen.push((await (await fetch(`http://127.0.0.1:${p}/status.json`)).json()) as StatusJson);
-          } catch {
-            return;
+  const report = await runTrain(
+    parseTrainOptions({
+      data,
+      out: join(tmp.path, 'train-live'),
+      imageSize: 16,
+      epochs: 2,
+      batchSize: 4,
+      lr: 1e-3,
+      audit: false,
+      progress: 'none',
+      backend: TEST_BACKEND,
+      fpsBatches: 1,
+    }),
+    memoryIo(),
+    {
+      metricsPort: 0,
+      onMetricsPort: (p) => {
+        port = p;
+        polling = (async () => {
+          page = await (await fetch(`http://127.0.0.1:${p}/`)).text();
+          // Until the server closes with the run.
+          for (;;) {
+            try {
+              seen.push((await (await fetch(`http://127.0.0.1:${p}/status.json`)).json()) as StatusJson);
+            } catch {
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 50));
           }
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
+        })();
+      },
     },
-  });
+  );
   await polling;
   assert.ok(port > 0);
   assert.match(page, /<script src="\/assets\/uPlot\.iife\.min\.js"><\/script>/);

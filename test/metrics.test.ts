@@ -48,13 +48,27 @@ before(async () => {
   const io = memoryIo();
   const c = await Coordinator.start(
     {
-      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: 1, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }),
+      train: parseTrainOptions({
+        data,
+        out: join(tmp.path, 'run'),
+        imageSize: 16,
+        epochs: 1,
+        batchSize: 8,
+        lr: 1e-3,
+        audit: false,
+        progress: 'none',
+        backend: TEST_BACKEND,
+        fpsBatches: 1,
+      }),
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
     TEST_BACKEND,
   );
-  const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND)];
+  const ws = [
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+    await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
+  ];
   try {
     await c.run();
     exposition = await (await fetch(`http://127.0.0.1:${c.metricsPort}/metrics`)).text();
@@ -82,7 +96,14 @@ test('metrics - the coordinator exports every documented series with run and ran
   assert.match(exposition, /^syncgrad_workers_connected\{run="m\d+"\} 2$/m);
   // Each worker's share of the last step's batch: two of them, summing to the whole batch.
   const shares = [...exposition.matchAll(/^syncgrad_worker_batch_share_ratio\{worker="(\d)",run="m\d+"\} ([\d.e-]+)$/gm)].map((m) => Number(m[2]));
-  assert.equal(shares.length, 2, exposition.split('\n').filter((l) => l.includes('share')).join('\n'));
+  assert.equal(
+    shares.length,
+    2,
+    exposition
+      .split('\n')
+      .filter((l) => l.includes('share'))
+      .join('\n'),
+  );
   assert.ok(Math.abs(shares[0]! + shares[1]! - 1) < 1e-9);
 });
 
@@ -91,7 +112,7 @@ test('metrics - promtool check metrics passes on the coordinator exposition', ()
   assert.equal(r.status, 0, r.out);
 });
 
-test('metrics - promtool passes on a worker exposition, and rejects prom-client\'s raw defaults', async () => {
+test("metrics - promtool passes on a worker exposition, and rejects prom-client's raw defaults", async () => {
   const m = new WorkerMetrics({ run: 'w', processMetrics: true });
   m.samples.inc({ worker: '0' }, 8);
   m.rejected.inc({ reason: 'stale' });

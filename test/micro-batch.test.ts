@@ -13,7 +13,17 @@ import { OutOfMemoryError } from '../common/errors.js';
 import { Cnn } from '../common/model/cnn.js';
 import { maskSeed } from '../common/model/dropout.js';
 import { Rng } from '../common/rng.js';
-import { NATIVE_RUNTIME_BYTES, NATIVE_TRAIN_BYTES_PER_OUTPUT, fittingImages, outputFloatsPerImage, paramBytes, parseMicroBatch, passSize, planBytes, planMicroBatch } from '../common/train/micro-batch.js';
+import {
+  NATIVE_RUNTIME_BYTES,
+  NATIVE_TRAIN_BYTES_PER_OUTPUT,
+  fittingImages,
+  outputFloatsPerImage,
+  paramBytes,
+  parseMicroBatch,
+  passSize,
+  planBytes,
+  planMicroBatch,
+} from '../common/train/micro-batch.js';
 import { LOCAL_WORKERS_ENV, localWorkers } from '../common/backend/host-memory.js';
 import { Adam } from '../common/optim/tf-adam.js';
 import { computeGradients, evalBatch, trainStep, type BatchTensors } from '../common/train/step.js';
@@ -41,7 +51,12 @@ function batch(n: number, seed: number): BatchTensors {
   return { x: tf.tensor4d(x, [n, SIZE, SIZE, 3]), y: tf.tensor1d(y, 'int32'), ids: Array.from({ length: n }, (_, i) => 7 * i + 3) };
 }
 
-async function gradients(model: Cnn, b: BatchTensors, dropoutSeed: number, microBatch?: number): Promise<{ loss: number; correct: number; grads: Float32Array[] }> {
+async function gradients(
+  model: Cnn,
+  b: BatchTensors,
+  dropoutSeed: number,
+  microBatch?: number,
+): Promise<{ loss: number; correct: number; grads: Float32Array[] }> {
   const r = computeGradients(model, b, { dropoutSeed, ...(microBatch !== undefined ? { microBatch } : {}) });
   const grads = await Promise.all(r.grads.map(async (g) => Float32Array.from(await g.data())));
   tf.dispose(r.grads);
@@ -51,10 +66,12 @@ async function gradients(model: Cnn, b: BatchTensors, dropoutSeed: number, micro
 function maxDiff(a: Float32Array[], b: Float32Array[]): { abs: number; scale: number } {
   let abs = 0;
   let scale = 0;
-  a.forEach((g, i) => g.forEach((v, j) => {
-    abs = Math.max(abs, Math.abs(v - b[i]![j]!));
-    scale = Math.max(scale, Math.abs(b[i]![j]!));
-  }));
+  a.forEach((g, i) =>
+    g.forEach((v, j) => {
+      abs = Math.max(abs, Math.abs(v - b[i]![j]!));
+      scale = Math.max(scale, Math.abs(b[i]![j]!));
+    }),
+  );
   return { abs, scale };
 }
 
@@ -133,7 +150,12 @@ test('micro-batch - auto plans what the measured wasm heap allows: 6 images per 
   // Heap measured after a training pass of n images at 256² (docs/performance.md): the plan
   // must never promise less memory than a pass really took.
   const measuredMb = [558, 987, 1590, 2031, 2484, 2949];
-  measuredMb.forEach((mb, i) => assert.ok(planBytes(seed, i + 1, 'train', 'worker') >= mb * 2 ** 20, `${i + 1} image(s): plan ${planBytes(seed, i + 1, 'train', 'worker') / 2 ** 20} MB < measured ${mb} MB`));
+  measuredMb.forEach((mb, i) =>
+    assert.ok(
+      planBytes(seed, i + 1, 'train', 'worker') >= mb * 2 ** 20,
+      `${i + 1} image(s): plan ${planBytes(seed, i + 1, 'train', 'worker') / 2 ** 20} MB < measured ${mb} MB`,
+    ),
+  );
   const plan = planMicroBatch('auto', 'wasm', seed, 'worker');
   assert.equal(plan.train, 6);
   assert.ok(planBytes(seed, plan.train, 'train', 'worker') < WASM_HEAP_MAX_BYTES);
@@ -144,13 +166,17 @@ test('micro-batch - auto plans what the measured wasm heap allows: 6 images per 
   assert.equal(fittingImages(seed, 100 * 2 ** 20, 'train', 'worker'), 1, 'at least one image, which then fails clearly');
 });
 
-test('micro-batch - auto on native TensorFlow plans from the device\'s memory shared by its workers: the seed\'s 16-image shards whole on this 24 GB host with 2 workers, fewer with less', () => {
+test("micro-batch - auto on native TensorFlow plans from the device's memory shared by its workers: the seed's 16-image shards whole on this 24 GB host with 2 workers, fewer with less", () => {
   const seed = { imageSize: 256, channels: 3 as const, classes: 6, dropout: 0.2 };
   const GiB = 2 ** 30;
   // Peak RSS of a native training pass at 256² (docs/performance.md): the plan must never promise less.
   const perImage = outputFloatsPerImage(seed) * NATIVE_TRAIN_BYTES_PER_OUTPUT;
   const fixed = NATIVE_RUNTIME_BYTES + 2.5 * paramBytes(seed);
-  for (const [n, mb] of [[4, 2496], [8, 3856]] as const) assert.ok(fixed + n * perImage >= mb * 2 ** 20, `${n} images: plan ${(fixed + n * perImage) / 2 ** 20} MB < measured ${mb} MB`);
+  for (const [n, mb] of [
+    [4, 2496],
+    [8, 3856],
+  ] as const)
+    assert.ok(fixed + n * perImage >= mb * 2 ** 20, `${n} images: plan ${(fixed + n * perImage) / 2 ** 20} MB < measured ${mb} MB`);
   const host = (gib: number, sharers: number) => planMicroBatch('auto', 'tensorflow', seed, 'worker', { bytes: gib * GiB, sharers, source: 'test' });
   assert.ok(host(23.5, 2).train >= 16, `2 workers on 23.5 GiB: passes of ${host(23.5, 2).train}`);
   assert.match(host(23.5, 2).reason, /fit 70% of 23\.5 GiB, test shared by 2 workers/);
@@ -192,10 +218,23 @@ test('memory - wasm failures inside kernels are recognised and get the process, 
   assert.ok(!isOutOfMemory(new Error('shapes do not match')));
   const ctx = { who: 'worker rank 1', imageSize: 256, batch: 16, microBatch: 8, backend: 'wasm' };
   assert.throws(
-    () => withMemoryContext(ctx, () => { throw Object.assign(new Error('memory access out of bounds'), { name: 'RuntimeError' }); }),
-    (e: unknown) => e instanceof OutOfMemoryError && /^worker rank 1: out of memory on wasm computing 16 image\(s\) at 256×256 in passes of 8 \(memory access out of bounds\); use --micro-batch 4, or more workers$/.test(e.message),
+    () =>
+      withMemoryContext(ctx, () => {
+        throw Object.assign(new Error('memory access out of bounds'), { name: 'RuntimeError' });
+      }),
+    (e: unknown) =>
+      e instanceof OutOfMemoryError &&
+      /^worker rank 1: out of memory on wasm computing 16 image\(s\) at 256×256 in passes of 8 \(memory access out of bounds\); use --micro-batch 4, or more workers$/.test(
+        e.message,
+      ),
   );
-  assert.throws(() => withMemoryContext(ctx, () => { throw new TypeError('not memory'); }), TypeError);
+  assert.throws(
+    () =>
+      withMemoryContext(ctx, () => {
+        throw new TypeError('not memory');
+      }),
+    TypeError,
+  );
 });
 
 /** The real bin in a fresh process (a fresh wasm heap) with the heap limit forced down. */
@@ -204,7 +243,23 @@ function syncgrad(args: string[], limitMb: number) {
 }
 
 const SMALL_HEAP_MB = 160;
-const TRAIN_ARGS = ['--image-size', '64', '--batch-size', '12', '--epochs', '1', '--max-steps', '1', '--backend', 'wasm', '--progress', 'none', '--no-audit', '--fps-batches', '1'];
+const TRAIN_ARGS = [
+  '--image-size',
+  '64',
+  '--batch-size',
+  '12',
+  '--epochs',
+  '1',
+  '--max-steps',
+  '1',
+  '--backend',
+  'wasm',
+  '--progress',
+  'none',
+  '--no-audit',
+  '--fps-batches',
+  '1',
+];
 
 test('memory - train that runs out of wasm heap prints one line naming train, the shape and --micro-batch, and exits 1', () => {
   const r = syncgrad(['train', '--data', data, '--out', join(tmp.path, 'oom-train'), ...TRAIN_ARGS, '--micro-batch', '12'], SMALL_HEAP_MB);

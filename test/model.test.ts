@@ -113,16 +113,25 @@ test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives 
   await useBackend(TEST_BACKEND);
   const { convBiasRelu, applyMask } = await import('../common/model/ops.js');
   const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
-  for (const [pad, inputGradient] of [['same', true], ['valid', true], ['same', false]] as const) {
+  for (const [pad, inputGradient] of [
+    ['same', true],
+    ['valid', true],
+    ['same', false],
+  ] as const) {
     const x = tf.variable(rand([2, 9, 9, 4], 1), true, `ops-x-${pad}-${inputGradient}`);
     const w = tf.variable(rand([3, 3, 4, 5], 2), true, `ops-w-${pad}-${inputGradient}`);
     const b = tf.variable(rand([5], 3), true, `ops-b-${pad}-${inputGradient}`);
-    const mask = tf.tidy(() => tf.div(tf.floor(tf.add(rand([2, 9 - (pad === 'valid' ? 2 : 0), 9 - (pad === 'valid' ? 2 : 0), 5], 4), 0.8)), 0.8)) as tf.Tensor4D;
+    const mask = tf.tidy(() =>
+      tf.div(tf.floor(tf.add(rand([2, 9 - (pad === 'valid' ? 2 : 0), 9 - (pad === 'valid' ? 2 : 0), 5], 4), 0.8)), 0.8),
+    ) as tf.Tensor4D;
     const vars = inputGradient ? [x, w, b] : [w, b];
     // Weighted sum so every output element's gradient differs.
     const weights = tf.tidy(() => rand(mask.shape, 5));
     const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, weights)) as tf.Scalar;
-    const ours = tf.variableGrads(() => loss(applyMask(convBiasRelu(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, { pad, inputGradient }), () => mask.clone())), vars);
+    const ours = tf.variableGrads(
+      () => loss(applyMask(convBiasRelu(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, { pad, inputGradient }), () => mask.clone())),
+      vars,
+    );
     const ref = tf.variableGrads(() => loss(tf.mul(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, pad), b)), mask)), vars);
     assert.ok(Math.abs(ours.value.dataSync()[0]! - ref.value.dataSync()[0]!) < 1e-4, `${pad}: forward`);
     for (const v of vars) {

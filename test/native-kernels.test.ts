@@ -21,7 +21,10 @@ before(async () => {
 type Arrays = Float32Array[];
 
 /** Runs `f` on native TensorFlow and on the cpu backend from the same host arrays; returns both results' data. */
-async function onBoth(inputs: { shape: number[]; data: Float32Array }[], f: (...ts: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<{ native: Arrays; cpu: Arrays }> {
+async function onBoth(
+  inputs: { shape: number[]; data: Float32Array }[],
+  f: (...ts: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<{ native: Arrays; cpu: Arrays }> {
   const run = () =>
     tf.tidy(() => {
       const out = f(...inputs.map((i) => tf.tensor(i.data, i.shape, 'float32')));
@@ -69,14 +72,24 @@ test('native kernels - every replacement passed its probe on this x86-64 build o
 test('native kernels - ReluGrad gives dy where y > 0 and 0 elsewhere, as dy × step(y) on the cpu backend', async () => {
   const dy = normal(1, [2, 5, 6, 4]);
   const y = tied(2, [2, 5, 6, 4]);
-  const native = tf.tidy(() => Float32Array.from((tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: tf.tensor(dy.data, dy.shape), y: tf.tensor(y.data, y.shape) }) as tf.Tensor).dataSync() as Float32Array));
-  const { cpu } = await onBoth([dy, y], (d, v) => tf.mul(d!, tf.step(v!)));
+  const native = tf.tidy(() =>
+    Float32Array.from(
+      (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: tf.tensor(dy.data, dy.shape), y: tf.tensor(y.data, y.shape) }) as tf.Tensor).dataSync() as Float32Array,
+    ),
+  );
+  const { cpu } = await onBoth([dy, y], (d, v) => tf.mul(d, tf.step(v)));
   assertClose([native], cpu, 0, 'relu grad');
 });
 
 test('native kernels - a bias gradient (a sum over all axes but the last) and other sums match the cpu backend', async () => {
   const x = normal(3, [3, 5, 7, 4]);
-  const { native, cpu } = await onBoth([x], (t) => [tf.sum(t!, [0, 1, 2]), tf.sum(t!, [0, 1]), tf.sum(t!, 3), tf.sum(t!, [0, 1, 2], true), tf.sum(tf.reshape(t!, [105, 4]), 0)]);
+  const { native, cpu } = await onBoth([x], (t) => [
+    tf.sum(t, [0, 1, 2]),
+    tf.sum(t, [0, 1]),
+    tf.sum(t, 3),
+    tf.sum(t, [0, 1, 2], true),
+    tf.sum(tf.reshape(t, [105, 4]), 0),
+  ]);
   assertClose(native, cpu, 1e-5, 'sums');
 });
 
@@ -89,7 +102,7 @@ test('native kernels - max-pool gradients (2x2/2 valid, 3x3/2 same, odd sizes) m
     const x = tied(4, [...shape]);
     const pooled = tf.tidy(() => tf.maxPool(tf.zeros([...shape]) as tf.Tensor4D, size, stride, pad).shape);
     const dy = normal(5, pooled);
-    const { native, cpu } = await onBoth([x, dy], (t, g) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, stride, pad), g!)))(t!));
+    const { native, cpu } = await onBoth([x, dy], (t, g) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, stride, pad), g)))(t));
     assertClose(native, cpu, 0, `maxPool ${size}/${stride} ${pad} on [${shape}]`);
   }
 });
@@ -103,7 +116,9 @@ test('native kernels - conv2d with a fused bias, relu or linear, same or valid, 
     const x = normal(6, [2, 9, 8, 3]);
     const w = normal(7, [3, 3, 3, 5]);
     const b = normal(8, [5]);
-    const { native, cpu } = await onBoth([x, w, b], (t, f, bias) => tf.fused.conv2d({ x: t as tf.Tensor4D, filter: f as tf.Tensor4D, bias: bias!, strides, pad, activation }));
+    const { native, cpu } = await onBoth([x, w, b], (t, f, bias) =>
+      tf.fused.conv2d({ x: t as tf.Tensor4D, filter: f as tf.Tensor4D, bias: bias, strides, pad, activation }),
+    );
     assertClose(native, cpu, 1e-5, `fused conv ${activation} ${pad} stride ${strides}`);
   }
 });
@@ -113,7 +128,7 @@ function batch(n: number, size: number, seed: number): { x: Float32Array; y: Int
   return { x: Float32Array.from({ length: n * size * size * 3 }, () => rng.next() * 2 - 1), y: Int32Array.from({ length: n }, () => rng.int(6)) };
 }
 
-test('native kernels - the seed model\'s gradient at 16² with dropout matches the cpu backend within 1e-4', async () => {
+test("native kernels - the seed model's gradient at 16² with dropout matches the cpu backend within 1e-4", async () => {
   const cfg = { imageSize: 16, channels: 3 as const, classes: 6, dropout: 0.2 };
   const { x, y } = batch(2, 16, 9);
   const grads = () => {
@@ -137,7 +152,7 @@ test('native kernels - the seed model\'s gradient at 16² with dropout matches t
   assertClose(native.out, cpu.out, 1e-4, 'gradient');
 });
 
-test('native kernels - training steps leave tf.memory() and the binding\'s TensorFlow handles unchanged', () => {
+test("native kernels - training steps leave tf.memory() and the binding's TensorFlow handles unchanged", () => {
   const binding = (tf.backend() as unknown as { binding: { getNumOfTensors(): number } }).binding;
   const cfg = { imageSize: 32, channels: 3 as const, classes: 6, dropout: 0.2 };
   const model = Cnn.create(cfg, 1);
@@ -162,7 +177,10 @@ test('native kernels - training steps leave tf.memory() and the binding\'s Tenso
 test('native kernels - the util functions tfjs-node 4.22 calls, removed in Node 23, are put back only where missing', () => {
   const gone: { isNullOrUndefined?: (v: unknown) => boolean; isArray?: (v: unknown) => boolean } = {};
   restoreLegacyUtil(gone);
-  assert.deepEqual([gone.isNullOrUndefined!(null), gone.isNullOrUndefined!(undefined), gone.isNullOrUndefined!(0), gone.isArray!([]), gone.isArray!('a')], [true, true, false, true, false]);
+  assert.deepEqual(
+    [gone.isNullOrUndefined!(null), gone.isNullOrUndefined!(undefined), gone.isNullOrUndefined!(0), gone.isArray!([]), gone.isArray!('a')],
+    [true, true, false, true, false],
+  );
   const own = () => false;
   const present = { isNullOrUndefined: own, isArray: own };
   restoreLegacyUtil(present);

@@ -30,18 +30,23 @@ after(async () => {
   await tmp?.[Symbol.asyncDispose]();
 });
 
-test('native setup - the CUDA runtime wheels come from the tensorflow wheel\'s and-cuda extra, in either metadata spelling', () => {
+test("native setup - the CUDA runtime wheels come from the tensorflow wheel's and-cuda extra, in either metadata spelling", () => {
   const metadata = [
     'Metadata-Version: 2.1',
     'Name: tensorflow',
     'Requires-Dist: numpy<2.2.0,>=1.26.0',
     'Requires-Dist: nvidia-cublas-cu12<13.0,>=12.5.3.2; extra == "and-cuda"',
-    'Requires-Dist: nvidia-cudnn-cu12 (<10.0,>=9.3.0.75) ; extra == \'and-cuda\'',
+    "Requires-Dist: nvidia-cudnn-cu12 (<10.0,>=9.3.0.75) ; extra == 'and-cuda'",
     'Requires-Dist: nvidia-nccl-cu12<3.0,>=2.25.1; extra == "and-cuda"',
     'Requires-Dist: nvidia-nvjitlink-cu12; extra == "and-cuda"',
     'Requires-Dist: tensorrt; extra == "tensorrt"',
   ].join('\n');
-  assert.deepEqual(cudaRequirements(metadata), ['nvidia-cublas-cu12<13.0,>=12.5.3.2', 'nvidia-cudnn-cu12<10.0,>=9.3.0.75', 'nvidia-nccl-cu12<3.0,>=2.25.1', 'nvidia-nvjitlink-cu12']);
+  assert.deepEqual(cudaRequirements(metadata), [
+    'nvidia-cublas-cu12<13.0,>=12.5.3.2',
+    'nvidia-cudnn-cu12<10.0,>=9.3.0.75',
+    'nvidia-nccl-cu12<3.0,>=2.25.1',
+    'nvidia-nvjitlink-cu12',
+  ]);
   assert.deepEqual(cudaRequirements('Name: tensorflow-cpu\nRequires-Dist: numpy'), []);
   assert.equal(wheelStem('tensorflow-cpu'), 'tensorflow_cpu');
 });
@@ -54,7 +59,10 @@ test('native setup - options: cpu or gpu, a version like 2.21.0, the cache under
   assert.equal(o.python, 'python3');
   assert.equal(libraryDir(o), '/xdg/syncgrad/tensorflow/cpu-2.21.0');
   assert.equal(defaultCacheDir({ SYNCGRAD_CACHE_DIR: '/c' }), '/c');
-  assert.throws(() => parseNativeSetupOptions({ fromDir: root, variant: 'tpu' as never }), (e: unknown) => e instanceof ConfigError && /native variant must be cpu or gpu, got "tpu"/.test(e.message));
+  assert.throws(
+    () => parseNativeSetupOptions({ fromDir: root, variant: 'tpu' as never }),
+    (e: unknown) => e instanceof ConfigError && /native variant must be cpu or gpu, got "tpu"/.test(e.message),
+  );
   assert.throws(() => parseNativeSetupOptions({ fromDir: root, tensorflowVersion: 'latest' }), /--tensorflow-version must look like 2\.21\.0, got "latest"/);
 });
 
@@ -80,7 +88,10 @@ test('native setup - a failed fetch says why in one line and leaves the working 
   const empty = join(tmp.path, 'empty-cache');
   const o = parseNativeSetupOptions({ fromDir: root, cacheDir: empty, python: '/nonexistent/python3' });
   assert.equal((await planNativeSetup(o)).action, 'fetch');
-  await assert.rejects(runNativeSetup(o, () => {}), (e: unknown) => e instanceof BackendError && /^pip is not available through \/nonexistent\/python3/.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(
+    runNativeSetup(o, () => {}),
+    (e: unknown) => e instanceof BackendError && /^pip is not available through \/nonexistent\/python3/.test(e.message) && !e.message.includes('\n'),
+  );
   assert.equal(await readlink(join(pkg.dir, 'deps', 'lib')), linked, 'deps/ still points at the working library');
   assert.equal(await bindingVersion(pkg), DEFAULT_TENSORFLOW_VERSION);
   assert.ok(!existsSync(join(empty, 'tensorflow', 'cpu-2.21.0')), 'no half-extracted library left');
@@ -93,7 +104,10 @@ test('native setup - the CLI: one line and exit 0 under npm ci (--if-needed), on
   try {
     const quiet = await cli('setup', '--if-needed');
     assert.equal(quiet.code, 0);
-    assert.match(quiet.err[quiet.err.length - 1]!, /^setup: native TensorFlow unavailable: pip is not available through \/nonexistent\/python3 .*; syncgrad runs on wasm \(`npx syncgrad setup` tries again\)$/);
+    assert.match(
+      quiet.err[quiet.err.length - 1]!,
+      /^setup: native TensorFlow unavailable: pip is not available through \/nonexistent\/python3 .*; syncgrad runs on wasm \(`npx syncgrad setup` tries again\)$/,
+    );
     const loud = await cli('setup');
     assert.equal(loud.code, 1);
     assert.match(loud.err[loud.err.length - 1]!, /^syncgrad: pip is not available through \/nonexistent\/python3/);
@@ -101,7 +115,11 @@ test('native setup - the CLI: one line and exit 0 under npm ci (--if-needed), on
     process.env.SYNCGRAD_NATIVE = '0';
     assert.deepEqual((await cli('setup', '--if-needed')).err, ['setup: native TensorFlow skipped (SYNCGRAD_NATIVE=0); syncgrad runs on wasm']);
   } finally {
-    for (const [k, v] of [['SYNCGRAD_CACHE_DIR', saved.cache], ['SYNCGRAD_PYTHON', saved.python], ['SYNCGRAD_NATIVE', saved.native]] as const) {
+    for (const [k, v] of [
+      ['SYNCGRAD_CACHE_DIR', saved.cache],
+      ['SYNCGRAD_PYTHON', saved.python],
+      ['SYNCGRAD_NATIVE', saved.native],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

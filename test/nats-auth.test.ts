@@ -50,11 +50,23 @@ test('nats auth - env variables map to connect() options, and conflicting or hal
   assert.deepEqual(natsAuthOptions({}), {});
   assert.deepEqual(natsAuthOptions({ NATS_USER: 'a', NATS_PASSWORD: 'b' }), { user: 'a', pass: 'b' });
   assert.deepEqual(natsAuthOptions({ NATS_TOKEN: 't' }), { token: 't' });
-  assert.throws(() => natsAuthOptions({ NATS_USER: 'a' }), (e) => e instanceof ConfigError && /NATS_USER and NATS_PASSWORD/.test(e.message));
-  assert.throws(() => natsAuthOptions({ NATS_USER: 'a', NATS_PASSWORD: 'b', NATS_TOKEN: 't' }), (e) => e instanceof ConfigError && /only one of/.test(e.message));
+  assert.throws(
+    () => natsAuthOptions({ NATS_USER: 'a' }),
+    (e) => e instanceof ConfigError && /NATS_USER and NATS_PASSWORD/.test(e.message),
+  );
+  assert.throws(
+    () => natsAuthOptions({ NATS_USER: 'a', NATS_PASSWORD: 'b', NATS_TOKEN: 't' }),
+    (e) => e instanceof ConfigError && /only one of/.test(e.message),
+  );
   const missing = join(tmp.path, 'nope.creds');
-  assert.throws(() => natsAuthOptions({ NATS_CREDS: missing }), (e) => e instanceof ConfigError && e.message.includes(missing) && /ENOENT/.test(e.message));
-  assert.throws(() => natsAuthOptions({ NATS_TLS_CERT: missing }), (e) => e instanceof ConfigError && /NATS_TLS_KEY/.test(e.message));
+  assert.throws(
+    () => natsAuthOptions({ NATS_CREDS: missing }),
+    (e) => e instanceof ConfigError && e.message.includes(missing) && /ENOENT/.test(e.message),
+  );
+  assert.throws(
+    () => natsAuthOptions({ NATS_TLS_CERT: missing }),
+    (e) => e instanceof ConfigError && /NATS_TLS_KEY/.test(e.message),
+  );
   const seed = join(tmp.path, 'user.nk');
   // A syntactically valid user seed (nkeys test vector); only the parse is exercised here.
   await writeFile(seed, 'SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU\n');
@@ -74,13 +86,33 @@ test('nats auth - user/password and token servers accept the right credentials a
     [withUser.url, {}],
     [withToken.url, { NATS_TOKEN: 'wrong' }],
   ] as const) {
-    await assert.rejects(connectNats(url, 'auth-test', env), (e) => e instanceof ConfigError && e.message.includes(url) && /refused the credentials/.test(e.message));
+    await assert.rejects(
+      connectNats(url, 'auth-test', env),
+      (e) => e instanceof ConfigError && e.message.includes(url) && /refused the credentials/.test(e.message),
+    );
   }
 });
 
 test('nats auth - a coordinator with wrong credentials fails with one line naming NATS, no stack', async () => {
   const r = await withEnv({ NATS_USER: USER.user, NATS_PASSWORD: 'wrong' }, () =>
-    cli('coordinator', '--nats', withUser.url, '--data', data, '--image-size', '16', '--epochs', '1', '--backend', TEST_BACKEND, '--progress', 'none', '--no-audit', '--out', join(tmp.path, 'refused')),
+    cli(
+      'coordinator',
+      '--nats',
+      withUser.url,
+      '--data',
+      data,
+      '--image-size',
+      '16',
+      '--epochs',
+      '1',
+      '--backend',
+      TEST_BACKEND,
+      '--progress',
+      'none',
+      '--no-audit',
+      '--out',
+      join(tmp.path, 'refused'),
+    ),
   );
   assert.notEqual(r.code, 0);
   const lines = r.err.filter((l) => l.startsWith('syncgrad: '));
@@ -92,17 +124,60 @@ test('nats auth - a coordinator with wrong credentials fails with one line namin
 test('nats auth - a launched cluster passes the credentials to its worker processes and trains', async () => {
   const out = join(tmp.path, 'auth-run');
   const r = await withEnv({ NATS_URL: withToken.url, NATS_TOKEN: TOKEN }, () =>
-    cli('cluster', '--data', data, '--image-size', '16', '--epochs', '1', '--batch-size', '8', '--lr', '1e-3', '--workers', '1', '--backend', TEST_BACKEND, '--out', out, '--progress', 'none', '--no-audit', '--fps-batches', '1'),
+    cli(
+      'cluster',
+      '--data',
+      data,
+      '--image-size',
+      '16',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+      '--lr',
+      '1e-3',
+      '--workers',
+      '1',
+      '--backend',
+      TEST_BACKEND,
+      '--out',
+      out,
+      '--progress',
+      'none',
+      '--no-audit',
+      '--fps-batches',
+      '1',
+    ),
   );
   assert.equal(r.code, 0, r.err.join('\n'));
   const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
   assert.equal(report.workers, 1);
 });
 
-test('nats auth - a TLS server: connections that trust its certificate move large messages through syncgrad\'s transport intact, others are refused', async () => {
+test("nats auth - a TLS server: connections that trust its certificate move large messages through syncgrad's transport intact, others are refused", async () => {
   const cert = join(tmp.path, 'tls-cert.pem');
   const key = join(tmp.path, 'tls-key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(made.status, 0, `openssl: ${made.stderr}`);
   const server = await startNats({ tls: { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') }, maxPayload: 8 * 1024 * 1024 });
   try {
@@ -114,13 +189,15 @@ test('nats auth - a TLS server: connections that trust its certificate move larg
       const sizes = [10, 70_000, 3_000_000, 8 * 1024 * 1024 - 1024];
       const sent = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i) & 0xff));
       const got: Uint8Array[] = [];
-      const all = new Promise<void>((resolve) => b.subscribe('tls.t', { callback: (_e, m) => (got.push(m.data.slice()), got.length === sent.length && resolve()) }));
+      const all = new Promise<void>((resolve) =>
+        b.subscribe('tls.t', { callback: (_e, m) => (got.push(m.data.slice()), got.length === sent.length && resolve()) }),
+      );
       b.subscribe('tls.echo', { callback: (_e, m) => m.respond(m.data) });
       await b.flush();
       for (const d of sent) a.publish('tls.t', d);
       await all;
       got.forEach((g, i) => assert.ok(Buffer.from(g).equals(Buffer.from(sent[i]!)), `message ${i} (${sizes[i]} bytes)`));
-      const reply = await a.request('tls.echo', sent[2]!, { timeout: 10_000 });
+      const reply = await a.request('tls.echo', sent[2], { timeout: 10_000 });
       assert.ok(Buffer.from(reply.data).equals(Buffer.from(sent[2]!)));
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -162,9 +162,7 @@ test('nats - close is idempotent and leaves no process/container running', async
     assert.equal(ps.stdout.trim(), '', 'containers left running');
   } else {
     const ps = spawnSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' });
-    const mine = ps.stdout
-      .split('\n')
-      .filter((l) => l.trim().startsWith(`${process.pid} `) && l.includes('nats-server'));
+    const mine = ps.stdout.split('\n').filter((l) => l.trim().startsWith(`${process.pid} `) && l.includes('nats-server'));
     assert.deepEqual(mine, [], 'nats-server processes left running');
   }
 });

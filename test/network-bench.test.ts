@@ -29,24 +29,34 @@ interface HostBytes {
 async function bench(...args: string[]) {
   const r = await cli('bench', 'exchange', '--params', PARAMS, '--steps', '3', '--warmup', '1', '--no-torch', '--json', ...args);
   assert.equal(r.code, 0, r.err.join('\n'));
-  return JSON.parse(r.out[r.out.length - 1]!) as { ring: { bytesPerHost: number }; wireBytes: number; syncgrad: { perHost: HostBytes[]; repairs: number; medianSeconds: number; cpuSecondsPerStep: Record<string, number> } };
+  return JSON.parse(r.out[r.out.length - 1]!) as {
+    ring: { bytesPerHost: number };
+    wireBytes: number;
+    syncgrad: { perHost: HostBytes[]; repairs: number; medianSeconds: number; cpuSecondsPerStep: Record<string, number> };
+  };
 }
 
-test('network bench - a server per host: every host link carries the ring all-reduce\'s bytes, no chunk is asked for twice, nothing is left behind', { skip }, async () => {
-  const j = await bench('--hosts', '3', '--link', '1gbit', '--layout', 'per-host');
-  const M = 1212742 * 4;
-  assert.equal(j.wireBytes, M);
-  assert.ok(Math.abs(j.ring.bytesPerHost - (4 / 3) * M) < 1, 'ring: 2(N−1)/N of the gradient');
-  assert.equal(j.syncgrad.perHost.length, 3);
-  for (const h of j.syncgrad.perHost) {
-    for (const b of [h.txBytesPerStep, h.rxBytesPerStep]) assert.ok(b >= 0.98 * j.ring.bytesPerHost && b <= 1.02 * j.ring.bytesPerHost, `${h.host}: ${b} bytes a step against the ring's ${j.ring.bytesPerHost}`);
-  }
-  assert.equal(j.syncgrad.repairs, 0);
-  for (const p of ['nats-server h0', 'nats-server h2', 'worker h1-w0', 'coordinator']) assert.ok(j.syncgrad.cpuSecondsPerStep[p]! > 0, `${p}: ${JSON.stringify(j.syncgrad.cpuSecondsPerStep)}`);
-  assert.deepEqual(namespaces(process.pid), []);
-});
+test(
+  "network bench - a server per host: every host link carries the ring all-reduce's bytes, no chunk is asked for twice, nothing is left behind",
+  { skip },
+  async () => {
+    const j = await bench('--hosts', '3', '--link', '1gbit', '--layout', 'per-host');
+    const M = 1212742 * 4;
+    assert.equal(j.wireBytes, M);
+    assert.ok(Math.abs(j.ring.bytesPerHost - (4 / 3) * M) < 1, 'ring: 2(N−1)/N of the gradient');
+    assert.equal(j.syncgrad.perHost.length, 3);
+    for (const h of j.syncgrad.perHost) {
+      for (const b of [h.txBytesPerStep, h.rxBytesPerStep])
+        assert.ok(b >= 0.98 * j.ring.bytesPerHost && b <= 1.02 * j.ring.bytesPerHost, `${h.host}: ${b} bytes a step against the ring's ${j.ring.bytesPerHost}`);
+    }
+    assert.equal(j.syncgrad.repairs, 0);
+    for (const p of ['nats-server h0', 'nats-server h2', 'worker h1-w0', 'coordinator'])
+      assert.ok(j.syncgrad.cpuSecondsPerStep[p]! > 0, `${p}: ${JSON.stringify(j.syncgrad.cpuSecondsPerStep)}`);
+    assert.deepEqual(namespaces(process.pid), []);
+  },
+);
 
-test('network bench - one server for all: its link carries N·M in and 2(N−1)·M out, each worker\'s about M each way', { skip }, async () => {
+test("network bench - one server for all: its link carries N·M in and 2(N−1)·M out, each worker's about M each way", { skip }, async () => {
   const j = await bench('--hosts', '3', '--link', '2.5gbit', '--layout', 'single');
   const M = j.wireBytes;
   const by = Object.fromEntries(j.syncgrad.perHost.map((h) => [h.host, h]));
@@ -58,10 +68,12 @@ test('network bench - one server for all: its link carries N·M in and 2(N−1)�
 });
 
 test('network bench - interrupted, it removes its namespaces and ends what ran in them', { skip }, async () => {
-  const child = spawn(process.execPath, [BIN, 'bench', 'exchange', '--hosts', '2', '--params', PARAMS, '--steps', '200', '--no-torch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'bench', 'exchange', '--hosts', '2', '--params', PARAMS, '--steps', '200', '--no-torch'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const lines: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (l) => {
+    createInterface({ input: child.stderr }).on('line', (l) => {
       lines.push(l);
       if (/worker\(s\) on 2 host/.test(l)) resolve();
     });

@@ -91,7 +91,18 @@ before(async () => {
   const io = memoryIo();
   coordinator = await Coordinator.start(
     {
-      train: parseTrainOptions({ data, out: join(tmp.path, 'run'), imageSize: 16, epochs: EPOCHS, batchSize: 8, lr: 1e-3, audit: false, progress: 'none', backend: TEST_BACKEND, fpsBatches: 1 }),
+      train: parseTrainOptions({
+        data,
+        out: join(tmp.path, 'run'),
+        imageSize: 16,
+        epochs: EPOCHS,
+        batchSize: 8,
+        lr: 1e-3,
+        audit: false,
+        progress: 'none',
+        backend: TEST_BACKEND,
+        fpsBatches: 1,
+      }),
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
@@ -124,7 +135,9 @@ before(async () => {
       '',
     ].join('\n'),
   );
-  prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(tmp.path, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  prometheus = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(tmp.path, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const spawned = new Promise<void>((resolve, reject) => {
     prometheus!.once('spawn', resolve);
     prometheus!.once('error', (e) => reject(new Error(`${PROMETHEUS} could not be started (apt-get install prometheus): ${e.message}`)));
@@ -194,7 +207,10 @@ test('prometheus - Prometheus scraped the run during training and after it', asy
   assert.ok(finalStep >= EPOCHS * 2, `${finalStep} steps`);
   assert.equal(final, finalStep, 'the last step was scraped');
   assert.ok(values.includes(0), `scraped before the first step: ${values.join(' ')}`);
-  assert.ok(values.some((v) => v > 0 && v < final), `scraped mid-training: ${values.join(' ')}`);
+  assert.ok(
+    values.some((v) => v > 0 && v < final),
+    `scraped mid-training: ${values.join(' ')}`,
+  );
 });
 
 test('prometheus - the run variable lists the job from syncgrad_step', async () => {
@@ -242,7 +258,7 @@ test('prometheus - per-worker throughput shows both workers, counted once', asyn
   assert.equal(rejected?.value[1], '1');
 });
 
-test('prometheus - promtool check metrics accepts the coordinator\'s and a worker\'s exposition', async () => {
+test("prometheus - promtool check metrics accepts the coordinator's and a worker's exposition", async () => {
   for (const [who, port] of [
     ['coordinator', coordinator!.metricsPort],
     ['worker', workerServers[0]!.port],

@@ -40,13 +40,31 @@ after(async () => {
 });
 
 /** 3 epochs with dropout on and a checkpoint every 2 steps. */
-const RUN = ['--image-size', '16', '--epochs', '3', '--batch-size', '8', '--lr', '1e-3', '--backend', TEST_BACKEND, '--progress', 'none', '--no-audit', '--fps-batches', '1', '--checkpoint-every', '2'];
+const RUN = [
+  '--image-size',
+  '16',
+  '--epochs',
+  '3',
+  '--batch-size',
+  '8',
+  '--lr',
+  '1e-3',
+  '--backend',
+  TEST_BACKEND,
+  '--progress',
+  'none',
+  '--no-audit',
+  '--fps-batches',
+  '1',
+  '--checkpoint-every',
+  '2',
+];
 const run = (out: string, ...more: string[]) => ['--data', data, ...RUN, '--out', out, ...more];
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const c = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  c.stdout!.resume();
-  c.stderr!.resume();
+  c.stdout.resume();
+  c.stderr.resume();
   children.push(c);
   return c;
 }
@@ -85,12 +103,20 @@ async function assertSameRun(a: string, b: string): Promise<void> {
   assert.equal(eb.loss, ea.loss, 'evaluate loss to the last digit');
   assert.deepEqual(eb.confusion, ea.confusion);
   const [ra, rb] = await Promise.all([a, b].map(async (r) => JSON.parse(await readFile(join(r, 'report.json'), 'utf8'))));
-  assert.deepEqual(rb.epochs.map((e: { epoch: number }) => e.epoch), [1, 2, 3], 'every epoch once');
+  assert.deepEqual(
+    rb.epochs.map((e: { epoch: number }) => e.epoch),
+    [1, 2, 3],
+    'every epoch once',
+  );
   assert.equal(rb.totalSteps, ra.totalSteps);
-  assert.deepEqual(rb.epochs.map((e: { trainLoss: number }) => e.trainLoss), ra.epochs.map((e: { trainLoss: number }) => e.trainLoss), 'train losses');
+  assert.deepEqual(
+    rb.epochs.map((e: { trainLoss: number }) => e.trainLoss),
+    ra.epochs.map((e: { trainLoss: number }) => e.trainLoss),
+    'train losses',
+  );
 }
 
-test('resume - train --resume after SIGKILL mid-epoch ends with the uninterrupted run\'s weights, bit for bit, dropout on', async () => {
+test("resume - train --resume after SIGKILL mid-epoch ends with the uninterrupted run's weights, bit for bit, dropout on", async () => {
   const ref = join(tmp.path, 'train-ref');
   const r = await cli('train', ...run(ref));
   assert.equal(r.code, 0, r.err.join('\n'));
@@ -99,7 +125,10 @@ test('resume - train --resume after SIGKILL mid-epoch ends with the uninterrupte
   await killInEpoch2(out, spawnCli(['train', ...run(out)]));
   const again = await cli('train', ...run(out, '--resume'));
   assert.equal(again.code, 0, again.err.join('\n'));
-  assert.ok(again.err.some((l) => /^resume: continuing from .*epoch 2, step [1-9]/.test(l)), again.err.join('\n'));
+  assert.ok(
+    again.err.some((l) => /^resume: continuing from .*epoch 2, step [1-9]/.test(l)),
+    again.err.join('\n'),
+  );
   await assertSameRun(ref, out);
 });
 
@@ -118,7 +147,7 @@ test('resume - a truncated newest checkpoint falls back to the previous one with
 
   // A body flipped in place (same length) is caught by its checksum, not trained on.
   const body = await readFile(join(out, PREVIOUS_CHECKPOINT_FILE));
-  body[body.length - 3] ^= 0xff;
+  body[body.length - 3] = body[body.length - 3]! ^ 0xff;
   const { writeFile } = await import('node:fs/promises');
   const flipped = join(tmp.path, 'flipped.sgck');
   await writeFile(flipped, body);
@@ -128,10 +157,17 @@ test('resume - a truncated newest checkpoint falls back to the previous one with
   const resumed = await cli('train', ...run(out, '--epochs', '2', '--resume'));
   assert.equal(resumed.code, 0, resumed.err.join('\n'));
   assert.ok(resumed.err.some((l) => /falling back to the previous checkpoint/.test(l)));
-  assert.ok(resumed.err.some((l) => /^resume: continuing from .*checkpoint\.prev\.sgck/.test(l)), resumed.err.join('\n'));
+  assert.ok(
+    resumed.err.some((l) => /^resume: continuing from .*checkpoint\.prev\.sgck/.test(l)),
+    resumed.err.join('\n'),
+  );
 
   // Another batch size, seed or image size: one line naming the mismatch, exit 2, nothing written.
-  for (const [flag, value, pattern] of [['--batch-size', '4', /--batch-size 8; this run has --batch-size 4/], ['--seed', '7', /--seed 42; this run has --seed 7/], ['--image-size', '24', /model of 16×16×3.*this run's is 24×24×3/]] as const) {
+  for (const [flag, value, pattern] of [
+    ['--batch-size', '4', /--batch-size 8; this run has --batch-size 4/],
+    ['--seed', '7', /--seed 42; this run has --seed 7/],
+    ['--image-size', '24', /model of 16×16×3.*this run's is 24×24×3/],
+  ] as const) {
     const before = await readFile(join(out, CHECKPOINT_FILE));
     const bad = await cli('train', ...run(out, '--epochs', '3', '--resume', flag, value));
     assert.equal(bad.code, 2, `${flag}: ${bad.err.join('\n')}`);
@@ -145,7 +181,10 @@ test('resume - a truncated newest checkpoint falls back to the previous one with
   // --resume with nothing to resume: starts fresh and says so.
   const fresh = await cli('train', ...run(join(tmp.path, 'train-none'), '--epochs', '1', '--resume'));
   assert.equal(fresh.code, 0, fresh.err.join('\n'));
-  assert.ok(fresh.err.some((l) => /^resume: no checkpoint in .*train-none; starting fresh$/.test(l)), fresh.err.join('\n'));
+  assert.ok(
+    fresh.err.some((l) => /^resume: no checkpoint in .*train-none; starting fresh$/.test(l)),
+    fresh.err.join('\n'),
+  );
 });
 
 test('resume - a cluster whose coordinator is SIGKILLed in epoch 2 resumes with its workers still running and ends bit-identical', async () => {
@@ -165,25 +204,54 @@ test('resume - a cluster whose coordinator is SIGKILLed in epoch 2 resumes with 
   const out = join(tmp.path, 'cluster-killed');
   const workers = [worker(job), worker(job)];
   await killInEpoch2(out, spawnCli(['coordinator', ...run(out, ...cluster, '--job', job)]));
-  assert.ok(workers.every((w) => w.exitCode === null), 'the workers outlive their coordinator');
+  assert.ok(
+    workers.every((w) => w.exitCode === null),
+    'the workers outlive their coordinator',
+  );
   const again = await cli('coordinator', ...run(out, ...cluster, '--job', job, '--resume'));
   assert.equal(again.code, 0, again.err.join('\n'));
   assert.ok(!again.err.some((l) => /sharded exchange of a step failed/.test(l)), again.err.join('\n'));
   await Promise.all(workers.map(exited));
-  assert.deepEqual(workers.map((w) => w.exitCode), [0, 0], 'the same worker processes finished the job');
+  assert.deepEqual(
+    workers.map((w) => w.exitCode),
+    [0, 0],
+    'the same worker processes finished the job',
+  );
   await assertSameRun(ref, out);
 });
 
 test('resume - with weighted shards, a resumed run cuts the steps it redoes as the original did (its shard journal) and ends bit-identical to it; without the journal it does not', async () => {
   // The cutter stands in for weighted shards at their most timing-dependent: a random unequal cut
   // every step, drawn afresh by each process, so only the journal can make a resumed run cut alike.
-  const o = (out: string, resume = false) => parseTrainOptions({ data, out, imageSize: 16, epochs: 3, batchSize: 8, lr: 1e-3, backend: TEST_BACKEND, progress: 'none', audit: false, fpsBatches: 1, checkpointEvery: 2, resume });
+  const o = (out: string, resume = false) =>
+    parseTrainOptions({
+      data,
+      out,
+      imageSize: 16,
+      epochs: 3,
+      batchSize: 8,
+      lr: 1e-3,
+      backend: TEST_BACKEND,
+      progress: 'none',
+      audit: false,
+      fpsBatches: 1,
+      checkpointEvery: 2,
+      resume,
+    });
   const original = join(tmp.path, 'weighted-original');
   const copies = [join(tmp.path, 'weighted-resumed'), join(tmp.path, 'weighted-no-journal')];
   const runCluster = async (out: string, resume: boolean, cutter: ShardCutter) => {
     const job = `wres${process.pid}${basename(out)}`;
-    const c = await Coordinator.start({ train: o(out, resume), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) }, memoryIo(), TEST_BACKEND, { cutter });
-    const ws = [await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND), await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND)];
+    const c = await Coordinator.start(
+      { train: o(out, resume), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) },
+      memoryIo(),
+      TEST_BACKEND,
+      { cutter },
+    );
+    const ws = [
+      await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND),
+      await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, memoryIo(), TEST_BACKEND),
+    ];
     try {
       await c.run();
     } finally {
@@ -197,7 +265,8 @@ test('resume - with weighted shards, a resumed run cuts the steps it redoes as t
   await runCluster(original, false, {
     ...cutter,
     cut: (ws, n) => {
-      if (++cuts === 11) for (const dir of copies) mkdirSync(dir, { recursive: true }), copyFileSync(join(original, CHECKPOINT_FILE), join(dir, CHECKPOINT_FILE));
+      if (++cuts === 11)
+        for (const dir of copies) (mkdirSync(dir, { recursive: true }), copyFileSync(join(original, CHECKPOINT_FILE), join(dir, CHECKPOINT_FILE)));
       return cutter.cut(ws, n);
     },
   });

@@ -119,11 +119,25 @@ test('checkpoint - round trip gives identical predictions and continues training
   const path = join(tmp.path, 'rt');
   const rng = new Rng(9);
   await saveCheckpoint(path, {
-    meta: { model: CFG, classes: ['a', 'b', 'c', 'd', 'e', 'f'], epoch: 1, step: opt.step, learningRate: 1e-3, seed: 7, rng: rng.getState(), config: {}, createdAt: new Date().toISOString() },
+    meta: {
+      model: CFG,
+      classes: ['a', 'b', 'c', 'd', 'e', 'f'],
+      epoch: 1,
+      step: opt.step,
+      learningRate: 1e-3,
+      seed: 7,
+      rng: rng.getState(),
+      config: {},
+      createdAt: new Date().toISOString(),
+    },
     weights: await model.getWeights(),
     optimizer: await opt.exportState(),
   });
-  assert.deepEqual((await readdir(path)).filter((f) => f.endsWith('.tmp')), [], 'no temp file left behind');
+  assert.deepEqual(
+    (await readdir(path)).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temp file left behind',
+  );
 
   const ckpt = await loadCheckpoint(path);
   assert.equal(ckpt.meta.epoch, 1);
@@ -168,7 +182,29 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   const data = await tinyShapes(join(tmp.path, 'shapes'), 5, 16);
   const out = join(tmp.path, 'run');
   const report = join(tmp.path, 'report.json');
-  const r = await cli('train', '--data', data, '--image-size', '16', '--epochs', '2', '--batch-size', '8', '--lr', '1e-3', '--backend', TEST_BACKEND, '--out', out, '--report', report, '--progress', 'plain', '--fps-batches', '2');
+  const r = await cli(
+    'train',
+    '--data',
+    data,
+    '--image-size',
+    '16',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '8',
+    '--lr',
+    '1e-3',
+    '--backend',
+    TEST_BACKEND,
+    '--out',
+    out,
+    '--report',
+    report,
+    '--progress',
+    'plain',
+    '--fps-batches',
+    '2',
+  );
   assert.equal(r.code, 0, r.err.join('\n'));
   assert.match(r.out.join('\n'), /^Epoch 2\/2: train loss [\d.]+, train acc [\d.]+%, val loss [\d.]+, val acc [\d.]+%, [\d.]+ img\/s/m);
   assert.match(r.out.join('\n'), /^Test accuracy: [\d.]+% \(\d+ images\)$/m);
@@ -198,7 +234,12 @@ test('train - CLI trains on real images and writes checkpoint and report with th
     }
     return ink;
   };
-  for (const [x0, x1] of [[70, 400], [460, 790], [860, 1180]] as const) assert.ok(inkIn(x0, x1) > 500, `drawing in x ${x0}..${x1}`);
+  for (const [x0, x1] of [
+    [70, 400],
+    [460, 790],
+    [860, 1180],
+  ] as const)
+    assert.ok(inkIn(x0, x1) > 500, `drawing in x ${x0}..${x1}`);
 
   const ev = await cli('evaluate', '--model', out, '--data', data, '--json', '--backend', TEST_BACKEND);
   assert.equal(ev.code, 0, ev.err.join('\n'));

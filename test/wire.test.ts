@@ -40,8 +40,12 @@ test('wire - fp32 is exact, fp16 and bf16 round within their precision', () => {
   x[1] = -0;
   x[2] = 65504;
   x[3] = 1e-6;
-  for (const [name, tol] of [['fp32', 0], ['fp16', 2 ** -11], ['bf16', 2 ** -8]] as const) {
-    const c = CODECS[name]!;
+  for (const [name, tol] of [
+    ['fp32', 0],
+    ['fp16', 2 ** -11],
+    ['bf16', 2 ** -8],
+  ] as const) {
+    const c = CODECS[name];
     const out = new Float32Array(x.length);
     c.decode(c.encode(x, 0, x.length), out, 0);
     for (let i = 0; i < x.length; i++) {
@@ -50,7 +54,15 @@ test('wire - fp32 is exact, fp16 and bf16 round within their precision', () => {
       assert.ok(err <= tol * Math.abs(x[i]!) + (name === 'fp16' ? 2 ** -25 : 0), `${name}[${i}]: ${x[i]} → ${out[i]}`);
     }
   }
-  assert.ok(Number.isNaN((() => { const o = new Float32Array(1); CODECS.fp16!.decode(CODECS.fp16!.encode(Float32Array.of(Number.NaN), 0, 1), o, 0); return o[0]!; })()));
+  assert.ok(
+    Number.isNaN(
+      (() => {
+        const o = new Float32Array(1);
+        CODECS.fp16.decode(CODECS.fp16.encode(Float32Array.of(Number.NaN), 0, 1), o, 0);
+        return o[0]!;
+      })(),
+    ),
+  );
 });
 
 test('wire - flatten, unflatten, checksum and the non-finite scan', () => {
@@ -69,7 +81,7 @@ test('wire - every chunk of a real transfer fits the server max_payload and the 
   assert.equal(nc.info!.max_payload, MAX_PAYLOAD);
   const chunkBytes = chunkBytesFor(nc.info!.max_payload);
   const x = randomTensor(100_000, 4);
-  const src = new ChunkSource('j', 3, x, CODECS.fp32!, chunkBytes);
+  const src = new ChunkSource('j', 3, x, CODECS.fp32, chunkBytes);
   assert.ok(src.plan.count > 5);
   let largest = 0;
   const sub = nc.subscribe('t.fetch', {
@@ -88,7 +100,7 @@ test('wire - every chunk of a real transfer fits the server max_payload and the 
 test('wire - malformed and wrong-length replies are rejected, counted and asked again', async () => {
   const chunkBytes = chunkBytesFor(MAX_PAYLOAD);
   const x = randomTensor(100_000, 5);
-  const src = new ChunkSource('j', 1, x, CODECS.fp32!, chunkBytes);
+  const src = new ChunkSource('j', 1, x, CODECS.fp32, chunkBytes);
   const served = new Map<number, number>();
   const sub = nc.subscribe('t.flaky', {
     callback: (_e, m) => {
@@ -106,7 +118,18 @@ test('wire - malformed and wrong-length replies are rejected, counted and asked 
     },
   });
   const rejects: string[] = [];
-  const got = await pullTensor({ nc, subject: 't.flaky', job: 'j', version: 1, rank: 0, total: x.length, codec: Codec.FP32, chunkBytes, timeoutMs: 300, onReject: (r) => rejects.push(r) });
+  const got = await pullTensor({
+    nc,
+    subject: 't.flaky',
+    job: 'j',
+    version: 1,
+    rank: 0,
+    total: x.length,
+    codec: Codec.FP32,
+    chunkBytes,
+    timeoutMs: 300,
+    onReject: (r) => rejects.push(r),
+  });
   sub.unsubscribe();
   assert.deepEqual(got, x);
   assert.deepEqual(rejects.sort(), ['malformed', 'wrong-length']);
@@ -116,7 +139,7 @@ test('wire - malformed and wrong-length replies are rejected, counted and asked 
 test('wire - a chunk already received, sent again for another request, is rejected as a duplicate and asked again', async () => {
   const chunkBytes = chunkBytesFor(MAX_PAYLOAD);
   const x = randomTensor(100_000, 6);
-  const src = new ChunkSource('j', 1, x, CODECS.fp32!, chunkBytes);
+  const src = new ChunkSource('j', 1, x, CODECS.fp32, chunkBytes);
   assert.ok(src.plan.count >= 3, 'needs three chunks');
   const served = new Map<number, number>();
   const sub = nc.subscribe('t.dup', {
@@ -129,7 +152,18 @@ test('wire - a chunk already received, sent again for another request, is reject
     },
   });
   const rejects: string[] = [];
-  const got = await pullTensor({ nc, subject: 't.dup', job: 'j', version: 1, rank: 0, total: x.length, codec: Codec.FP32, chunkBytes, window: 1, onReject: (r) => rejects.push(r) });
+  const got = await pullTensor({
+    nc,
+    subject: 't.dup',
+    job: 'j',
+    version: 1,
+    rank: 0,
+    total: x.length,
+    codec: Codec.FP32,
+    chunkBytes,
+    window: 1,
+    onReject: (r) => rejects.push(r),
+  });
   sub.unsubscribe();
   assert.deepEqual(got, x);
   assert.deepEqual(rejects, ['duplicate']);
@@ -137,7 +171,9 @@ test('wire - a chunk already received, sent again for another request, is reject
 });
 
 test('wire - a stale version and an absent peer end the transfer with a typed error', async () => {
-  const sub = nc.subscribe('t.stale', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'current weights are v2', errorKind: pb.ErrorKind.STALE })) });
+  const sub = nc.subscribe('t.stale', {
+    callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'current weights are v2', errorKind: pb.ErrorKind.STALE })),
+  });
   await assert.rejects(
     pullTensor({ nc, subject: 't.stale', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096 }),
     (e: unknown) => e instanceof ProtocolError && e.reason === 'stale',
@@ -145,9 +181,22 @@ test('wire - a stale version and an absent peer end the transfer with a typed er
   sub.unsubscribe();
   // The kind decides, not the text: an error that only says "stale" is a refusal, asked again until the retries run out.
   const reasons: string[] = [];
-  const text = nc.subscribe('t.text', { callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })) });
+  const text = nc.subscribe('t.text', {
+    callback: (_e, m) => m.respond(encode(pb.TensorChunk, { job: 'j', version: 1, error: 'stale: current weights are v2' })),
+  });
   await assert.rejects(
-    pullTensor({ nc, subject: 't.text', job: 'j', version: 1, rank: 0, total: 10, codec: Codec.FP32, chunkBytes: 4096, retries: 1, onReject: (r) => reasons.push(r) }),
+    pullTensor({
+      nc,
+      subject: 't.text',
+      job: 'j',
+      version: 1,
+      rank: 0,
+      total: 10,
+      codec: Codec.FP32,
+      chunkBytes: 4096,
+      retries: 1,
+      onReject: (r) => reasons.push(r),
+    }),
     (e: unknown) => e instanceof TimeoutError,
   );
   assert.deepEqual(reasons, ['refused', 'refused']);
@@ -167,7 +216,13 @@ test('wire - the chunk plan is the same on both ends for every codec', () => {
 });
 
 test('wire - the sharded exchange plan cuts the vector into near-equal owner slices of whole chunks, covering every element once', () => {
-  for (const [total, owners, perChunk] of [[16_154_950, 2, 2_097_000], [16_154_950, 3, 4_194_048], [1_212_742, 8, 262_000], [10, 4, 3], [5, 8, 2]] as const) {
+  for (const [total, owners, perChunk] of [
+    [16_154_950, 2, 2_097_000],
+    [16_154_950, 3, 4_194_048],
+    [1_212_742, 8, 262_000],
+    [10, 4, 3],
+    [5, 8, 2],
+  ] as const) {
     const plan = planExchange(total, owners, perChunk);
     assert.equal(plan.slices.length, owners);
     const sizes = plan.slices.map((sl) => sl.end - sl.start);
@@ -244,12 +299,15 @@ test('wire - a send buffer is reused only after a flush, and what it carried bef
     pub.publish(subject, d);
     await pub.flush();
     await sub.closed;
-    assert.deepEqual(got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]), [
-      [size, 0xaa, true],
-      [size - 1, 0xbb, true],
-      [size, 0xcc, true],
-      [size + 1, 0xdd, true],
-    ]);
+    assert.deepEqual(
+      got.map((m) => [m.length, m[0], m.every((x) => x === m[0])]),
+      [
+        [size, 0xaa, true],
+        [size - 1, 0xbb, true],
+        [size, 0xcc, true],
+        [size + 1, 0xdd, true],
+      ],
+    );
     // Past `keep`, the oldest free buffers are dropped.
     for (const x of [c, d]) pool.release(x);
     for (let i = 0; i < 20 && pool.idle < 2; i++) await pub.flush();

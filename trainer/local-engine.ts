@@ -4,7 +4,16 @@ import type { DatasetIndex, Sample } from '../common/data/dataset.js';
 import { loadBatches, type Batch, type LoaderOptions, type SkipLog } from '../common/data/loader.js';
 import type { Cnn } from '../common/model/cnn.js';
 import { Rng } from '../common/rng.js';
-import { emptyConfusion, snapshotOf, tally, type EngineSnapshot, type EvalStats, type SplitName, type StepStats, type TrainEngine } from '../common/train/engine.js';
+import {
+  emptyConfusion,
+  snapshotOf,
+  tally,
+  type EngineSnapshot,
+  type EvalStats,
+  type SplitName,
+  type StepStats,
+  type TrainEngine,
+} from '../common/train/engine.js';
 import type { Adam } from '../common/optim/tf-adam.js';
 import { withMemoryContext } from '../common/backend/memory.js';
 import type { MicroBatchPlan } from '../common/train/micro-batch.js';

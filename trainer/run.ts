@@ -38,12 +38,25 @@ export async function runTrain(o: TrainOptions, io: Io, extras: RunTrainExtras =
   const rng = Rng.derive(o.seed, 'dropout');
   if (resume) rng.setState(resume.checkpoint.meta.rng);
   const microBatch = planMicroBatch(o.microBatch, backend.kind, modelConfig, 'train');
-  io.err(`micro-batch: ${microBatch.train >= o.batchSize ? `whole batches of ${o.batchSize}` : `${microBatch.train} image(s) per pass, gradients summed over each batch of ${o.batchSize}`} (${microBatch.reason})`);
+  io.err(
+    `micro-batch: ${microBatch.train >= o.batchSize ? `whole batches of ${o.batchSize}` : `${microBatch.train} image(s) per pass, gradients summed over each batch of ${o.batchSize}`} (${microBatch.reason})`,
+  );
   const engine = new LocalEngine({ model, optimizer, index, loader: loaderOptionsFor(o), skipLog, rng, backend: backend.kind, microBatch });
   const live = extras.metricsPort === undefined ? undefined : await serveLive(o, index.train.length, extras.metricsPort, io);
   if (live) extras.onMetricsPort?.(live.server.port);
   try {
-    const report = await runTrainingLoop({ options: o, model: modelConfig, index, engine, io, rng, dataset, ...(resume ? { resume: resume.progress } : {}), skippedImages: () => skipLog.count, ...(live ? loopHooks(live.metrics, live.status) : {}) });
+    const report = await runTrainingLoop({
+      options: o,
+      model: modelConfig,
+      index,
+      engine,
+      io,
+      rng,
+      dataset,
+      ...(resume ? { resume: resume.progress } : {}),
+      skippedImages: () => skipLog.count,
+      ...(live ? loopHooks(live.metrics, live.status) : {}),
+    });
     live?.status.finish();
     if (audit) report.audit = audit;
     const skipped = skipLog.summary();

@@ -217,7 +217,8 @@ export class AllReduce {
     if (this.running) throw new ProtocolError('refused', `exchange ${input.id} started while ${this.running.input.id} runs`);
     const me = input.ranks.indexOf(this.c.rank());
     if (me < 0) throw new ProtocolError('malformed', `exchange ${input.id} does not list this rank (${this.c.rank()})`);
-    if (new Set(input.ranks).size !== input.ranks.length) throw new ProtocolError('malformed', `exchange ${input.id} lists a rank twice: ${input.ranks.join(', ')}`);
+    if (new Set(input.ranks).size !== input.ranks.length)
+      throw new ProtocolError('malformed', `exchange ${input.id} lists a rank twice: ${input.ranks.join(', ')}`);
     const plan = this.planFor(input.ranks.length);
     const mine = plan.slices[me]!;
     const parts = new Map<number, (pb.TensorChunk | undefined)[]>();
@@ -230,9 +231,25 @@ export class AllReduce {
     this.served = { id: input.id, plan, gradient: input.gradient, samples: input.samples, reduced: new Map() };
     const done = new Promise<void>((resolve, reject) => {
       this.running = {
-        input, me, plan, parts, samplesOf: new Array(input.ranks.length), applied: new Uint8Array(plan.chunks.length),
-        hash: this.mem.checksumCursor(input.step.weights), hashed: 0, remaining: plan.chunks.length, lastProgress: Date.now(), misses: new Array(input.ranks.length).fill(0),
-        repairs: 0, owed: this.owedBytes(plan, me, input.ranks.length), received: 0, repairing: false, subs: [], resolve, reject, failed: false,
+        input,
+        me,
+        plan,
+        parts,
+        samplesOf: new Array(input.ranks.length),
+        applied: new Uint8Array(plan.chunks.length),
+        hash: this.mem.checksumCursor(input.step.weights),
+        hashed: 0,
+        remaining: plan.chunks.length,
+        lastProgress: Date.now(),
+        misses: new Array(input.ranks.length).fill(0),
+        repairs: 0,
+        owed: this.owedBytes(plan, me, input.ranks.length),
+        received: 0,
+        repairing: false,
+        subs: [],
+        resolve,
+        reject,
+        failed: false,
       };
     });
     const r = this.running!;
@@ -296,12 +313,29 @@ export class AllReduce {
   private message(id: number, plan: ExchangePlan, index: number, data: Uint8Array, samples: number, pooled = false): Uint8Array {
     const ch = plan.chunks[index]!;
     const { job } = this.c;
-    const fields = { job: job.job, version: id, index, count: plan.chunks.length, offset: ch.start, total: plan.total, codec: job.gradientCodec, fromRank: this.c.rank(), samples };
+    const fields = {
+      job: job.job,
+      version: id,
+      index,
+      count: plan.chunks.length,
+      offset: ch.start,
+      total: plan.total,
+      codec: job.gradientCodec,
+      fromRank: this.c.rank(),
+      samples,
+    };
     return encodeTensorChunk(fields, data, pooled ? (n) => this.sendBuffers.take(n) : undefined);
   }
 
   private stale(req: pb.ChunkRequest, why: string): Uint8Array {
-    return encode(pb.TensorChunk, { job: req.job, version: req.version, index: req.index, errorKind: pb.ErrorKind.STALE, error: `stale: ${why}`, fromRank: this.c.rank() });
+    return encode(pb.TensorChunk, {
+      job: req.job,
+      version: req.version,
+      index: req.index,
+      errorKind: pb.ErrorKind.STALE,
+      error: `stale: ${why}`,
+      fromRank: this.c.rank(),
+    });
   }
 
   private decodeChunk(data: Uint8Array, what: string): pb.TensorChunk | undefined {
@@ -323,10 +357,23 @@ export class AllReduce {
   private problem(r: Running, chunk: pb.TensorChunk, from: number, owner: number): { reason: RejectReason; detail: string } | undefined {
     const ch = r.plan.chunks[chunk.index];
     const n = ch ? ch.end - ch.start : 0;
-    if (!ch || chunk.count !== r.plan.chunks.length || ch.owner !== owner) return { reason: 'wrong-index', detail: `chunk ${chunk.index}/${chunk.count} from rank ${chunk.fromRank} is not one of rank ${r.input.ranks[owner]}'s ${r.plan.chunks.length}` };
-    if (r.input.ranks[from] !== chunk.fromRank) return { reason: 'malformed', detail: `chunk ${chunk.index} says it is from rank ${chunk.fromRank}, expected rank ${r.input.ranks[from]}` };
-    if (chunk.offset !== ch.start || chunk.total !== r.plan.total || chunk.codec !== this.c.job.gradientCodec || chunk.data.length !== n * this.codec.bytesPerElement) {
-      return { reason: 'wrong-length', detail: `chunk ${chunk.index} from rank ${chunk.fromRank}: ${chunk.data.length} bytes at ${chunk.offset} of ${chunk.total}, expected ${n * this.codec.bytesPerElement} at ${ch.start} of ${r.plan.total}` };
+    if (!ch || chunk.count !== r.plan.chunks.length || ch.owner !== owner)
+      return {
+        reason: 'wrong-index',
+        detail: `chunk ${chunk.index}/${chunk.count} from rank ${chunk.fromRank} is not one of rank ${r.input.ranks[owner]}'s ${r.plan.chunks.length}`,
+      };
+    if (r.input.ranks[from] !== chunk.fromRank)
+      return { reason: 'malformed', detail: `chunk ${chunk.index} says it is from rank ${chunk.fromRank}, expected rank ${r.input.ranks[from]}` };
+    if (
+      chunk.offset !== ch.start ||
+      chunk.total !== r.plan.total ||
+      chunk.codec !== this.c.job.gradientCodec ||
+      chunk.data.length !== n * this.codec.bytesPerElement
+    ) {
+      return {
+        reason: 'wrong-length',
+        detail: `chunk ${chunk.index} from rank ${chunk.fromRank}: ${chunk.data.length} bytes at ${chunk.offset} of ${chunk.total}, expected ${n * this.codec.bytesPerElement} at ${ch.start} of ${r.plan.total}`,
+      };
     }
     return undefined;
   }
@@ -335,13 +382,15 @@ export class AllReduce {
   private takePart(r: Running, chunk: pb.TensorChunk): void {
     if (chunk.error) return this.c.onReject('refused', `reduce-scatter chunk ${chunk.index} from rank ${chunk.fromRank}: ${chunk.error}`);
     const from = r.input.ranks.indexOf(chunk.fromRank);
-    if (from < 0 || from === r.me) return this.c.onReject('malformed', `reduce-scatter chunk ${chunk.index} from rank ${chunk.fromRank}, which is not a peer of exchange ${r.input.id}`);
+    if (from < 0 || from === r.me)
+      return this.c.onReject('malformed', `reduce-scatter chunk ${chunk.index} from rank ${chunk.fromRank}, which is not a peer of exchange ${r.input.id}`);
     const bad = this.problem(r, chunk, from, r.me);
     if (bad) return this.c.onReject(bad.reason, bad.detail);
     const slot = r.parts.get(chunk.index);
     if (!slot) return this.c.onReject('duplicate', `reduce-scatter chunk ${chunk.index} from rank ${chunk.fromRank} arrived after its chunk was reduced`);
     if (slot[from]) return this.c.onReject('duplicate', `reduce-scatter chunk ${chunk.index} from rank ${chunk.fromRank} arrived twice`);
-    if (r.samplesOf[from] !== undefined && r.samplesOf[from] !== chunk.samples) return this.c.onReject('malformed', `rank ${chunk.fromRank} sent chunks weighted by ${r.samplesOf[from]} and ${chunk.samples} samples`);
+    if (r.samplesOf[from] !== undefined && r.samplesOf[from] !== chunk.samples)
+      return this.c.onReject('malformed', `rank ${chunk.fromRank} sent chunks weighted by ${r.samplesOf[from]} and ${chunk.samples} samples`);
     r.samplesOf[from] = chunk.samples;
     slot[from] = chunk;
     this.arrived(r, chunk.data.length);
@@ -393,8 +442,16 @@ export class AllReduce {
 
   private takeReduced(r: Running, owner: number, chunk: pb.TensorChunk): void {
     if (r.failed) return;
-    if (chunk.version !== r.input.id) return this.c.onReject('stale', `all-gather chunk of exchange ${chunk.version} from rank ${chunk.fromRank}, expected ${r.input.id}`);
-    if (chunk.error) return this.fail(r, new ProtocolError(chunk.errorKind === pb.ErrorKind.STALE ? 'stale' : 'worker-error', `rank ${r.input.ranks[owner]} could not reduce its slice: ${chunk.error}`));
+    if (chunk.version !== r.input.id)
+      return this.c.onReject('stale', `all-gather chunk of exchange ${chunk.version} from rank ${chunk.fromRank}, expected ${r.input.id}`);
+    if (chunk.error)
+      return this.fail(
+        r,
+        new ProtocolError(
+          chunk.errorKind === pb.ErrorKind.STALE ? 'stale' : 'worker-error',
+          `rank ${r.input.ranks[owner]} could not reduce its slice: ${chunk.error}`,
+        ),
+      );
     const bad = this.problem(r, chunk, owner, owner);
     if (bad) return this.c.onReject(bad.reason, bad.detail);
     if (r.applied[chunk.index]) return this.c.onReject('duplicate', `all-gather chunk ${chunk.index} from rank ${chunk.fromRank} arrived twice`);
@@ -440,10 +497,12 @@ export class AllReduce {
     try {
       const wanted: { from: number; subject: string; index: number; scatter: boolean }[] = [];
       for (const [k, slot] of r.parts) {
-        for (let p = 0; p < slot.length; p++) if (p !== r.me && !slot[p]) wanted.push({ from: p, subject: this.c.s.grad(r.input.ranks[p]!), index: k, scatter: true });
+        for (let p = 0; p < slot.length; p++)
+          if (p !== r.me && !slot[p]) wanted.push({ from: p, subject: this.c.s.grad(r.input.ranks[p]!), index: k, scatter: true });
       }
       r.plan.chunks.forEach((ch) => {
-        if (ch.owner !== r.me && !r.applied[ch.index]) wanted.push({ from: ch.owner, subject: this.c.s.rgrad(r.input.ranks[ch.owner]!), index: ch.index, scatter: false });
+        if (ch.owner !== r.me && !r.applied[ch.index])
+          wanted.push({ from: ch.owner, subject: this.c.s.rgrad(r.input.ranks[ch.owner]!), index: ch.index, scatter: false });
       });
       const absent = new Set<number>();
       let next = 0;
@@ -483,7 +542,12 @@ export class AllReduce {
       await Promise.all(Array.from({ length: Math.min(REPAIR_WINDOW, wanted.length) }, lane));
       for (const p of absent) {
         if (++r.misses[p]! >= DEAD_AFTER_MISSES) {
-          this.fail(r, new TimeoutError(`rank ${r.input.ranks[p]} is gone: no subscriber for its chunks of exchange ${r.input.id}, ${DEAD_AFTER_MISSES} repair rounds running`));
+          this.fail(
+            r,
+            new TimeoutError(
+              `rank ${r.input.ranks[p]} is gone: no subscriber for its chunks of exchange ${r.input.id}, ${DEAD_AFTER_MISSES} repair rounds running`,
+            ),
+          );
         }
       }
       // The next round, if nothing comes, half a wait from now.

@@ -106,8 +106,9 @@ export class ModelCompute {
       let r: ReturnType<typeof evalBatch>;
       try {
         const passImages = Math.min(batch.size, this.c.plan.infer);
-        r = withMemoryContext({ who: `worker rank ${this.c.rank} (evaluation)`, imageSize: m.imageSize, batch: batch.size, microBatch: passImages, backend: this.c.backend }, () =>
-          evalBatch(this.c.model, x, y, passImages),
+        r = withMemoryContext(
+          { who: `worker rank ${this.c.rank} (evaluation)`, imageSize: m.imageSize, batch: batch.size, microBatch: passImages, backend: this.c.backend },
+          () => evalBatch(this.c.model, x, y, passImages),
         );
       } finally {
         tf.dispose([x, y]);

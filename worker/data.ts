@@ -41,7 +41,8 @@ export async function fetchIndex(nc: NatsConnection, s: Subjects, job: pb.JobSpe
     while (lists[name].length < expected) {
       const bytes = await requestWithRetry(nc, s.index, encode(pb.IndexRequest, { job: job.job, split: splitOf(name), offset: lists[name].length }));
       const page = decode(pb.IndexReply, bytes, 'IndexReply');
-      if (page.paths.length === 0 || page.paths.length !== page.labels.length) throw new ProtocolError('malformed', `index page for ${name} at ${lists[name].length} is empty or ragged`);
+      if (page.paths.length === 0 || page.paths.length !== page.labels.length)
+        throw new ProtocolError('malformed', `index page for ${name} at ${lists[name].length} is empty or ragged`);
       page.paths.forEach((p, i) => lists[name].push({ path: p, label: page.labels[i]! }));
     }
   }

@@ -30,7 +30,14 @@ export interface Hello {
 /** Knocks on the coordinator until it answers (up to joinTimeoutMs), and returns the job it was given. */
 export async function knock(nc: NatsConnection, s: Subjects, h: Hello): Promise<pb.JoinReply> {
   const deadline = Date.now() + h.joinTimeoutMs;
-  const request = encode(pb.JoinRequest, { workerId: h.workerId, host: os.hostname(), pid: process.pid, backend: h.backend, version: WORKER_VERSION, natsServer: nc.info?.server_id ?? '' });
+  const request = encode(pb.JoinRequest, {
+    workerId: h.workerId,
+    host: os.hostname(),
+    pid: process.pid,
+    backend: h.backend,
+    version: WORKER_VERSION,
+    natsServer: nc.info?.server_id ?? '',
+  });
   for (;;) {
     let reply: pb.JoinReply;
     try {
@@ -49,7 +56,11 @@ export async function knock(nc: NatsConnection, s: Subjects, h: Hello): Promise<
 export async function announceReady(nc: NatsConnection, s: Subjects, job: string, workerId: string, rank: number): Promise<void> {
   // The server must know our subscriptions before the coordinator may send us work.
   await nc.flush();
-  const ready = decode(pb.ReadyReply, (await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId, rank }), { timeout: READY_REQUEST_MS })).data, 'ReadyReply');
+  const ready = decode(
+    pb.ReadyReply,
+    (await nc.request(s.ready, encode(pb.ReadyRequest, { job, workerId, rank }), { timeout: READY_REQUEST_MS })).data,
+    'ReadyReply',
+  );
   if (!ready.accepted) throw new ProtocolError('refused', `coordinator refused readiness: ${ready.reason}`);
 }
 

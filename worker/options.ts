@@ -1,5 +1,6 @@
 // Worker options: one typed object, defaults, one validating parse.
 import { z } from 'zod';
+import type { RejectReason } from '../common/errors.js';
 import { intFlag, parseOptions } from '../common/zod-options.js';
 import { DEFAULT_JOB, DEFAULT_NATS_URL, validateJobName } from '../common/wire/subjects.js';
 import { parseMicroBatch, type MicroBatchChoice } from '../common/train/micro-batch.js';
@@ -46,4 +47,18 @@ export function parseWorkerOptions(input: Partial<WorkerOptions>): WorkerOptions
   validateJobName(o.job);
   if (o.microBatch !== undefined) o.microBatch = parseMicroBatch(o.microBatch);
   return o;
+}
+
+export interface WorkerEnd {
+  reason: string;
+  failed: boolean;
+}
+
+export interface WorkerHooks {
+  /** Called for each message the worker refuses. */
+  onReject?: (reason: RejectReason, detail: string) => void;
+  /** Called after each computed shard. */
+  onStep?: (s: { rank: number; count: number; computeSeconds: number; repairs: number }) => void;
+  /** Sharded exchange: called once this worker has pushed its gradient's parts of an exchange. */
+  onExchangePushed?: (exchange: number) => void;
 }

@@ -18,7 +18,7 @@ const NONE: HeldVersion = { version: -1, checksum: 0, adamStep: 0 };
 export class ReplicaState {
   private readonly bufs: [Float32Array, Float32Array];
   private held: [HeldVersion, HeldVersion] = [NONE, NONE];
-  private cur = 0;
+  private cur: 0 | 1 = 0;
 
   /** The buffers come from `mem`, where the exchange's kernels run over them. */
   constructor(
@@ -28,8 +28,12 @@ export class ReplicaState {
     this.bufs = [mem.alloc(3 * size), mem.alloc(3 * size)];
   }
 
-  private views(i: number): AdamVectors {
-    const b = this.bufs[i]!;
+  private get other(): 0 | 1 {
+    return this.cur === 0 ? 1 : 0;
+  }
+
+  private views(i: 0 | 1): AdamVectors {
+    const b = this.bufs[i];
     const n = this.size;
     return { w: b.subarray(0, n), m: b.subarray(n, 2 * n), v: b.subarray(2 * n) };
   }
@@ -50,26 +54,26 @@ export class ReplicaState {
   holds(version: number, checksum: number): boolean {
     const match = (h: HeldVersion) => h.version === version && h.checksum === checksum;
     if (match(this.held[this.cur])) return true;
-    if (!match(this.held[1 - this.cur]!)) return false;
-    this.cur = 1 - this.cur;
+    if (!match(this.held[this.other])) return false;
+    this.cur = this.other;
     return true;
   }
 
   /** The buffer the next version is written into; it stops counting as held until commit(). */
   next(): AdamVectors {
-    this.held[1 - this.cur] = NONE;
-    return this.views(1 - this.cur);
+    this.held[this.other] = NONE;
+    return this.views(this.other);
   }
 
   /** The buffer next() returned now holds `h`, and is the one in use. */
   commit(h: HeldVersion): void {
-    this.cur = 1 - this.cur;
+    this.cur = this.other;
     this.held[this.cur] = h;
   }
 
   /** The whole [w | m | v] buffer holding `version`, for a peer or the coordinator to pull; undefined if none does. */
   buffer(version: number): { flat: Float32Array; held: HeldVersion } | undefined {
-    for (const i of [this.cur, 1 - this.cur]) if (this.held[i]!.version === version) return { flat: this.bufs[i]!, held: this.held[i]! };
+    for (const i of [this.cur, this.other]) if (this.held[i].version === version) return { flat: this.bufs[i], held: this.held[i] };
     return undefined;
   }
 

@@ -38,5 +38,5 @@ export function reducedChunk(st: ServedState, req: pb.ChunkRequest): Uint8Array 
 export function stateChunk(st: ServedState, req: pb.ChunkRequest): Uint8Array {
   const held = req.job === st.job ? st.replica?.buffer(req.version) : undefined;
   if (!held) return stale(req, `no state of v${req.version} here`);
-  return new ChunkSource(st.job, req.version, held.flat, CODECS.fp32!, st.chunkBytes).chunk(req.index);
+  return new ChunkSource(st.job, req.version, held.flat, CODECS.fp32, st.chunkBytes).chunk(req.index);
 }

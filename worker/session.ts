@@ -88,7 +88,9 @@ export function openSession(c: SessionContext): Session {
     gradient: sharded?.gradient,
     weights: new WeightSync({ ...common, model, sizes, replica: sharded?.replica, onReject: c.onReject, onBytesIn: (b) => c.onBytes('in', b) }),
     compute: new ModelCompute({ job: spec, rank: c.rank, backend: c.backend, model, plan, lists, remote }),
-    allreduce: sharded ? new AllReduce({ ...common, rank: c.rankNow, onReject: c.onReject, onBytes: c.onBytes, ...(c.onPushed ? { onPushed: c.onPushed } : {}) }, sharded.bufs) : undefined,
+    allreduce: sharded
+      ? new AllReduce({ ...common, rank: c.rankNow, onReject: c.onReject, onBytes: c.onBytes, ...(c.onPushed ? { onPushed: c.onPushed } : {}) }, sharded.bufs)
+      : undefined,
   };
 }
 

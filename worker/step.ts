@@ -35,3 +35,8 @@ export async function exchangeStep(ses: Session, held: Held, cmd: pb.StepCommand
   rep.commit({ version: cmd.paramsVersion + 1, checksum, adamStep: cmd.adamStep + 1 });
   return { weightsChecksum: checksum, repairs };
 }
+
+/** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one machine. */
+export function wallMs(): number {
+  return performance.timeOrigin + performance.now();
+}

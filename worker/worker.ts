@@ -20,26 +20,12 @@ import { fetchIndex } from './data.js';
 import { announceReady, CoordinatorWatch, knock, WATCHDOG_MS, COORDINATOR_SILENT_MS } from './membership.js';
 import { gradientChunk, reducedChunk, stateChunk, type ServedState } from './serving.js';
 import { openSession, type Held, type Session } from './session.js';
-import { exchangeStep, shardGradient } from './step.js';
-import type { WorkerOptions } from './options.js';
+import { exchangeStep, shardGradient, wallMs } from './step.js';
+import type { WorkerEnd, WorkerHooks, WorkerOptions } from './options.js';
 
 /** close(): a step in progress and the connection's drain each get this long; the sum stays under the 5 s docker/k8s expect. */
 const CLOSE_STEP_MS = 1500;
 const CLOSE_DRAIN_MS = 1500;
-
-export interface WorkerEnd {
-  reason: string;
-  failed: boolean;
-}
-
-export interface WorkerHooks {
-  /** Called for each message the worker refuses. */
-  onReject?: (reason: RejectReason, detail: string) => void;
-  /** Called after each computed shard. */
-  onStep?: (s: { rank: number; count: number; computeSeconds: number; repairs: number }) => void;
-  /** Sharded exchange: called once this worker has pushed its gradient's parts of an exchange. */
-  onExchangePushed?: (exchange: number) => void;
-}
 
 export class Worker implements AsyncDisposable {
   readonly id: string;
@@ -163,7 +149,17 @@ export class Worker implements AsyncDisposable {
       on(this.s.rs(r), (m) => this.session?.allreduce?.onScatter(m.data)),
       on(this.s.rgrad(r), chunk(reducedChunk)),
       on(this.s.state(r), chunk(stateChunk)),
-      on(this.s.ping(r), (m) => m.respond(encode(pb.Pong, { workerId: this.id, rank: this.rank, paramsVersion: this.session?.weights.paramsVersion ?? 0, currentSeq: this.currentSeq, lastSeq: this.lastSeq }))),
+      on(this.s.ping(r), (m) =>
+        m.respond(
+          encode(pb.Pong, {
+            workerId: this.id,
+            rank: this.rank,
+            paramsVersion: this.session?.weights.paramsVersion ?? 0,
+            currentSeq: this.currentSeq,
+            lastSeq: this.lastSeq,
+          }),
+        ),
+      ),
     ];
   }
 
@@ -311,9 +307,15 @@ export class Worker implements AsyncDisposable {
     this.session?.allreduce?.abort('the worker is closing');
     for (const sub of this.subs) sub.unsubscribe();
     this.controlSub?.unsubscribe();
-    const idle = await within(this.queue.catch(() => {}), CLOSE_STEP_MS);
+    const idle = await within(
+      this.queue.catch(() => {}),
+      CLOSE_STEP_MS,
+    );
     if (this.ownsConnection && this.nc && !this.nc.isClosed()) {
-      await within(this.nc.drain().catch(() => {}), CLOSE_DRAIN_MS);
+      await within(
+        this.nc.drain().catch(() => {}),
+        CLOSE_DRAIN_MS,
+      );
       // A drain refused or cut short (no server to drain to) leaves the client reconnecting forever.
       if (!this.nc.isClosed()) await this.nc.close().catch(() => {});
     }
@@ -331,9 +333,4 @@ export class Worker implements AsyncDisposable {
 
 function errorKindOf(e: unknown): pb.ErrorKind {
   return e instanceof OutOfMemoryError ? pb.ErrorKind.OUT_OF_MEMORY : pb.ErrorKind.ERROR_OTHER;
-}
-
-/** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one machine. */
-export function wallMs(): number {
-  return performance.timeOrigin + performance.now();
 }

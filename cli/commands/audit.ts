@@ -14,7 +14,11 @@ export const auditCommand: CommandModule = (program, { io, exit }) => {
     .action(async (flags: { data: string; seed: string; valFraction: string; testFraction: string; json?: boolean }) => {
       const { auditDataset, formatAudit } = await import('../../common/data/audit.js');
       const { indexDataset } = await import('../../common/data/dataset.js');
-      const index = await indexDataset(flags.data, { seed: parseIntFlag(flags.seed, '--seed', 0), valFraction: Number(flags.valFraction), testFraction: Number(flags.testFraction) });
+      const index = await indexDataset(flags.data, {
+        seed: parseIntFlag(flags.seed, '--seed', 0),
+        valFraction: Number(flags.valFraction),
+        testFraction: Number(flags.testFraction),
+      });
       const report = await auditDataset(index);
       if (flags.json) io.out(JSON.stringify(report, null, 2));
       else for (const line of formatAudit(report)) io.out(line);

@@ -10,7 +10,10 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('bench')
     .description('training or inference throughput on synthetic data: img/s (median of repeats), GFLOP/s, peak RSS, and the ratio to PyTorch on one thread')
-    .argument('<mode>', 'train, infer, exchange (a step\'s gradient exchange with synthetic gradients, beside gloo and raw NATS), or shards (a native and a wasm worker with equal and weighted shards, against the ideal)')
+    .argument(
+      '<mode>',
+      "train, infer, exchange (a step's gradient exchange with synthetic gradients, beside gloo and raw NATS), or shards (a native and a wasm worker with equal and weighted shards, against the ideal)",
+    )
     .option('--image-size <n>', 'input height and width', '64')
     .option('--batch-size <n>', 'images per step (default 16; shards: 32)')
     .option('--steps <n>', 'steps (or inference batches) per timed repeat (default 5; exchange: timed steps, default 10)')
@@ -20,14 +23,20 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
     .option('--workers <n>', 'exchange: worker processes', '2')
     .option('--probe-mib <n>', 'exchange: MiB each raw NATS probe moves (default 512)')
     .option('--hosts <n>', 'exchange over N emulated hosts (network namespaces with shaped links; root): the network bench')
-    .option('--link <rate>', 'with --hosts: each host link\'s rate, both ways (1gbit, 2.5gbit, 500mbit)', '1gbit')
-    .addOption(new Option('--layout <layout>', 'with --hosts: a NATS server per host joined by routes, or one server on a host of its own').choices(['per-host', 'single']).default('per-host'))
+    .option('--link <rate>', "with --hosts: each host link's rate, both ways (1gbit, 2.5gbit, 500mbit)", '1gbit')
+    .addOption(
+      new Option('--layout <layout>', 'with --hosts: a NATS server per host joined by routes, or one server on a host of its own')
+        .choices(['per-host', 'single'])
+        .default('per-host'),
+    )
     .option('--workers-per-host <n>', 'with --hosts: worker processes per host (several GPUs in one machine)', '1')
     .addOption(new Option('--codec <name>', 'exchange: gradient encoding on the wire').choices(CODEC_NAMES).default('fp32'))
-    .addOption(new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE))
+    .addOption(
+      new Option('--exchange <design>', 'exchange: auto (sharded from 4 MB of gradient), sharded or star').choices(EXCHANGES).default(DEFAULT_EXCHANGE),
+    )
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--micro-batch <n>', 'images per pass (N or auto); a batch is computed as several passes', 'auto')
-    .option('--threads <n>', 'native TensorFlow\'s threads, and PyTorch\'s (default: every core for TensorFlow, 1 for PyTorch; wasm always computes on 1)')
+    .option('--threads <n>', "native TensorFlow's threads, and PyTorch's (default: every core for TensorFlow, 1 for PyTorch; wasm always computes on 1)")
     .option('--no-torch', 'skip the PyTorch reference (bench/python/torch_reference.py, with the allocator settings that make it fastest)')
     .option('--profile', 'also print a per-kernel profile of one step (tf.profile)')
     .option('--json', 'print JSON')

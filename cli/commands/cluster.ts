@@ -14,7 +14,10 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', `worker processes (default ${DEFAULT_LOCAL_WORKERS})`)
     .addOption(new Option('--worker-backend <name>', 'backend for the workers (default: --backend)').choices(BACKEND_CHOICES))
-    .option('--max-restarts <k>', `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`)
+    .option(
+      '--max-restarts <k>',
+      `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`,
+    )
     .action(async (flags: Record<string, unknown>, self: Command) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { coordinatorArgsFrom, launchCluster } = await import('../../launcher/launcher.js');

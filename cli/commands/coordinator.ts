@@ -6,7 +6,7 @@ import { parseIntFlag } from '../../common/zod-options.js';
 import { handleShutdownSignals } from '../../common/signals.js';
 
 export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
-  const cmd = new Command('coordinator').description('run a job\'s coordinator: shard batches to workers, reduce gradients, apply Adam');
+  const cmd = new Command('coordinator').description("run a job's coordinator: shard batches to workers, reduce gradients, apply Adam");
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', 'workers to wait for before the first step (default 1)')
     .action(async (flags: Record<string, unknown>) => {

@@ -8,7 +8,13 @@ async function driverGpus(): Promise<string[]> {
   return new Promise((resolve) => {
     execFile('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], { timeout: 5000 }, (err, stdout) => {
       if (err) resolve(['driver: no NVIDIA GPU visible (nvidia-smi not found or failed)']);
-      else resolve(stdout.trim().split('\n').map((l) => `driver: ${l.trim()}`));
+      else
+        resolve(
+          stdout
+            .trim()
+            .split('\n')
+            .map((l) => `driver: ${l.trim()}`),
+        );
     });
   });
 }
@@ -16,7 +22,7 @@ async function driverGpus(): Promise<string[]> {
 export const doctorCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('doctor')
-    .description('show which compute backends load and why the others do not; native TensorFlow\'s version, library, oneDNN, threads and GPUs')
+    .description("show which compute backends load and why the others do not; native TensorFlow's version, library, oneDNN, threads and GPUs")
     .option('--json', 'print the facts as one JSON object')
     .action(async (flags: { json?: boolean }) => {
       const tf = await import('@tensorflow/tfjs-core');
@@ -30,7 +36,18 @@ export const doctorCommand: CommandModule = (program, { io, exit }) => {
       if (firstOk === 'tensorflow') kernels = String((await initBackend('tensorflow')).details.kernels ?? '');
       const gpus = await driverGpus();
       if (flags.json) {
-        io.out(JSON.stringify({ node: process.version, platform: `${os.platform()}-${os.arch()}`, tfjsCore: tf.version_core, native, kernels, backends, auto: firstOk ?? null, driver: gpus }));
+        io.out(
+          JSON.stringify({
+            node: process.version,
+            platform: `${os.platform()}-${os.arch()}`,
+            tfjsCore: tf.version_core,
+            native,
+            kernels,
+            backends,
+            auto: firstOk ?? null,
+            driver: gpus,
+          }),
+        );
         exit(firstOk ? 0 : 1);
         return;
       }
@@ -39,9 +56,15 @@ export const doctorCommand: CommandModule = (program, { io, exit }) => {
       io.out(`CPU: ${cpus[0]?.model ?? 'unknown'} × ${os.availableParallelism()} threads, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
       for (const line of gpus) io.out(line);
       if (native.ok) {
-        io.out(`native TensorFlow ${native.tensorflowVersion}${native.variant ? ` (${native.variant} build)` : ''}: ${native.libraryPath ?? 'library path unknown'}`);
-        io.out(`  oneDNN: ${native.oneDnn ? 'on' : 'off'} (${process.env[ONEDNN_ENV] === undefined ? `${ONEDNN_ENV} unset: TensorFlow's default` : `${ONEDNN_ENV}=${process.env[ONEDNN_ENV]}`})`);
-        io.out(`  threads: intra-op ${native.threads.intraOp}, inter-op ${native.threads.interOp} (${process.env[INTRA_OP_ENV] ? 'from the environment' : 'one per core, TensorFlow\'s default'}; a worker's --threads sets both)`);
+        io.out(
+          `native TensorFlow ${native.tensorflowVersion}${native.variant ? ` (${native.variant} build)` : ''}: ${native.libraryPath ?? 'library path unknown'}`,
+        );
+        io.out(
+          `  oneDNN: ${native.oneDnn ? 'on' : 'off'} (${process.env[ONEDNN_ENV] === undefined ? `${ONEDNN_ENV} unset: TensorFlow's default` : `${ONEDNN_ENV}=${process.env[ONEDNN_ENV]}`})`,
+        );
+        io.out(
+          `  threads: intra-op ${native.threads.intraOp}, inter-op ${native.threads.interOp} (${process.env[INTRA_OP_ENV] ? 'from the environment' : "one per core, TensorFlow's default"}; a worker's --threads sets both)`,
+        );
         if (native.gpus.length > 0) for (const g of native.gpus) io.out(`  TensorFlow computes on ${g}`);
         else if (native.variant === 'cpu') io.out('  GPU: none (the CPU build; `syncgrad setup --gpu` installs the CUDA 12 build)');
         else io.out(`  GPU: TensorFlow created no GPU device${native.gpuLoadErrors.length === 0 ? '' : ':'}`);

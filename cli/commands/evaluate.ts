@@ -14,7 +14,7 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
     .description('accuracy and confusion matrix of a trained run on a dataset split')
     .requiredOption('--model <run>', 'run directory (or .sgck checkpoint file)')
     .requiredOption('--data <dir>', 'dataset directory')
-    .addOption(new Option('--split <name>', 'which split to evaluate (the run\'s seed and fractions recreate it)').choices(SPLITS).default('test'))
+    .addOption(new Option('--split <name>', "which split to evaluate (the run's seed and fractions recreate it)").choices(SPLITS).default('test'))
     .option('--batch-size <n>', 'inference batch size', '32')
     .addOption(new Option('--backend <name>', 'compute backend').choices(BACKEND_CHOICES).default('auto'))
     .option('--json', 'print JSON')
@@ -33,7 +33,11 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
       const passImages = planMicroBatch('auto', backend.kind, model.config, 'worker').infer;
       try {
         const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };
-        const index: DatasetIndex = await indexDataset(flags.data, { valFraction: cfg.valFraction ?? DEFAULT_VAL_FRACTION, testFraction: cfg.testFraction ?? DEFAULT_TEST_FRACTION, seed: cfg.seed ?? meta.seed });
+        const index: DatasetIndex = await indexDataset(flags.data, {
+          valFraction: cfg.valFraction ?? DEFAULT_VAL_FRACTION,
+          testFraction: cfg.testFraction ?? DEFAULT_TEST_FRACTION,
+          seed: cfg.seed ?? meta.seed,
+        });
         if (index.classes.join('\u0000') !== meta.classes.join('\u0000')) {
           throw new DataError(index.root, `classes differ from the model's (${meta.classes.join(', ')})`);
         }
@@ -43,7 +47,12 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
         const { imageSize, channels } = meta.model;
         let lossSum = 0;
         const loader = { imageSize, channels, batchSize, prefetch: 2, concurrency: DEFAULT_DECODE_CONCURRENCY };
-        for await (const batch of loadBatches(samples, samples.map((_, i) => i), loader, skip)) {
+        for await (const batch of loadBatches(
+          samples,
+          samples.map((_, i) => i),
+          loader,
+          skip,
+        )) {
           const { x, y } = batchTensors(batch, imageSize, channels);
           let r: ReturnType<typeof evalBatch>;
           try {

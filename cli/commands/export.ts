@@ -8,7 +8,7 @@ import type { CommandModule } from '../command.js';
 export const exportCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('export')
-    .description('write a trained run as a TensorFlow.js LayersModel (tf.loadLayersModel) or as the seed module\'s PyTorch state_dict in safetensors')
+    .description("write a trained run as a TensorFlow.js LayersModel (tf.loadLayersModel) or as the seed module's PyTorch state_dict in safetensors")
     .requiredOption('--model <run>', 'run directory (or .sgck checkpoint file)')
     // Checked here rather than by commander's choices(): a wrong name is then one "syncgrad:" line like every user error.
     .requiredOption('--format <name>', `${EXPORT_FORMATS.join(' or ')}; tfjs: a directory with model.json and its weights, safetensors: one file`)
@@ -16,7 +16,8 @@ export const exportCommand: CommandModule = (program, { io, exit }) => {
     .option('--force', 'replace --out if it exists')
     .addOption(new Option('--backend <name>', 'compute backend for building the tfjs model').choices(BACKEND_CHOICES).default('cpu'))
     .action(async (flags: { model: string; format: ExportFormat; out: string; force?: boolean; backend: BackendChoice }) => {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
+      if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format))
+        throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(flags.format)}`);
       if (existsSync(flags.out) && !flags.force) throw new ConfigError(`--out ${flags.out} exists (add --force to replace it)`);
       const { loadLatestCheckpoint } = await import('../../common/run/checkpoint.js');
       const { CheckpointError } = await import('../../common/errors.js');

@@ -8,7 +8,7 @@ import { parseIntFlag } from '../../common/zod-options.js';
 export const fpsCommand: CommandModule = (program, { io, exit }) => {
   program
     .command('fps')
-    .description('inference FPS: images / summed forward time of N batches (the seed\'s definition)')
+    .description("inference FPS: images / summed forward time of N batches (the seed's definition)")
     .requiredOption('--model <run>', 'run directory (or .sgck checkpoint file)')
     .option('--batches <n>', 'timed batches', String(DEFAULT_FPS_BATCHES))
     .option('--batch-size <n>', 'images per batch', '32')
@@ -25,7 +25,10 @@ export const fpsCommand: CommandModule = (program, { io, exit }) => {
       try {
         const r = measureFps(model, batches, batchSize, planMicroBatch('auto', backend.kind, model.config, 'worker').infer);
         if (flags.json) io.out(JSON.stringify({ ...r, batches, batchSize, backend: backend.kind }));
-        else io.out(`FPS: ${r.fps.toFixed(1)} (${r.images} images in ${r.seconds.toFixed(3)} s of forward time, ${batches} batches of ${batchSize}, ${backend.kind})`);
+        else
+          io.out(
+            `FPS: ${r.fps.toFixed(1)} (${r.images} images in ${r.seconds.toFixed(3)} s of forward time, ${batches} batches of ${batchSize}, ${backend.kind})`,
+          );
       } finally {
         model.dispose();
       }

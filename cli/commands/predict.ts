@@ -35,7 +35,15 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
           const probs = tf.tidy(() => tf.softmax(model.forward(tf.tensor4d(pixels, [1, imageSize, imageSize, channels]), { training: false })).dataSync());
           let best = 0;
           for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
-          if (flags.json) io.out(JSON.stringify({ path, class: meta.classes[best], probability: probs[best], probabilities: Object.fromEntries(meta.classes.map((c, i) => [c, probs[i]])) }));
+          if (flags.json)
+            io.out(
+              JSON.stringify({
+                path,
+                class: meta.classes[best],
+                probability: probs[best],
+                probabilities: Object.fromEntries(meta.classes.map((c, i) => [c, probs[i]])),
+              }),
+            );
           else io.out(`${path}: ${meta.classes[best]} (${(100 * probs[best]!).toFixed(1)}%)`);
         }
       } finally {

@@ -20,12 +20,27 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
       await ensureDemoDataset(data, flags.data === undefined ? await demoDatasetState(data) : 'foreign', io);
       const train = trainOptionsFromFlags({ preset: 'demo', ...flags, data }, { out: 'runs/demo' });
       const workers = flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(String(flags.workers), '--workers', 0);
-      io.err(`training: preset ${String(flags.preset ?? 'demo')}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`);
+      io.err(
+        `training: preset ${String(flags.preset ?? 'demo')}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
+      );
       let report;
       if (workers > 0) {
         const backend = await initBackend(train.backend);
-        report = await launchCluster({ workers, train, cluster: clusterOptionsFromFlags(flags, { job: `demo-${process.pid}` }), workerBackend: train.backend, workerThreads: train.threads, allowInstall: true, maxRestarts: 0 }, io, backend.kind);
-        if (!report) io.err('warning: no NATS server could be found or installed (set NATS_URL, or apt-get install nats-server); training in this process instead');
+        report = await launchCluster(
+          {
+            workers,
+            train,
+            cluster: clusterOptionsFromFlags(flags, { job: `demo-${process.pid}` }),
+            workerBackend: train.backend,
+            workerThreads: train.threads,
+            allowInstall: true,
+            maxRestarts: 0,
+          },
+          io,
+          backend.kind,
+        );
+        if (!report)
+          io.err('warning: no NATS server could be found or installed (set NATS_URL, or apt-get install nats-server); training in this process instead');
       }
       report ??= await runTrain(train, io);
       io.err(`checkpoint and report.json in ${train.out}`);

@@ -8,10 +8,10 @@ export const trainCommand: CommandModule = (program, { io, exit }) => {
   addTrainFlags(cmd, { dataRequired: true })
     .option('--metrics-port <port>', 'serve Prometheus /metrics and the live page (/, /status.json) on this port')
     .action(async (flags: Record<string, unknown>) => {
-    const { runTrain } = await import('../../trainer/run.js');
-    const o = trainOptionsFromFlags(flags);
-    await runTrain(o, io, flags.metricsPort === undefined ? {} : { metricsPort: parseIntFlag(String(flags.metricsPort), '--metrics-port', 0) });
-    exit(0);
-  });
+      const { runTrain } = await import('../../trainer/run.js');
+      const o = trainOptionsFromFlags(flags);
+      await runTrain(o, io, flags.metricsPort === undefined ? {} : { metricsPort: parseIntFlag(String(flags.metricsPort), '--metrics-port', 0) });
+      exit(0);
+    });
   program.addCommand(cmd);
 };

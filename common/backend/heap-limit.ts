@@ -17,4 +17,3 @@ export function wasmHeapLimitBytes(env: NodeJS.ProcessEnv = process.env): number
   if (!(mb > 0)) throw new ConfigError(`${HEAP_LIMIT_ENV} must be a positive number of MB, got ${JSON.stringify(raw)}`);
   return Math.min(WASM_HEAP_MAX_BYTES, Math.floor(mb * 2 ** 20));
 }
-

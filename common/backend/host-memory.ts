@@ -36,14 +36,17 @@ export function hostMemoryBytes(): { bytes: number; source: string } {
   const total = totalmem();
   const limit = readNumber('/sys/fs/cgroup/memory.max') ?? readNumber('/sys/fs/cgroup/memory/memory.limit_in_bytes');
   if (limit !== undefined && limit < total) return { bytes: limit, source: 'the cgroup memory limit' };
-  return { bytes: total, source: 'the host\'s memory' };
+  return { bytes: total, source: "the host's memory" };
 }
 
 export function localWorkers(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[LOCAL_WORKERS_ENV] ?? env.LOCAL_WORLD_SIZE;
   if (raw === undefined || raw === '') return 1;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${env[LOCAL_WORKERS_ENV] !== undefined ? LOCAL_WORKERS_ENV : 'LOCAL_WORLD_SIZE'} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(
+      `${env[LOCAL_WORKERS_ENV] !== undefined ? LOCAL_WORKERS_ENV : 'LOCAL_WORLD_SIZE'} must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
   return n;
 }
 
@@ -54,7 +57,11 @@ export function localWorkers(env: NodeJS.ProcessEnv = process.env): number {
 export function gpuMemoryBytes(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const device = (env.CUDA_VISIBLE_DEVICES ?? '0').split(',')[0]!.trim() || '0';
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits', `--id=${device}`], { timeout: 5000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('nvidia-smi', ['--query-gpu=memory.total', '--format=csv,noheader,nounits', `--id=${device}`], {
+      timeout: 5000,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const mib = Number(out.trim().split('\n')[0]);
     return Number.isFinite(mib) && mib > 0 ? mib * 2 ** 20 : undefined;
   } catch {
@@ -67,7 +74,7 @@ export function nativeMemoryBudget(backend: string, env: NodeJS.ProcessEnv = pro
   const sharers = localWorkers(env);
   if (backend === 'tensorflow-gpu') {
     const gpu = gpuMemoryBytes(env);
-    if (gpu !== undefined) return { bytes: gpu, sharers, source: 'the GPU\'s memory' };
+    if (gpu !== undefined) return { bytes: gpu, sharers, source: "the GPU's memory" };
   }
   return { ...hostMemoryBytes(), sharers };
 }

@@ -34,7 +34,9 @@ export function guardWasmHeap(limitBytes = wasmHeapLimitBytes()): void {
     const ptr = raw(bytes);
     if ((ptr === 0 && bytes > 0) || m.HEAPU8.length > limitBytes) {
       if (ptr !== 0) m._free(ptr);
-      throw new OutOfMemoryError(`the wasm heap cannot hold another ${(bytes / 2 ** 20).toFixed(1)} MB (heap ${(m.HEAPU8.length / 2 ** 20).toFixed(0)} MB, limit ${(limitBytes / 2 ** 20).toFixed(0)} MB)`);
+      throw new OutOfMemoryError(
+        `the wasm heap cannot hold another ${(bytes / 2 ** 20).toFixed(1)} MB (heap ${(m.HEAPU8.length / 2 ** 20).toFixed(0)} MB, limit ${(limitBytes / 2 ** 20).toFixed(0)} MB)`,
+      );
     }
     return ptr;
   };
@@ -42,7 +44,17 @@ export function guardWasmHeap(limitBytes = wasmHeapLimitBytes()): void {
 }
 
 /** Messages of allocation failures inside kernels, on wasm (RuntimeError, Aborted()) and on native backends. */
-const OOM_PATTERNS = [/memory access out of bounds/i, /\bAborted\(/, /out of memory/i, /\bOOM\b/, /failed to allocate/i, /cannot allocate/i, /Array buffer allocation failed/i, /Invalid typed array length/i, /ResourceExhausted/i];
+const OOM_PATTERNS = [
+  /memory access out of bounds/i,
+  /\bAborted\(/,
+  /out of memory/i,
+  /\bOOM\b/,
+  /failed to allocate/i,
+  /cannot allocate/i,
+  /Array buffer allocation failed/i,
+  /Invalid typed array length/i,
+  /ResourceExhausted/i,
+];
 
 export function isOutOfMemory(e: unknown): boolean {
   if (e instanceof OutOfMemoryError) return true;

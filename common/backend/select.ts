@@ -71,8 +71,10 @@ function firstLine(e: unknown): string {
 /** Why tfjs-node does not load, in words a user can act on. */
 function nativeReason(e: unknown): string {
   const line = firstLine(e);
-  if (/can not be found at path|tfjs_binding\.node/.test(line)) return `${PACKAGES.tensorflow} has no binding: native TensorFlow is not set up here (\`npx syncgrad setup\`)`;
-  if (/libtensorflow\S* cannot open shared object/.test(line)) return `${PACKAGES.tensorflow}'s binding cannot find TensorFlow's library (${line}); \`npx syncgrad setup\` lays it out again`;
+  if (/can not be found at path|tfjs_binding\.node/.test(line))
+    return `${PACKAGES.tensorflow} has no binding: native TensorFlow is not set up here (\`npx syncgrad setup\`)`;
+  if (/libtensorflow\S* cannot open shared object/.test(line))
+    return `${PACKAGES.tensorflow}'s binding cannot find TensorFlow's library (${line}); \`npx syncgrad setup\` lays it out again`;
   return `${PACKAGES.tensorflow} does not load: ${line}`;
 }
 
@@ -101,7 +103,7 @@ async function importBackend(kind: Loadable, o: BackendOptions): Promise<void> {
       case 'tensorflow':
         applyNativeEnv({ threads: o.threads });
         restoreLegacyUtil();
-        await import('@tensorflow/tfjs-node' as string);
+        await import('@tensorflow/tfjs-node');
         break;
       case 'wasm': {
         await import('@tensorflow/tfjs-backend-wasm');

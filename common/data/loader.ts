@@ -133,7 +133,7 @@ async function* batches(samples: Sample[], order: number[], options: LoaderOptio
         )
         .then(() => {
           inFlight.delete(p);
-          settled[b]++;
+          settled[b] = settled[b]! + 1;
           pump();
           wake?.();
         });

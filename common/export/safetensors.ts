@@ -21,8 +21,7 @@ function convToOihw(w: Float32Array, [kh, kw, cin, cout]: number[]): Float32Arra
   const out = new Float32Array(w.length);
   for (let y = 0; y < kh!; y++)
     for (let x = 0; x < kw!; x++)
-      for (let i = 0; i < cin!; i++)
-        for (let o = 0; o < cout!; o++) out[((o * cin! + i) * kh! + y) * kw! + x] = w[((y * kw! + x) * cin! + i) * cout! + o]!;
+      for (let i = 0; i < cin!; i++) for (let o = 0; o < cout!; o++) out[((o * cin! + i) * kh! + y) * kw! + x] = w[((y * kw! + x) * cin! + i) * cout! + o]!;
   return out;
 }
 
@@ -55,7 +54,11 @@ export function torchStateDict(config: ModelConfig, weights: readonly Float32Arr
       return { name: `${layer}.weight`, shape: [cout, cin, kh, kw], data: convToOihw(w, s.shape) };
     }
     const [fin, fout] = s.shape as [number, number];
-    return { name: `${layer}.weight`, shape: [fout, fin], data: linearToOutIn(w, s.shape, layer === 'fc1' ? { h: side, w: side, c: lastChannels } : undefined) };
+    return {
+      name: `${layer}.weight`,
+      shape: [fout, fin],
+      data: linearToOutIn(w, s.shape, layer === 'fc1' ? { h: side, w: side, c: lastChannels } : undefined),
+    };
   });
 }
 

@@ -50,7 +50,8 @@ export async function toLayersModel(config: ModelConfig, weights: readonly Float
     m.dispose();
   }
   const a = saved!;
-  const data = a.weightData instanceof ArrayBuffer ? new Uint8Array(a.weightData) : new Uint8Array(tf.io.concatenateArrayBuffers(a.weightData as ArrayBuffer[]));
+  const data =
+    a.weightData instanceof ArrayBuffer ? new Uint8Array(a.weightData) : new Uint8Array(tf.io.concatenateArrayBuffers(a.weightData as ArrayBuffer[]));
   return {
     modelJson: {
       format: 'layers-model',

@@ -25,7 +25,23 @@ export interface ChecksumCursor {
 }
 
 interface FlatExports {
-  adam(w: number, m: number, v: number, g: number, wo: number, mo: number, vo: number, n: number, ss: number, ic2: number, b1: number, k1: number, b2: number, k2: number, eps: number): void;
+  adam(
+    w: number,
+    m: number,
+    v: number,
+    g: number,
+    wo: number,
+    mo: number,
+    vo: number,
+    n: number,
+    ss: number,
+    ic2: number,
+    b1: number,
+    k1: number,
+    b2: number,
+    k2: number,
+    eps: number,
+  ): void;
   axpy(out: number, x: number, n: number, k: number, first: number): number;
   fnv4(p: number, quads: number, state: number): void;
   bf16_encode(src: number, dst: number, n: number): void;
@@ -63,7 +79,7 @@ export class FlatMemory {
       // Sized once and never grown: growing would detach every view handed out.
       this.memory = new WA.Memory({ initial: Math.ceil(bytes / PAGE) || 1, maximum: Math.ceil(bytes / PAGE) || 1 });
       compiled ??= new WA.Module(Buffer.from(FLAT_WASM, 'base64'));
-      this.k = new WA.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as FlatExports;
+      this.k = new WA.Instance(compiled, { env: { memory: this.memory } }).exports as FlatExports;
       this.stage = new Uint8Array(this.memory.buffer, floats * 4, stageBytes);
       this.lanes = new Uint32Array(this.memory.buffer, lanesAt, LANES_BYTES / 4);
     } catch {
@@ -95,7 +111,23 @@ export class FlatMemory {
   adam(c: AdamCoefficients, from: AdamVectors, g: Float32Array, to: AdamVectors, start: number, end: number): void {
     if (!this.k || !this.mine(from.w, from.m, from.v, g, to.w, to.m, to.v)) return adamLoop(c, from, g, to, start, end);
     const at = (x: Float32Array) => x.byteOffset + start * 4;
-    this.k.adam(at(from.w), at(from.m), at(from.v), at(g), at(to.w), at(to.m), at(to.v), end - start, c.stepSize, c.ic2, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, c.eps);
+    this.k.adam(
+      at(from.w),
+      at(from.m),
+      at(from.v),
+      at(g),
+      at(to.w),
+      at(to.m),
+      at(to.v),
+      end - start,
+      c.stepSize,
+      c.ic2,
+      c.beta1,
+      1 - c.beta1,
+      c.beta2,
+      1 - c.beta2,
+      c.eps,
+    );
   }
 
   /** checksum(x) (common/wire/flat.ts), its lanes in wasm when x is in this memory: 11–13 ms at 16.2 M floats against the JS loop's 22–29 here. */

@@ -59,12 +59,7 @@ function geometry(h: number, w: number, kernel: [number, number], options: Im2co
  * Row index c*kh*kw + i*kw + j (channel-major, then kernel row, then kernel column); column index
  * oy*oW + ox. Output [N, C*kh*kw, L] with L = oH*oW.
  */
-export function unfold(
-  x: Float32Array,
-  shape: Shape4,
-  kernel: [number, number],
-  options: Im2colOptions = {},
-): { data: Float32Array; shape: Shape3 } {
+export function unfold(x: Float32Array, shape: Shape4, kernel: [number, number], options: Im2colOptions = {}): { data: Float32Array; shape: Shape3 } {
   checkDims(shape, 4, 'input shape');
   checkLength(x, shape, 'input');
   const [n, c, h, w] = shape;
@@ -132,7 +127,7 @@ export function fold(
             if (y < 0 || y >= h) continue;
             for (let ox = 0; ox < ow; ox++) {
               const xx = ox * sw + j - pw;
-              if (xx >= 0 && xx < w) out[outBase + y * w + xx] += cols[colBase + oy * ow + ox]!;
+              if (xx >= 0 && xx < w) out[outBase + y * w + xx] = out[outBase + y * w + xx]! + cols[colBase + oy * ow + ox]!;
             }
           }
         }
@@ -204,7 +199,14 @@ function formatMatrix(data: ArrayLike<number>, rows: number, cols: number, offse
   const width = Math.max(...cells.map((s) => s.length));
   const lines: string[] = [];
   for (let r = 0; r < rows; r++) {
-    lines.push('  [ ' + cells.slice(r * cols, (r + 1) * cols).map((s) => s.padStart(width)).join('  ') + ' ]');
+    lines.push(
+      '  [ ' +
+        cells
+          .slice(r * cols, (r + 1) * cols)
+          .map((s) => s.padStart(width))
+          .join('  ') +
+        ' ]',
+    );
   }
   return lines;
 }

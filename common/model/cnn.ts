@@ -82,7 +82,8 @@ export class Cnn {
           : tf.fused.conv2d({ x: h, filter: p[2 * i] as tf.Tensor4D, bias: p[2 * i + 1], strides: 1, pad: conv.pad, activation: 'relu' });
         h = tf.maxPool(h, 2, 2, 'valid');
         if (dropout > 0 && i < CONV_LAYERS.length - 1) {
-          if (options.dropoutSeed === undefined || options.sampleIds === undefined) throw new Error('dropoutSeed and sampleIds are required when training with dropout');
+          if (options.dropoutSeed === undefined || options.sampleIds === undefined)
+            throw new Error('dropoutSeed and sampleIds are required when training with dropout');
           h = sampleDropout(h, dropout, options.dropoutSeed, options.sampleIds, i);
         }
       });

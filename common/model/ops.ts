@@ -44,11 +44,14 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
   };
   if (!block.inputGradient) {
     // x is a constant of this op (not an input), so no gradient is computed for it.
-    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(x, saveOf(args)), gradFunc: backward as GradFunc }));
-    return op(filter, bias) as tf.Tensor4D;
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(x, saveOf(args)), gradFunc: backward }));
+    return op(filter, bias);
   }
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({ value: forward(args[0] as tf.Tensor4D, saveOf(args)), gradFunc: backward as GradFunc }));
-  return op(x, filter, bias) as tf.Tensor4D;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: forward(args[0] as tf.Tensor4D, saveOf(args)),
+    gradFunc: backward,
+  }));
+  return op(x, filter, bias);
 }
 
 /** dy where y > 0, else 0 (y is a ReLU's output): the backend's ReluGrad where it has one (native TF), else dy × step(y). */

@@ -103,8 +103,7 @@ export function describeLayers(config: ModelConfig): LayerSpec[] {
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const c = validateModelConfig(config);
   const specs: ParamSpec[] = [];
-  const add = (name: string, shape: number[], fanIn: number) =>
-    specs.push({ name, shape, fanIn, size: shape.reduce((a, b) => a * b, 1) });
+  const add = (name: string, shape: number[], fanIn: number) => specs.push({ name, shape, fanIn, size: shape.reduce((a, b) => a * b, 1) });
   let ch: number = c.channels;
   for (const conv of CONVS) {
     add(`${conv.name}/kernel`, [KERNEL, KERNEL, ch, conv.out], KERNEL * KERNEL * ch);

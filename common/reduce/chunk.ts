@@ -15,7 +15,13 @@ export interface ChunkTerm {
  * than added to zero. Returns the first non-finite value's term and element, or undefined; the
  * finiteness check rides along with the sum, one pass per part.
  */
-export function reduceChunk(mem: FlatMemory, terms: readonly ChunkTerm[], out: Float32Array, start: number, end: number): { term: number; element: number } | undefined {
+export function reduceChunk(
+  mem: FlatMemory,
+  terms: readonly ChunkTerm[],
+  out: Float32Array,
+  start: number,
+  end: number,
+): { term: number; element: number } | undefined {
   const total = terms.reduce((a, t) => a + t.count, 0);
   let first = true;
   let bad: { term: number; element: number } | undefined;

@@ -132,7 +132,10 @@ function fnv(h: number, a: Float32Array): number {
  * previous one (`warn` says why). Undefined when the directory holds none. A file path is read
  * as is.
  */
-export async function loadLatestCheckpoint(runOrFile: string, warn: (line: string) => void = () => {}): Promise<{ checkpoint: Checkpoint; path: string } | undefined> {
+export async function loadLatestCheckpoint(
+  runOrFile: string,
+  warn: (line: string) => void = () => {},
+): Promise<{ checkpoint: Checkpoint; path: string } | undefined> {
   const newest = checkpointPath(runOrFile);
   if (!isDirectoryPath(runOrFile)) return { checkpoint: await loadCheckpoint(newest), path: newest };
   const previous = join(runOrFile, PREVIOUS_CHECKPOINT_FILE);
@@ -183,7 +186,8 @@ export async function loadCheckpoint(runOrFile: string): Promise<Checkpoint> {
   // Copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset.
   const body = new Float32Array(expectedBytes / 4);
   new Uint8Array(body.buffer).set(buf.subarray(12 + hlen));
-  if (header.format === 2 && fnv(FNV_OFFSET, body) >>> 0 !== header.bodyChecksum) throw new CheckpointError(path, 'checkpoint body fails its checksum (corrupt)');
+  if (header.format === 2 && fnv(FNV_OFFSET, body) >>> 0 !== header.bodyChecksum)
+    throw new CheckpointError(path, 'checkpoint body fails its checksum (corrupt)');
   const byName = new Map<string, Float32Array>();
   let off = 0;
   for (const b of header.blobs) {

@@ -39,7 +39,9 @@ function chart(x: number, y: number, w: number, h: number, title: string, series
     const pts = s.values.map((v, i) => (Number.isFinite(v) ? `${px(i).toFixed(1)},${py(v).toFixed(1)}` : '')).filter(Boolean);
     if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts.join(' ')}"/>`);
     for (const p of pts) parts.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3.5" fill="${s.color}"/>`);
-    parts.push(`<rect x="${lx}" y="${y + h + 50}" width="14" height="4" fill="${s.color}"/><text x="${lx + 20}" y="${y + h + 56}" font-size="13" fill="${COLORS.text}">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${y + h + 50}" width="14" height="4" fill="${s.color}"/><text x="${lx + 20}" y="${y + h + 56}" font-size="13" fill="${COLORS.text}">${esc(s.name)}</text>`,
+    );
     lx += 34 + 7.5 * s.name.length;
   });
   return parts.join('');
@@ -48,7 +50,9 @@ function chart(x: number, y: number, w: number, h: number, title: string, series
 function confusionMatrix(x: number, y: number, size: number, classes: string[], m: number[][]): string {
   const k = classes.length;
   const cell = size / Math.max(1, k);
-  const parts = [`<text x="${x + size / 2}" y="${y - 18}" font-size="15" text-anchor="middle" fill="${COLORS.text}">test confusion (row: true, column: predicted)</text>`];
+  const parts = [
+    `<text x="${x + size / 2}" y="${y - 18}" font-size="15" text-anchor="middle" fill="${COLORS.text}">test confusion (row: true, column: predicted)</text>`,
+  ];
   m.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     row.forEach((v, j) => {
@@ -56,7 +60,9 @@ function confusionMatrix(x: number, y: number, size: number, classes: string[], 
       const shade = Math.round(255 - 200 * share);
       const fill = i === j ? `rgb(${shade},${Math.round(255 - 120 * share)},${shade})` : `rgb(255,${shade},${shade})`;
       parts.push(`<rect x="${x + j * cell}" y="${y + i * cell}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff"/>`);
-      parts.push(`<text x="${x + (j + 0.5) * cell}" y="${y + (i + 0.5) * cell + 5}" font-size="${Math.min(16, cell / 3)}" text-anchor="middle" fill="${COLORS.text}">${v}</text>`);
+      parts.push(
+        `<text x="${x + (j + 0.5) * cell}" y="${y + (i + 0.5) * cell + 5}" font-size="${Math.min(16, cell / 3)}" text-anchor="middle" fill="${COLORS.text}">${v}</text>`,
+      );
     });
   });
   classes.forEach((c, i) => {
@@ -78,16 +84,33 @@ export function reportSvg(r: TrainReport): string {
       { name: 'train', color: COLORS.train, values: e.map((x) => x.trainLoss) },
       { name: 'val', color: COLORS.val, values: e.map((x) => x.valLoss) },
     ]),
-    chart(PAD + 60 + cw + 20, top, cw, ch, 'accuracy', [
-      { name: 'train', color: COLORS.train, values: e.map((x) => x.trainAccuracy) },
-      { name: 'val', color: COLORS.val, values: e.map((x) => x.valAccuracy) },
-      { name: `test (final) ${(100 * r.testAccuracy).toFixed(1)}%`, color: COLORS.test, values: e.map((_, i) => (i === e.length - 1 ? r.testAccuracy : Number.NaN)) },
-    ], 1),
+    chart(
+      PAD + 60 + cw + 20,
+      top,
+      cw,
+      ch,
+      'accuracy',
+      [
+        { name: 'train', color: COLORS.train, values: e.map((x) => x.trainAccuracy) },
+        { name: 'val', color: COLORS.val, values: e.map((x) => x.valAccuracy) },
+        {
+          name: `test (final) ${(100 * r.testAccuracy).toFixed(1)}%`,
+          color: COLORS.test,
+          values: e.map((_, i) => (i === e.length - 1 ? r.testAccuracy : Number.NaN)),
+        },
+      ],
+      1,
+    ),
     confusionMatrix(W - 320 - 20, top, 300, r.classes, r.confusion.length ? r.confusion : r.classes.map(() => r.classes.map(() => 0))),
   ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif">${body.join('')}</svg>`;
 }
 
 export async function writeReportImage(path: string, r: TrainReport): Promise<void> {
-  await writeFileAtomic(path, await sharp(Buffer.from(reportSvg(r))).png().toBuffer());
+  await writeFileAtomic(
+    path,
+    await sharp(Buffer.from(reportSvg(r)))
+      .png()
+      .toBuffer(),
+  );
 }

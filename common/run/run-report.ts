@@ -10,4 +10,3 @@ export async function writeRunReport(out: string, report: TrainReport, extra?: s
   await writeReportImage(join(out, 'report.png'), report);
   if (extra) await writeReport(extra, report);
 }
-

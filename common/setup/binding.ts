@@ -91,7 +91,8 @@ export async function buildBinding(pkg: TfjsNodePackage, env: NodeJS.ProcessEnv 
   const gyp = findNodeGyp(env);
   if (!gyp) throw new BackendError('node-gyp was not found (it ships with npm; is npm installed beside node?)');
   const headers = findNodeHeaders(env);
-  if (!headers) throw new BackendError(`Node's C headers were not found beside ${process.execPath} (on Debian: apt-get install nodejs; or set npm_config_nodedir)`);
+  if (!headers)
+    throw new BackendError(`Node's C headers were not found beside ${process.execPath} (on Debian: apt-get install nodejs; or set npm_config_nodedir)`);
   const args = [
     gyp,
     'rebuild',

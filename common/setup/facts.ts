@@ -28,7 +28,9 @@ export interface NativeFacts {
 /** The shared library's path as this process mapped it (Linux), or undefined. */
 export function mappedLibrary(name: string, maps = '/proc/self/maps'): string | undefined {
   try {
-    const line = readFileSync(maps, 'utf8').split('\n').find((l) => l.includes(`/${name}`));
+    const line = readFileSync(maps, 'utf8')
+      .split('\n')
+      .find((l) => l.includes(`/${name}`));
     return line?.slice(line.indexOf('/'));
   } catch {
     return undefined;
@@ -43,7 +45,8 @@ process.stdout.write(JSON.stringify({ version: b.TF_Version, gpu: b.isUsingGpuDe
 
 /** TensorFlow's device-creation line, e.g. "Created device /job:localhost/replica:0/task:0/device:GPU:0 with 79189 MB memory:  -> device: 0, name: NVIDIA H100 ..., compute capability: 9.0". */
 const GPU_DEVICE = /Created device \S*device:(GPU:\d+) with (\d+) MB memory:\s*->\s*(.*)$/;
-const GPU_LOAD_ERROR = /Could not load dynamic library|Cannot dlopen some GPU libraries|could not find cuda drivers|failed call to cuInit|CUDA_ERROR|cudaGetDevice\(\) failed|Could not find TensorRT|libcuda reported version/i;
+const GPU_LOAD_ERROR =
+  /Could not load dynamic library|Cannot dlopen some GPU libraries|could not find cuda drivers|failed call to cuInit|CUDA_ERROR|cudaGetDevice\(\) failed|Could not find TensorRT|libcuda reported version/i;
 
 export function parseGpuLog(stderr: string): { gpus: string[]; errors: string[] } {
   const gpus: string[] = [];
@@ -83,10 +86,23 @@ export async function probeNative(fromDir: string, env: NodeJS.ProcessEnv = proc
   const r = await runProcess(process.execPath, ['-e', PROBE, bindingPath], { env: childEnv, timeoutMs: 120_000 });
   const log = parseGpuLog(r.stderr);
   if (r.code !== 0) {
-    const line = r.stderr.split('\n').map((l) => l.trim()).find((l) => /Error:|error while loading/.test(l)) ?? `exit code ${r.code}`;
+    const line =
+      r.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => /Error:|error while loading/.test(l)) ?? `exit code ${r.code}`;
     return { ...base, ok: false, reason: line.slice(0, 300), gpuLoadErrors: log.errors };
   }
   const j = JSON.parse(r.stdout) as { version: string; gpu: boolean; library: string | null };
   const libraryPath = j.library ?? undefined;
-  return { ...base, ok: true, tensorflowVersion: j.version, libraryPath, variant: variantOf(libraryPath), usingGpu: j.gpu, gpus: log.gpus, gpuLoadErrors: log.errors };
+  return {
+    ...base,
+    ok: true,
+    tensorflowVersion: j.version,
+    libraryPath,
+    variant: variantOf(libraryPath),
+    usingGpu: j.gpu,
+    gpus: log.gpus,
+    gpuLoadErrors: log.errors,
+  };
 }

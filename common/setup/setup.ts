@@ -44,7 +44,7 @@ export interface NativeSetupOptions {
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env[CACHE_DIR_ENV]) return env[CACHE_DIR_ENV]!;
+  if (env[CACHE_DIR_ENV]) return env[CACHE_DIR_ENV];
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'syncgrad');
 }
 
@@ -179,7 +179,13 @@ async function fetchLibrary(o: NativeSetupOptions, dir: string, log: (line: stri
     // tfjs-node's binding.gyp links -ltensorflow -ltensorflow_framework.
     await symlink('libtensorflow_cc.so.2', join(staging, 'lib', 'libtensorflow.so'));
     await symlink('libtensorflow_framework.so.2', join(staging, 'lib', 'libtensorflow_framework.so'));
-    const marker: ReadyMarker = { variant: o.variant, tensorflowVersion: o.tensorflowVersion, wheels: used.map((w) => w.split('/').pop()!), files, createdAt: new Date().toISOString() };
+    const marker: ReadyMarker = {
+      variant: o.variant,
+      tensorflowVersion: o.tensorflowVersion,
+      wheels: used.map((w) => w.split('/').pop()!),
+      files,
+      createdAt: new Date().toISOString(),
+    };
     await writeFile(join(staging, READY), `${JSON.stringify(marker, null, 2)}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);

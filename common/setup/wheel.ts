@@ -48,7 +48,10 @@ export function runProcess(cmd: string, args: string[], o: { cwd?: string; env?:
 
 /** The line of pip's (or any tool's) output that says what went wrong. */
 export function reasonOf(r: ProcessResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.find((l) => /^ERROR:|error:|No matching distribution|Could not find/i.test(l));
   return (error ?? lines[lines.length - 1] ?? `exit code ${r.code}`).replace(/^ERROR:\s*/, '').slice(0, 300);
 }
@@ -60,7 +63,11 @@ export function reasonOf(r: ProcessResult): string {
  */
 export async function pipDownload(python: string, requirements: string[], dir: string): Promise<string[]> {
   const before = new Set(await listWheels(dir));
-  const r = await runProcess(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--dest', dir, ...requirements], { timeoutMs: 30 * 60_000 });
+  const r = await runProcess(
+    python,
+    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--dest', dir, ...requirements],
+    { timeoutMs: 30 * 60_000 },
+  );
   if (r.code !== 0) {
     if (r.code === null || /No module named pip/.test(r.stderr)) throw new BackendError(`pip is not available through ${python} (${reasonOf(r)})`);
     throw new BackendError(`pip could not download ${requirements.join(' ')}: ${reasonOf(r)}`);

@@ -54,7 +54,8 @@ export function tally(stats: Pick<EvalStats, 'correct' | 'count' | 'confusion'>,
   for (let i = 0; i < labels.length; i++) {
     const t = labels[i]!;
     const p = predictions[i]!;
-    stats.confusion[t]![p] += 1;
+    const row = stats.confusion[t]!;
+    row[p] = row[p]! + 1;
     if (t === p) stats.correct += 1;
   }
   stats.count += labels.length;

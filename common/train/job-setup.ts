@@ -50,9 +50,7 @@ export async function auditAndWarn(index: DatasetIndex, io: Io): Promise<AuditCo
   const audit = await auditDataset(index);
   const counts = { crossSplit: audit.crossSplit.length, withinSplit: audit.withinSplit.length };
   if (counts.crossSplit + counts.withinSplit > 0) {
-    const examples = [...audit.crossSplit, ...audit.withinSplit]
-      .slice(0, AUDIT_EXAMPLES)
-      .map((g) => g.members.map((m) => `${m.split}:${m.path}`).join(' = '));
+    const examples = [...audit.crossSplit, ...audit.withinSplit].slice(0, AUDIT_EXAMPLES).map((g) => g.members.map((m) => `${m.split}:${m.path}`).join(' = '));
     io.err(
       `warning: leak audit found ${counts.crossSplit} duplicate image group(s) across train/val/test and ` +
         `${counts.withinSplit} within a split (run \`syncgrad audit --data ${index.root}\`), e.g. ${examples.join('; ')}`,
@@ -64,4 +62,3 @@ export async function auditAndWarn(index: DatasetIndex, io: Io): Promise<AuditCo
 export function describeSplit(index: DatasetIndex): string {
   return `${index.classes.length} classes (${index.classes.join(', ')}); train ${index.train.length}, val ${index.val.length}, test ${index.test.length} images`;
 }
-

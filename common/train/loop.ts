@@ -109,11 +109,18 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
         acc.lossSum += s.loss * s.count;
         acc.correct += s.correct;
         acc.count += s.count;
-        if (ctx.recordStepTimings) steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds, ...(s.shards ? { shards: s.shards } : {}) });
+        if (ctx.recordStepTimings)
+          steps.push({ epoch, step, computeSeconds: s.computeSeconds, exchangeSeconds: s.exchangeSeconds, ...(s.shards ? { shards: s.shards } : {}) });
         ctx.onStep?.({ epoch, step: globalStep, ...s });
         bar.update(step, `loss=${s.loss.toFixed(4)}`);
         if (step < stepsPerEpoch && due()) {
-          await checkpoint({ epochsDone: epoch - 1, stepInEpoch: step, globalStep, epochs, partial: { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 } });
+          await checkpoint({
+            epochsDone: epoch - 1,
+            stepInEpoch: step,
+            globalStep,
+            epochs,
+            partial: { ...acc, seconds: acc.seconds + (performance.now() - t0) / 1000 },
+          });
         }
       });
     } finally {

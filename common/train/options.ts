@@ -22,7 +22,6 @@ export const DEFAULT_CHECKPOINT_SECONDS = 300;
 /** The seed timed 10 batches for its FPS figure. */
 export const DEFAULT_FPS_BATCHES = 10;
 
-
 export interface TrainOptions {
   data: string;
   epochs: number;
@@ -152,5 +151,5 @@ export function parseTrainOptions(input: Partial<Record<keyof TrainOptions, unkn
     const key = String(issue.path[0] ?? '');
     throw new ConfigError(`${flagName(key)} ${issue.message.toLowerCase()} (got ${JSON.stringify(merged[key])})`);
   }
-  return r.data as TrainOptions;
+  return r.data;
 }

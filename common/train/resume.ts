@@ -34,16 +34,26 @@ export async function findResumePoint(o: TrainOptions, model: ModelConfig, datas
   const { checkpoint: ck, path } = found;
   const m = ck.meta;
   const refuse = (what: string) => new ConfigError(`--resume: ${path} ${what}`);
-  if (!m.progress || m.dataset === undefined) throw new CheckpointError(path, 'checkpoint has no run position (written before resume existed); train without --resume or use another --out');
-  const same = (a: ModelConfig, b: ModelConfig) => a.imageSize === b.imageSize && a.channels === b.channels && a.classes === b.classes && a.dropout === b.dropout;
+  if (!m.progress || m.dataset === undefined)
+    throw new CheckpointError(path, 'checkpoint has no run position (written before resume existed); train without --resume or use another --out');
+  const same = (a: ModelConfig, b: ModelConfig) =>
+    a.imageSize === b.imageSize && a.channels === b.channels && a.classes === b.classes && a.dropout === b.dropout;
   if (!same(m.model, model)) throw refuse(`holds a model of ${describeModel(m.model)}; this run's is ${describeModel(model)}`);
   const cfg = m.config as Partial<TrainOptions>;
-  for (const [key, flag, now] of [['batchSize', '--batch-size', o.batchSize], ['seed', '--seed', o.seed], ['lr', '--lr', o.lr]] as const) {
+  for (const [key, flag, now] of [
+    ['batchSize', '--batch-size', o.batchSize],
+    ['seed', '--seed', o.seed],
+    ['lr', '--lr', o.lr],
+  ] as const) {
     if (cfg[key] !== now) throw refuse(`was made with ${flag} ${String(cfg[key])}; this run has ${flag} ${now}`);
   }
-  if (cfg.maxStepsPerEpoch !== o.maxStepsPerEpoch) throw refuse(`was made with --max-steps ${cfg.maxStepsPerEpoch ?? '(none)'}; this run has ${o.maxStepsPerEpoch ?? '(none)'}`);
+  if (cfg.maxStepsPerEpoch !== o.maxStepsPerEpoch)
+    throw refuse(`was made with --max-steps ${cfg.maxStepsPerEpoch ?? '(none)'}; this run has ${o.maxStepsPerEpoch ?? '(none)'}`);
   // Last: another seed or split fraction also changes the split, and the flag is the better name for it.
-  if (m.dataset !== dataset) throw refuse(`was trained on another dataset (split fingerprint ${m.dataset}, this run's ${dataset}): the same --data, --val-fraction and --test-fraction are needed`);
+  if (m.dataset !== dataset)
+    throw refuse(
+      `was trained on another dataset (split fingerprint ${m.dataset}, this run's ${dataset}): the same --data, --val-fraction and --test-fraction are needed`,
+    );
   if (m.progress.epochsDone >= o.epochs) io.err(`resume: ${path} already finished all ${o.epochs} epoch(s); evaluating it`);
   const p = m.progress;
   io.err(`resume: continuing from ${path}: epoch ${p.epochsDone + 1}, step ${p.stepInEpoch} of it, ${p.globalStep} step(s) done`);

@@ -25,7 +25,11 @@ const DATA_TAG = (8 << 3) | 2;
  * (its writer, then finish()), which profiled at ~2 s of copying and collection per 13 seed-scale
  * exchange steps in each worker. `alloc` gives the message its memory (send-buffers.ts reuses it).
  */
-export function encodeTensorChunk(fields: Omit<pb.ITensorChunk, 'data'>, data: Uint8Array, alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array {
+export function encodeTensorChunk(
+  fields: Omit<pb.ITensorChunk, 'data'>,
+  data: Uint8Array,
+  alloc: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
   const head = encode(pb.TensorChunk, fields);
   // proto3 leaves an empty field out, as encode() does.
   if (data.length === 0) return head;
@@ -93,7 +97,10 @@ export class ChunkSource {
     const { perChunk, count, total } = this.plan;
     const start = index * perChunk;
     const end = Math.min(total, start + perChunk);
-    return encodeTensorChunk({ job: this.job, version: this.version, index, count, offset: start, total, codec: this.codec.codec }, this.codec.encode(this.flat, start, end));
+    return encodeTensorChunk(
+      { job: this.job, version: this.version, index, count, offset: start, total, codec: this.codec.codec },
+      this.codec.encode(this.flat, start, end),
+    );
   }
 }
 
@@ -205,7 +212,10 @@ function checkChunk(
   const start = index * plan.perChunk;
   const n = Math.min(plan.total, start + plan.perChunk) - start;
   if (c.offset !== start || c.total !== plan.total || c.codec !== codec.codec || c.data.length !== n * codec.bytesPerElement) {
-    return { reason: 'wrong-length', detail: `chunk ${index}: ${c.data.length} bytes at ${c.offset} of ${c.total}, expected ${n * codec.bytesPerElement} at ${start} of ${plan.total}` };
+    return {
+      reason: 'wrong-length',
+      detail: `chunk ${index}: ${c.data.length} bytes at ${c.offset} of ${c.total}, expected ${n * codec.bytesPerElement} at ${start} of ${plan.total}`,
+    };
   }
   return undefined;
 }

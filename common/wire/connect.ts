@@ -34,7 +34,7 @@ const checkReadable = (path: string, variable: string): string => onFile(path, v
  * NATS_NKEY (a file holding an nkey seed). NATS_TLS_CA / NATS_TLS_CERT + NATS_TLS_KEY add TLS,
  * with a client certificate for servers that verify clients.
  */
-export function natsAuthOptions(env: Env = process.env as Env): Partial<ConnectionOptions> {
+export function natsAuthOptions(env: Env = process.env): Partial<ConnectionOptions> {
   const set = (k: keyof Env) => env[k] !== undefined && env[k] !== '';
   const schemes = [
     set('NATS_USER') || set('NATS_PASSWORD') ? 'NATS_USER/NATS_PASSWORD' : undefined,
@@ -61,7 +61,9 @@ export function natsAuthOptions(env: Env = process.env as Env): Partial<Connecti
   if (set('NATS_TLS_CA') || set('NATS_TLS_CERT')) {
     out.tls = {
       ...(set('NATS_TLS_CA') ? { caFile: checkReadable(env.NATS_TLS_CA!, 'NATS_TLS_CA') } : {}),
-      ...(set('NATS_TLS_CERT') ? { certFile: checkReadable(env.NATS_TLS_CERT!, 'NATS_TLS_CERT'), keyFile: checkReadable(env.NATS_TLS_KEY!, 'NATS_TLS_KEY') } : {}),
+      ...(set('NATS_TLS_CERT')
+        ? { certFile: checkReadable(env.NATS_TLS_CERT!, 'NATS_TLS_CERT'), keyFile: checkReadable(env.NATS_TLS_KEY!, 'NATS_TLS_KEY') }
+        : {}),
     };
   }
   return out;
@@ -76,11 +78,19 @@ export async function connectNats(servers: string, name: string, env?: Env): Pro
   try {
     // A comma-separated list names several servers of one NATS cluster; nats.js also learns the
     // cluster's other servers from each server's INFO and fails over to them.
-    const list = servers.split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+    const list = servers
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u.length > 0);
     return await connectWhole({ servers: list, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
   } catch (e) {
-    if (e instanceof NatsError && (e.code === ErrorCode.AuthorizationViolation || e.code === ErrorCode.AuthenticationExpired || e.code === ErrorCode.PermissionsViolation)) {
-      throw new ConfigError(`NATS at ${servers} refused the credentials (${e.code}); check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS or NATS_NKEY`, { cause: e });
+    if (
+      e instanceof NatsError &&
+      (e.code === ErrorCode.AuthorizationViolation || e.code === ErrorCode.AuthenticationExpired || e.code === ErrorCode.PermissionsViolation)
+    ) {
+      throw new ConfigError(`NATS at ${servers} refused the credentials (${e.code}); check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS or NATS_NKEY`, {
+        cause: e,
+      });
     }
     throw new TimeoutError(`cannot connect to NATS at ${servers}: ${(e as Error).message}`, { cause: e });
   }

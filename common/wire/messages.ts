@@ -28,7 +28,12 @@ export function decode<T>(type: Decodable<T>, bytes: Uint8Array, what: string): 
  * Decodes, or reports the message as malformed and returns undefined: the caller answers with an
  * error of its own kind. Every handler of untrusted bytes goes through here.
  */
-export function decodeOrReject<T>(type: Decodable<T>, bytes: Uint8Array, what: string, onReject: (reason: RejectReason, detail: string) => void): T | undefined {
+export function decodeOrReject<T>(
+  type: Decodable<T>,
+  bytes: Uint8Array,
+  what: string,
+  onReject: (reason: RejectReason, detail: string) => void,
+): T | undefined {
   try {
     return decode(type, bytes, what);
   } catch (e) {
@@ -52,5 +57,5 @@ export function splitName(s: Split): (typeof SPLIT_NAMES)[number] {
   return name;
 }
 export function splitOf(name: (typeof SPLIT_NAMES)[number]): Split {
-  return SPLIT_NAMES.indexOf(name) as Split;
+  return SPLIT_NAMES.indexOf(name);
 }

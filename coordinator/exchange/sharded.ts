@@ -39,14 +39,24 @@ export class ShardedExchange implements ExchangeStrategy {
     if (errors.length > 0) throw errors.find((e) => e instanceof OutOfMemoryError) ?? errors.find((e) => !(e instanceof WorkerLost)) ?? errors[0]!;
     const results = settled.map((x) => (x as PromiseFulfilledResult<pb.StepResult>).value);
     const sums = new Set(results.map((r) => r.weightsChecksum));
-    c.commands.check([[sums.size === 1, 'checksum', `replicas disagree on weights v${c.master.version + 1}: ${results.map((r) => `rank ${r.rank} ${r.weightsChecksum}`).join(', ')}`, 'the replicas computed different weights']]);
+    c.commands.check([
+      [
+        sums.size === 1,
+        'checksum',
+        `replicas disagree on weights v${c.master.version + 1}: ${results.map((r) => `rank ${r.rank} ${r.weightsChecksum}`).join(', ')}`,
+        'the replicas computed different weights',
+      ],
+    ]);
     results.forEach((r, i) => c.cutter.observe(workers[i]!, r.count, r.computeSeconds));
     c.cutter.review?.(workers, req.global.length);
     results.forEach((r) => c.hooks.onWorkerStep?.({ rank: r.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: 0, repairs: r.repairs }));
     const total = results.reduce((a, r) => a + r.count, 0);
     c.master.advanced(results[0]!.weightsChecksum, workers);
     c.hooks.onStepResults?.(results);
-    c.tally(workers.length, results.reduce((a, r) => a + r.skipped, 0));
+    c.tally(
+      workers.length,
+      results.reduce((a, r) => a + r.skipped, 0),
+    );
     const computeSeconds = Math.max(0, ...results.map((r) => r.computeSeconds));
     const wall = (performance.now() - t0) / 1000;
     return {

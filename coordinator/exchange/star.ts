@@ -49,7 +49,14 @@ export class StarExchange implements ExchangeStrategy {
     }).catch((e: unknown) => {
       throw e instanceof TimeoutError ? new WorkerLost(w, e.message) : e;
     });
-    commands.check([[job.gradientCodec !== pb.Codec.FP32 || checksum(gradient) === r.checksum, 'checksum', `rank ${w.rank} gradient checksum mismatch`, `rank ${w.rank} gradient arrived corrupted`]]);
+    commands.check([
+      [
+        job.gradientCodec !== pb.Codec.FP32 || checksum(gradient) === r.checksum,
+        'checksum',
+        `rank ${w.rank} gradient checksum mismatch`,
+        `rank ${w.rank} gradient arrived corrupted`,
+      ],
+    ]);
     commands.checked(() => assertFinite(gradient, `gradient from rank ${w.rank}`));
     hooks.onWorkerStep?.({ rank: w.rank, count: r.count, computeSeconds: r.computeSeconds, bytes: pulled });
     return { c: { rank: w.rank, count: r.count, gradient }, r };
@@ -110,8 +117,14 @@ export class StarExchange implements ExchangeStrategy {
 
     // Shard order, not arrival order: sums (gradient and loss) come out the same whoever computed what.
     results.sort((a, b) => a.position - b.position);
-    c.cutter.review?.(stepWorkers.filter((w) => c.registry.has(w.rank, w.id)), req.global.length);
-    c.tally(most, results.reduce((a, x) => a + x.r.skipped, 0));
+    c.cutter.review?.(
+      stepWorkers.filter((w) => c.registry.has(w.rank, w.id)),
+      req.global.length,
+    );
+    c.tally(
+      most,
+      results.reduce((a, x) => a + x.r.skipped, 0),
+    );
     const computeSeconds = Math.max(0, ...results.map((x) => x.r.computeSeconds));
     const count = results.reduce((a, x) => a + x.r.count, 0);
     const tApply = performance.now();

@@ -7,7 +7,8 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../common/backend/choice
 export const TEST_BACKEND_ENV = 'SYNCGRAD_TEST_BACKEND';
 
 function parse(value: string): Exclude<BackendChoice, 'auto'> {
-  if (value === 'auto' || !(BACKEND_CHOICES as readonly string[]).includes(value)) throw new Error(`${TEST_BACKEND_ENV} must be tensorflow, wasm or cpu, got ${JSON.stringify(value)}`);
+  if (value === 'auto' || !(BACKEND_CHOICES as readonly string[]).includes(value))
+    throw new Error(`${TEST_BACKEND_ENV} must be tensorflow, wasm or cpu, got ${JSON.stringify(value)}`);
   return value as Exclude<BackendChoice, 'auto'>;
 }
 

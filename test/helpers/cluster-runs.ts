@@ -57,10 +57,22 @@ export class ClusterRuns {
     this.base = baseOptions(backend);
   }
 
-  async run(workers: number, train: Partial<TrainOptions>, cluster: Partial<ClusterOptions> = {}, io: Io = memoryIo(), worker: Partial<WorkerOptions> = {}, hooks: CoordinatorHooks = {}) {
+  async run(
+    workers: number,
+    train: Partial<TrainOptions>,
+    cluster: Partial<ClusterOptions> = {},
+    io: Io = memoryIo(),
+    worker: Partial<WorkerOptions> = {},
+    hooks: CoordinatorHooks = {},
+  ) {
     const job = `t${process.pid}-${++this.jobs}`;
     const o = parseTrainOptions({ ...this.base, data: this.data, ...train });
-    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: this.natsUrl, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) }, io, this.backend, hooks);
+    const c = await Coordinator.start(
+      { train: o, cluster: parseClusterOptions({ nats: this.natsUrl, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) },
+      io,
+      this.backend,
+      hooks,
+    );
     const ws: Worker[] = [];
     try {
       for (let i = 0; i < workers; i++) ws.push(await Worker.start({ nats: this.natsUrl, job, joinTimeoutMs: 30_000, ...worker }, io, this.backend));
@@ -133,8 +145,14 @@ export function equivalenceTests(area: string, runs: () => ClusterRuns): void {
         const cutter = unequalCutter(n);
         const { report } = await r.run(n, { out }, { exchange }, memoryIo(), {}, { cutter });
         // The cut the report records is the cutter's, step by step: 1..11 of 12 images, never equal.
-        assert.deepEqual(report.steps?.map((x) => x.shards), cutter.cuts);
-        assert.ok(cutter.cuts.every((c) => c.length === n && Math.max(...c) > Math.min(...c)), JSON.stringify(cutter.cuts));
+        assert.deepEqual(
+          report.steps?.map((x) => x.shards),
+          cutter.cuts,
+        );
+        assert.ok(
+          cutter.cuts.every((c) => c.length === n && Math.max(...c) > Math.min(...c)),
+          JSON.stringify(cutter.cuts),
+        );
         assert.ok(new Set(cutter.cuts.map((c) => c.join())).size >= 5, 'the cut changes from step to step');
         const d = await maxAbsDiff(single, out);
         assert.ok(d <= 1e-5, `${exchange}, ${n} workers: max |Δw| = ${d}`);
@@ -151,7 +169,7 @@ export function equivalenceTests(area: string, runs: () => ClusterRuns): void {
  */
 export function unequalCutter(seed = 7): ShardCutter & { cuts: number[][] } {
   let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const cuts: number[][] = [];
   return {
     cuts,

@@ -55,7 +55,17 @@ export async function startNatsCluster(size = 3): Promise<StartedNatsCluster> {
     const conf = join(dir, `s${i}.conf`);
     await writeFile(
       conf,
-      [`server_name: s${i}`, `listen: 127.0.0.1:${p.client}`, `http: 127.0.0.1:${p.http}`, 'cluster {', '  name: syncgrad-test', `  listen: 127.0.0.1:${p.cluster}`, `  routes: [${routes.join(', ')}]`, '}', ''].join('\n'),
+      [
+        `server_name: s${i}`,
+        `listen: 127.0.0.1:${p.client}`,
+        `http: 127.0.0.1:${p.http}`,
+        'cluster {',
+        '  name: syncgrad-test',
+        `  listen: 127.0.0.1:${p.cluster}`,
+        `  routes: [${routes.join(', ')}]`,
+        '}',
+        '',
+      ].join('\n'),
     );
     confs.push(conf);
     servers.push({ url: `nats://127.0.0.1:${p.client}`, monitor: `http://127.0.0.1:${p.http}`, child: launch(i) });

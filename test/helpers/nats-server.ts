@@ -139,7 +139,8 @@ export { freePort };
 
 function configText(options: NatsServerOptions, storeDir: string, extra: string[] = [], tlsDir = ''): string {
   const lines = [...extra];
-  if (options.tls) lines.push('tls {', `  cert_file: ${JSON.stringify(join(tlsDir, 'cert.pem'))}`, `  key_file: ${JSON.stringify(join(tlsDir, 'key.pem'))}`, '}');
+  if (options.tls)
+    lines.push('tls {', `  cert_file: ${JSON.stringify(join(tlsDir, 'cert.pem'))}`, `  key_file: ${JSON.stringify(join(tlsDir, 'key.pem'))}`, '}');
   if (options.maxPayload !== undefined) {
     if (!Number.isInteger(options.maxPayload) || options.maxPayload <= 0) {
       throw new Error(`maxPayload must be a positive integer, got ${options.maxPayload}`);
@@ -151,7 +152,8 @@ function configText(options: NatsServerOptions, storeDir: string, extra: string[
   if (options.jetstream) lines.push(`jetstream {`, `  store_dir: ${JSON.stringify(storeDir)}`, `}`);
   const auth = options.authorization;
   if (auth) {
-    const body = 'token' in auth ? [`  token: ${JSON.stringify(auth.token)}`] : [`  user: ${JSON.stringify(auth.user)}`, `  password: ${JSON.stringify(auth.password)}`];
+    const body =
+      'token' in auth ? [`  token: ${JSON.stringify(auth.token)}`] : [`  user: ${JSON.stringify(auth.user)}`, `  password: ${JSON.stringify(auth.password)}`];
     lines.push('authorization {', ...body, '}');
   }
   return lines.join('\n') + '\n';
@@ -208,7 +210,12 @@ async function startDocker(options: NatsServerOptions, port: number): Promise<St
   // Server options go in a config file: `withArg('--max_payload', …)` is no flag of nats-server and makes it exit.
   const tlsDir = '/etc/nats/tls';
   const conf = configText(options, CONTAINER_STORE, ['port: 4222', 'http_port: 8222'], tlsDir);
-  const tlsFiles = options.tls ? [{ content: options.tls.cert, target: `${tlsDir}/cert.pem` }, { content: options.tls.key, target: `${tlsDir}/key.pem` }] : [];
+  const tlsFiles = options.tls
+    ? [
+        { content: options.tls.cert, target: `${tlsDir}/cert.pem` },
+        { content: options.tls.key, target: `${tlsDir}/key.pem` },
+      ]
+    : [];
   const container = new AnonymousNatsContainer(image)
     .withCopyContentToContainer([{ content: conf, target: CONTAINER_CONF }, ...tlsFiles])
     .withArg('-c', CONTAINER_CONF)
@@ -306,7 +313,7 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
     const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     proc.unref();
-    const stderr = proc.stderr!;
+    const stderr = proc.stderr;
     (stderr as unknown as { unref?: () => void }).unref?.();
     let log = '';
     await new Promise<void>((resolve, reject) => {
@@ -315,8 +322,7 @@ async function startBinary(options: NatsServerOptions, port: number): Promise<St
         log = (log + chunk.toString()).slice(-4000);
         if (log.includes('Server is ready')) done();
       };
-      const onExit = (code: number | null, signal: string | null): void =>
-        fail(new Error(`nats-server exited (${signal ?? code}) before it was ready`));
+      const onExit = (code: number | null, signal: string | null): void => fail(new Error(`nats-server exited (${signal ?? code}) before it was ready`));
       const cleanup = (): void => {
         clearTimeout(timer);
         stderr.off('data', onData);

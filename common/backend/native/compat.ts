@@ -8,7 +8,7 @@ import util from 'node:util';
 type LegacyUtil = { isNullOrUndefined?: (v: unknown) => boolean; isArray?: (v: unknown) => boolean };
 
 /** Restores what tfjs-node 4.22 needs of Node's removed util functions; a no-op on Node 20 and 22. */
-export function restoreLegacyUtil(target: LegacyUtil = util as unknown as LegacyUtil): void {
+export function restoreLegacyUtil(target: LegacyUtil = util): void {
   if (typeof target.isNullOrUndefined !== 'function') target.isNullOrUndefined = (v) => v === null || v === undefined;
   if (typeof target.isArray !== 'function') target.isArray = (v) => Array.isArray(v);
 }

@@ -18,7 +18,10 @@ export const ONEDNN_ENV = 'TF_ENABLE_ONEDNN_OPTS';
 export const DEFAULT_LOG_LEVEL = '2';
 
 /** The two lines TensorFlow writes at load whatever the log level (see DEFAULT_LOG_LEVEL); the launcher drops them from its workers' output. */
-const BANNER = [/^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/, /^I\d{4} [\d:.]+\s+\d+ port\.cc:\d+\] oneDNN custom operations are on\./];
+const BANNER = [
+  /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
+  /^I\d{4} [\d:.]+\s+\d+ port\.cc:\d+\] oneDNN custom operations are on\./,
+];
 
 export function isTensorFlowBanner(line: string): boolean {
   return BANNER.some((re) => re.test(line));

@@ -98,7 +98,14 @@ function makeSum(original: KernelFunc): KernelFunc {
 }
 
 function poolAttrs(b: NodeBackend, attrs: tf.MaxPoolGradAttrs, inputShape: number[]): OpAttr[] | undefined {
-  const info = tf.backend_util.computePool2DInfo(inputShape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    inputShape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const padding = info.padInfo.type;
   if (padding !== 'VALID' && padding !== 'SAME') return undefined;
   const a = attrsOf(b);
@@ -136,14 +143,21 @@ function makeFusedConv2D(original: KernelFunc): KernelFunc {
     const o = args.attrs as unknown as tf.FusedConv2DAttrs;
     const plain = bias != null && preluActivationWeights == null && (o.activation === 'relu' || o.activation === 'linear') && o.dataFormat === 'NHWC';
     const dilated = (Array.isArray(o.dilations) ? o.dilations : [o.dilations, o.dilations]).some((d) => d !== 1);
-    if (!plain || dilated || typeof o.pad !== 'string' || o.dimRoundingMode != null || x!.dtype !== 'float32' || bias!.shape.length !== 1) return original(args);
+    if (!plain || dilated || typeof o.pad !== 'string' || o.dimRoundingMode != null || x!.dtype !== 'float32' || bias.shape.length !== 1) return original(args);
     const b = asNode(args.backend);
     const a = attrsOf(b);
     const [sh, sw] = Array.isArray(o.strides) ? o.strides : [o.strides, o.strides];
     const conv = b.executeSingleOutput(
       '_MklNativeConv2DWithBias',
-      [a.type(), a.ints('strides', [1, sh, sw, 1]), a.str('padding', o.pad.toUpperCase()), a.str('data_format', 'NHWC'), a.ints('dilations', [1, 1, 1, 1]), a.oneDnn()],
-      [x!, filter!, bias!],
+      [
+        a.type(),
+        a.ints('strides', [1, sh, sw, 1]),
+        a.str('padding', o.pad.toUpperCase()),
+        a.str('data_format', 'NHWC'),
+        a.ints('dilations', [1, 1, 1, 1]),
+        a.oneDnn(),
+      ],
+      [x!, filter!, bias],
     );
     if (o.activation === 'linear') return conv;
     try {
@@ -158,7 +172,7 @@ function makeFusedConv2D(original: KernelFunc): KernelFunc {
 function probeTensor(shape: number[], seed: number): tf.Tensor {
   const n = shape.reduce((p, q) => p * q, 1);
   const v = new Float32Array(n);
-  for (let i = 0; i < n; i++) v[i] = Math.max(0, Math.round(((i * 7919 + seed * 104729) % 997) / 997 * 6 - 2));
+  for (let i = 0; i < n; i++) v[i] = Math.max(0, Math.round((((i * 7919 + seed * 104729) % 997) / 997) * 6 - 2));
   return tf.tensor(v, shape, 'float32');
 }
 
@@ -207,7 +221,7 @@ export function registerNativeKernels(): NativeKernelReport {
 
   const reference = <T>(name: string, run: () => T): T => {
     // The kernel as tfjs-node registered it, for the probe's expected answer.
-    const mine = tf.getKernel(name, BACKEND)!;
+    const mine = tf.getKernel(name, BACKEND);
     const original = (mine.kernelFunc as KernelFunc & { original?: KernelFunc }).original;
     if (!original) return run();
     tf.unregisterKernel(name, BACKEND);
@@ -225,7 +239,14 @@ export function registerNativeKernels(): NativeKernelReport {
     tf.tidy(() => {
       const x = probeTensor([2, 3, 5, 4], 1);
       const want = reference('Sum', () => tf.sum(x, [0, 1, 2]));
-      return sameValues(tf.sum(x, [0, 1, 2]), want, 1e-6) && sameValues(tf.sum(x, 3), reference('Sum', () => tf.sum(x, 3)), 0);
+      return (
+        sameValues(tf.sum(x, [0, 1, 2]), want, 1e-6) &&
+        sameValues(
+          tf.sum(x, 3),
+          reference('Sum', () => tf.sum(x, 3)),
+          0,
+        )
+      );
     }),
   );
   install('MaxPoolGrad', withOriginal(makeMaxPoolGrad), () =>

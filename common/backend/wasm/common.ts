@@ -33,7 +33,7 @@ export interface MarkedKernelFunc extends KernelFunc {
 
 export function mark(fn: KernelFunc): MarkedKernelFunc {
   (fn as MarkedKernelFunc)[MARK] = true;
-  return fn as MarkedKernelFunc;
+  return fn;
 }
 
 export function isOurs(config: tf.KernelConfig | undefined): boolean {

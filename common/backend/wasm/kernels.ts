@@ -61,7 +61,14 @@ function convPadded(x: tf.Tensor4D, filter: tf.Tensor4D, rows: Pads, cols: Pads,
   const pl = Math.max(0, cols[0]);
   const pr = Math.max(0, cols[1]);
   const pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] =
-    pt + pb + pl + pr === 0 ? 'valid' : [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+    pt + pb + pl + pr === 0
+      ? 'valid'
+      : [
+          [0, 0],
+          [pt, pb],
+          [pl, pr],
+          [0, 0],
+        ];
   return tf.conv2d(input, filter, 1, pad, 'NHWC', dilations);
 }
 
@@ -70,11 +77,16 @@ function zeroInsert(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   if (sh === 1 && sw === 1) return t;
   const [n, h, w, c] = t.shape;
   const expanded = tf.reshape(t, [n, h, 1, w, 1, c]);
-  const padded = tf.pad(expanded, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  const padded = tf.pad(expanded, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
   return tf.reshape(padded, [n, h * sh, w * sw, c]);
 }
-
-
 
 // ---------------------------------------------------------------------------------------------
 // Conv2DBackpropFilter
@@ -294,7 +306,7 @@ function backpropFilterGemm(b: WasmBackendLike, x: tf.TensorInfo, dy: tf.TensorI
             }
           }
         });
-        addInto(acc, tensorF32(b, tf.matMul(dyT as tf.Tensor2D, cols as tf.Tensor2D)));
+        addInto(acc, tensorF32(b, tf.matMul(dyT, cols)));
       } else {
         const dyc = heapTensor(b, [lenK, co], (out) => {
           out.fill(0);
@@ -313,7 +325,7 @@ function backpropFilterGemm(b: WasmBackendLike, x: tf.TensorInfo, dy: tf.TensorI
               }
             }
           });
-          const part = tf.matMul(lhs as tf.Tensor2D, dyc as tf.Tensor2D); // [g*Ci, Co]
+          const part = tf.matMul(lhs, dyc); // [g*Ci, Co]
           addInto(acc, tensorF32(b, part), t0 * ci * co);
           tf.dispose([lhs, part]);
         }
@@ -391,7 +403,7 @@ function makeBackpropInput(original: KernelFunc | undefined): MarkedKernelFunc {
     }
     const b = asBackend(backend);
     return computeWithOps(b, [dy, filter], (dyt, ft) => {
-      if (dyt!.size === 0 || ft!.size === 0) return tf.zeros(inputShape);
+      if (dyt.size === 0 || ft.size === 0) return tf.zeros(inputShape);
       // dx[h] = sum_a D[h + top - a] W[a] with D = dy with sh-1 zeros after each row (length oh*sh).
       // Flipping W turns that into a correlation of D padded by kh-1-top rows before and enough rows
       // after for exactly h output rows: top' + oh*sh + bottom' - kh + 1 = h.
@@ -400,7 +412,7 @@ function makeBackpropInput(original: KernelFunc | undefined): MarkedKernelFunc {
       const left = kw - 1 - info.padInfo.left;
       const bottom = h + kh - 1 - oh * sh - top;
       const right = w + kw - 1 - ow * sw - left;
-      const flipped = flipFilter(b, ft!) as tf.Tensor4D; // [kh,kw,Co,Ci]
+      const flipped = flipFilter(b, ft) as tf.Tensor4D; // [kh,kw,Co,Ci]
       const out = convPadded(d, flipped, [top, bottom], [left, right], [1, 1]);
       if (!sameShape(out.shape, inputShape)) {
         throw new BackendError(`wasm Conv2DBackpropInput: internal shape error, got [${out.shape}] for input [${inputShape}]`);

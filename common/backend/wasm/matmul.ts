@@ -65,8 +65,8 @@ function makeBatchMatMul(original: KernelFunc | undefined): KernelFunc {
     const plan = planMatMul(m, k, n, transposeA, transposeB);
     if (plan === 'original') return original(params);
     return computeWithOps(asBackend(backend), [a, b], (at, bt) => {
-      const A = tf.reshape(at!, [ar, ac]) as tf.Tensor2D;
-      const B = tf.reshape(bt!, [br, bc]) as tf.Tensor2D;
+      const A = tf.reshape(at, [ar, ac]) as tf.Tensor2D;
+      const B = tf.reshape(bt, [br, bc]) as tf.Tensor2D;
       let c: tf.Tensor2D;
       if (plan === 'materialise') {
         c = tf.matMul(transposeA ? tf.transpose(A) : A, transposeB ? tf.transpose(B) : B);

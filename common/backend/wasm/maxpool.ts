@@ -136,5 +136,5 @@ function poolGeneric(
 }
 
 export function registerMaxPoolGradKernel(): void {
-  replaceWasmKernel('MaxPoolGrad', () => maxPoolGrad as unknown as KernelFunc);
+  replaceWasmKernel('MaxPoolGrad', () => maxPoolGrad);
 }
