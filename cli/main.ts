@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { isSyncgradError } from '../common/errors.js';
 import { tuneHeapGrowth } from '../common/heap-growth.js';
+import { VERBOSE_ENV } from '../common/backend/native/quiet.js';
 import { processIo, type Io } from '../common/console/io.js';
 import type { CommandContext, CommandModule } from './command.js';
 import { auditCommand } from './commands/audit.js';
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('syncgrad')
     .description('synchronous data-parallel training of image classifiers with TensorFlow.js')
     .showHelpAfterError('(run with --help for usage)')
+    .option('--verbose', "show TensorFlow's own start-up lines (any command; workers inherit it)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.out(s.trimEnd()),
@@ -70,8 +72,21 @@ export function reportError(e: unknown, io: Io): number {
   return 70;
 }
 
+/**
+ * `--verbose`, accepted anywhere before `--` by every command: TensorFlow's own start-up lines are
+ * shown, in this process and in the workers it starts (they inherit the environment).
+ */
+function takeVerbose(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  if (!flags.includes('--verbose')) return argv;
+  process.env[VERBOSE_ENV] = '1';
+  return [...flags.filter((a) => a !== '--verbose'), ...(end < 0 ? [] : argv.slice(end))];
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   tuneHeapGrowth();
+  argv = takeVerbose(argv);
   let code = 0;
   const program = buildProgram({ io, exit: (c) => (code = c) });
   if (argv.length === 0) {

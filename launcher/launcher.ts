@@ -23,6 +23,7 @@ import type { TrainOptions } from '../common/train/options.js';
 import { provideNats } from './nats-provider.js';
 import { LOCAL_WORKERS_ENV } from '../common/backend/host-memory.js';
 import { isTensorFlowBanner, threadsPerWorker } from '../common/backend/native/env.js';
+import { verbose } from '../common/backend/native/quiet.js';
 
 const BIN = SYNCGRAD_BIN;
 /** Workers get this long to exit after SHUTDOWN before SIGTERM (they finish at most one request). */
@@ -70,7 +71,7 @@ function spawnCoordinator(args: string[], url: string, workers: number, io: Io):
   });
   createInterface({ input: child.stdout }).on('line', (line) => io.out(line));
   createInterface({ input: child.stderr }).on('line', (line) => {
-    if (!isTensorFlowBanner(line)) io.err(`[coordinator] ${line}`);
+    if (verbose() || !isTensorFlowBanner(line)) io.err(`[coordinator] ${line}`);
   });
   return child;
 }
@@ -115,7 +116,7 @@ export function spawnWorker(slot: number, url: string, o: LocalWorker, io: Io): 
       // The size of its passes, from its join line, for the OOM remedy (describeExit).
       const plan = /micro-batch (\d+|unlimited)/.exec(line);
       if (plan) child.passes = plan[1];
-      if (!isTensorFlowBanner(line)) io.err(`[worker ${slot}] ${line}`);
+      if (verbose() || !isTensorFlowBanner(line)) io.err(`[worker ${slot}] ${line}`);
     });
   }
   return child;

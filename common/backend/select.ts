@@ -7,6 +7,7 @@ import { BackendError, ConfigError } from '../errors.js';
 import { guardWasmHeap, wasmHeapLimitBytes } from './memory.js';
 import { restoreLegacyUtil } from './native/compat.js';
 import { applyNativeEnv, nativeThreads, oneDnnEnabled } from './native/env.js';
+import { loadQuietly } from './native/quiet.js';
 
 import { BACKEND_CHOICES, type BackendChoice } from './choices.js';
 export { BACKEND_CHOICES, type BackendChoice };
@@ -103,7 +104,7 @@ async function importBackend(kind: Loadable, o: BackendOptions): Promise<void> {
       case 'tensorflow':
         applyNativeEnv({ threads: o.threads });
         restoreLegacyUtil();
-        await import('@tensorflow/tfjs-node');
+        await loadQuietly(() => import('@tensorflow/tfjs-node'));
         break;
       case 'wasm': {
         await import('@tensorflow/tfjs-backend-wasm');

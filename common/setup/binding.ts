@@ -5,7 +5,8 @@
 // machine, and a reinstall of node_modules only relinks. Its install script, which downloads
 // libtensorflow 2.9 from a fixed bucket, never runs (package.json's allowScripts denies it).
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, mkdtemp, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BackendError } from '../errors.js';
@@ -105,6 +106,37 @@ export async function buildBinding(pkg: TfjsNodePackage, env: NodeJS.ProcessEnv 
   if (r.code !== 0 || !existsSync(pkg.bindingPath)) throw new BackendError(`node-gyp could not build tfjs-node's binding: ${reasonOf(r)}`);
   // The object files are 10 MB we never need again.
   await rm(join(pkg.dir, 'build'), { recursive: true, force: true });
+}
+
+/**
+ * Builds the stderr gate (common/backend/native/stderr-gate: a Node-API addon of two functions)
+ * with node-gyp in a temporary copy of its folder, and returns the built file's path inside
+ * `outDir`. It holds fd 2 while TensorFlow's library loads (common/backend/native/quiet.ts).
+ */
+export async function buildStderrGate(sourceDir: string, outDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const gyp = findNodeGyp(env);
+  if (!gyp) throw new BackendError('node-gyp was not found (it ships with npm; is npm installed beside node?)');
+  const headers = findNodeHeaders(env);
+  if (!headers)
+    throw new BackendError(`Node's C headers were not found beside ${process.execPath} (on Debian: apt-get install nodejs; or set npm_config_nodedir)`);
+  const work = await mkdtemp(join(tmpdir(), 'syncgrad-gate-'));
+  try {
+    await cp(sourceDir, work, { recursive: true });
+    const r = await runProcess(process.execPath, [gyp, 'rebuild', `--nodedir=${headers}`], {
+      cwd: work,
+      env: { ...env, npm_config_nodedir: headers },
+      timeoutMs: 5 * 60_000,
+    });
+    const built = join(work, 'build', 'Release', 'stderr_gate.node');
+    if (r.code !== 0 || !existsSync(built)) throw new BackendError(`node-gyp could not build the stderr gate: ${reasonOf(r)}`);
+    await mkdir(outDir, { recursive: true });
+    const out = join(outDir, 'stderr-gate.node');
+    await copyFile(built, `${out}.tmp-${process.pid}`);
+    await rename(`${out}.tmp-${process.pid}`, out);
+    return out;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /** Copies a built binding from the cache into tfjs-node (a copy: node_modules must not depend on the cache's file staying). */

@@ -11,11 +11,13 @@
 // compiler) the caller prints one line and syncgrad runs on wasm, as before. A library is only
 // used once its folder is complete: it is extracted beside its final name and renamed.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BackendError, ConfigError } from '../errors.js';
-import { TFJS_NODE, bindingVersion, buildBinding, findTfjsNode, installBinding, linkLibrary, type TfjsNodePackage } from './binding.js';
+import { GATE_FILE } from '../backend/native/quiet.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { TFJS_NODE, bindingVersion, buildBinding, buildStderrGate, findTfjsNode, installBinding, linkLibrary, type TfjsNodePackage } from './binding.js';
 import { cudaRequirements, extractWheel, nvidiaRules, pipDownload, tensorflowRules, wheelMetadata } from './wheel.js';
 
 export type NativeVariant = 'cpu' | 'gpu';
@@ -146,11 +148,37 @@ export async function runNativeSetup(o: NativeSetupOptions, log: (line: string) 
       await installBinding({ ...pkg, bindingPath: binding }, pkg.bindingPath);
     }
   }
+  await installStderrGate(pkg, dir, log);
   const version = await bindingVersion(pkg);
   if (version !== o.tensorflowVersion) throw new BackendError(`tfjs-node's binding reports TensorFlow ${version}, expected ${o.tensorflowVersion}`);
   await mkdir(join(o.cacheDir, 'tensorflow'), { recursive: true });
   await writeFile(join(o.cacheDir, 'tensorflow', ACTIVE), `${JSON.stringify({ variant: o.variant, tensorflowVersion: o.tensorflowVersion })}\n`);
   return { plan, tensorflowVersion: version, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** The stderr gate's sources (common/backend/native/quiet.ts loads what they build). */
+export const GATE_SOURCE = join(PACKAGE_ROOT, 'common', 'backend', 'native', 'stderr-gate');
+
+/**
+ * The stderr gate beside tfjs-node's binding: copied from the cache, or built there once (~3 s).
+ * Without it native TensorFlow still runs and only its start-up banner shows, so a failure here is
+ * one line, not a failed set-up.
+ */
+async function installStderrGate(pkg: TfjsNodePackage, dir: string, log: (line: string) => void): Promise<void> {
+  const installed = join(pkg.dir, 'lib', GATE_FILE);
+  if (existsSync(installed)) return;
+  const cached = join(dir, 'bindings', 'stderr-gate.node');
+  try {
+    if (!existsSync(cached)) {
+      log("building the stderr gate (it keeps TensorFlow's start-up banner off the terminal) with node-gyp ...");
+      await buildStderrGate(GATE_SOURCE, join(dir, 'bindings'));
+    }
+    const tmp = `${installed}.tmp-${process.pid}`;
+    await copyFile(cached, tmp);
+    await rename(tmp, installed);
+  } catch (e) {
+    log(`the stderr gate was not built (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); TensorFlow's start-up banner will show`);
+  }
 }
 
 /** pip download, extract into a sibling folder, mark it ready, rename into place. */
