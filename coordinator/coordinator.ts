@@ -4,7 +4,8 @@
 // coordinator moves no tensor: it commands each step, checks that every replica's new weights
 // have the same checksum, takes a replica's weights and moments for checkpoints, new workers and
 // failed steps, and warns when the workers share one NATS server (nats-layout.ts). In the star
-// (small models) it pulls the gradients, reduces, applies Adam to its master weights and serves them.
+// (small models) it pulls the gradients, reduces, applies Adam to its own copy of the weights
+// (master.ts) and serves them.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';

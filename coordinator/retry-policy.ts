@@ -36,7 +36,7 @@ export function classifyShardFailure(e: unknown, isWorkerLost: (e: unknown) => b
  * - A lost worker: drop it, retry the shard elsewhere (no limit: the step waits for workers).
  * - Bad data (MISBEHAVIOUR): drop the worker (it rejoins with a fresh replica) and retry; the same
  *   shard failing so twice is the model diverging or the data being bad, so stop before anything
- *   reaches the master weights.
+ *   reaches the weights.
  * - Anything else (a worker's own error): retry, up to MAX_SHARD_ATTEMPTS tries.
  */
 export function decideShardFailure(f: ShardFailure, attempts: number, misbehaved: number): ShardDecision {

@@ -1,4 +1,4 @@
-// The coordinator's request handlers: join, the sample index, master-weight chunks, and image
+// The coordinator's request handlers: join, the sample index, the chunks of its weights, and image
 // bytes for workers without the shared filesystem. Each reply is built from immutable state, so a
 // handler never sees a half-updated version.
 import { readFile, stat } from 'node:fs/promises';
@@ -60,7 +60,7 @@ export class CoordinatorServer {
     this.moments = new ChunkSource(this.job.job, version, state, CODECS.fp32, this.job.chunkBytes);
   }
 
-  /** Publishes a new master-weights version for replicas to pull. */
+  /** Publishes a new weights version for replicas to pull (master.ts). */
   setWeights(version: number, flat: Float32Array): void {
     this.weights = new ChunkSource(this.job.job, version, flat, CODECS.fp32, this.job.chunkBytes, true);
   }

@@ -1,5 +1,5 @@
 // Parameters travel as one flat float32 vector in the model's parameter order. The checksum lets
-// a replica prove it holds exactly the master's weights before it computes a step.
+// a replica prove it holds exactly the weights a command names before it computes a step.
 
 /** Into `into` when given (its length must be the total): a buffer reused step after step. */
 export function flatten(arrays: readonly Float32Array[], into?: Float32Array): Float32Array {
