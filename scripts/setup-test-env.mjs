@@ -26,7 +26,11 @@ export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
 // Debian's 1.13 is the one torch these machines can have).
 // openssl: the TLS test's self-signed certificate.
 export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch', 'openssl'];
-export const DOCKERD_LOG = '/tmp/syncgrad-dockerd.log';
+/**
+ * The private dockerd is a machine service that outlives the run that starts it (later runs reuse
+ * it): its log goes where system daemons log, not to a temp path another job could own or clean.
+ */
+export const DOCKERD_LOG = '/var/log/syncgrad-dockerd.log';
 export const DOCKERD_ARGS = [
   '--iptables=false',
   '--ip6tables=false',
