@@ -124,11 +124,12 @@ async function startDocker(): Promise<ProvidedNats> {
       spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
       rmSync(conf.dir, { recursive: true, force: true });
     },
-    async close() {
-      if (closed) return;
+    close() {
+      if (closed) return Promise.resolve();
       closed = true;
       spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
       rmSync(conf.dir, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

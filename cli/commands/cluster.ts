@@ -18,7 +18,7 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
       '--max-restarts <k>',
       `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`,
     )
-    .action(async (flags: Record<string, unknown>, self: Command) => {
+    .action(async (flags: Record<string, unknown> & { workers?: string; workerBackend?: string; maxRestarts?: string }, self: Command) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { coordinatorArgsFrom, launchCluster } = await import('../../launcher/launcher.js');
       const train = trainOptionsFromFlags(flags);
@@ -27,13 +27,13 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
       const backend = await initBackend(train.backend);
       const report = await launchCluster(
         {
-          workers: flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(String(flags.workers), '--workers'),
+          workers: flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(flags.workers, '--workers'),
           train,
           cluster: clusterOptionsFromFlags(flags),
-          workerBackend: String(flags.workerBackend ?? train.backend),
+          workerBackend: flags.workerBackend ?? train.backend,
           workerThreads: train.threads,
           allowInstall: true,
-          maxRestarts: flags.maxRestarts === undefined ? DEFAULT_MAX_RESTARTS : parseIntFlag(String(flags.maxRestarts), '--max-restarts', 0),
+          maxRestarts: flags.maxRestarts === undefined ? DEFAULT_MAX_RESTARTS : parseIntFlag(flags.maxRestarts, '--max-restarts', 0),
           coordinatorArgs: coordinatorArgsFrom(raw.slice(raw.indexOf('cluster') + 1)),
         },
         io,

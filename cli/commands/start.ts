@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { DEFAULT_DEMO_DATA, demoDatasetState, ensureDemoDataset } from '../../demo/demo-data.js';
 import type { CommandModule } from '../command.js';
+import type { TrainReport } from '../../common/run/report.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../../common/zod-options.js';
@@ -12,18 +13,18 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
   const cmd = new Command('start').description('the quick start: make the shapes dataset if missing, then train it on a local 2-worker cluster (demo preset)');
   addClusterFlags(addTrainFlags(cmd, { dataRequired: false }))
     .option('--workers <n>', `local worker processes (default ${DEFAULT_LOCAL_WORKERS}); 0 trains in this process`)
-    .action(async (flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown> & { workers?: string; preset?: string; data?: string }) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { runTrain } = await import('../../trainer/run.js');
       const { launchCluster } = await import('../../launcher/launcher.js');
-      const data = (flags.data as string | undefined) ?? DEFAULT_DEMO_DATA;
+      const data = flags.data ?? DEFAULT_DEMO_DATA;
       await ensureDemoDataset(data, flags.data === undefined ? await demoDatasetState(data) : 'foreign', io);
       const train = trainOptionsFromFlags({ preset: 'demo', ...flags, data }, { out: 'runs/demo' });
-      const workers = flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(String(flags.workers), '--workers', 0);
+      const workers = flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(flags.workers, '--workers', 0);
       io.err(
-        `training: preset ${String(flags.preset ?? 'demo')}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
+        `training: preset ${flags.preset ?? 'demo'}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
       );
-      let report;
+      let report: TrainReport | undefined;
       if (workers > 0) {
         const backend = await initBackend(train.backend);
         report = await launchCluster(
@@ -42,7 +43,7 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
         if (!report)
           io.err('warning: no NATS server could be found or installed (set NATS_URL, or apt-get install nats-server); training in this process instead');
       }
-      report ??= await runTrain(train, io);
+      if (!report) await runTrain(train, io);
       io.err(`checkpoint and report.json in ${train.out}`);
       exit(0);
     });
