@@ -1,5 +1,5 @@
 // Decode + resize rate of the training loader (sharp), to compare with the training rate:
-//   node --import tsx common/bench/decode-rate.ts DATASET_DIR   (ImageFolder layout)
+//   node dist/bench/decode-rate.js DATASET_DIR   (ImageFolder layout; npm run build first)
 // Prints img/s per output size with 1 and 4 (the default) decodes in flight.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

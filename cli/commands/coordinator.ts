@@ -6,14 +6,16 @@ import { parseIntFlag } from '../../common/zod-options.js';
 import { handleShutdownSignals } from '../../common/signals.js';
 
 export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
-  const cmd = new Command('coordinator').description("run a job's coordinator: shard batches to workers, reduce gradients, apply Adam");
+  const cmd = new Command('coordinator').description(
+    "run a job's coordinator: cut each batch among the workers, have their gradients reduced and Adam applied (among the workers, or here for small models), check the replicas agree",
+  );
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', 'workers to wait for before the first step (default 1)')
     .action(async (flags: Record<string, unknown>) => {
       const { initBackend } = await import('../../common/backend/select.js');
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const train = trainOptionsFromFlags(flags);
-      const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(String(flags.workers), '--workers') });
+      const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(flags.workers as string, '--workers') });
       const backend = await initBackend(train.backend, { threads: train.threads });
       await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
       const release = handleShutdownSignals({ what: 'coordinator', io, stop: (sig) => c.close(`interrupted (${sig})`) });
