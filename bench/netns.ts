@@ -86,19 +86,22 @@ export class EmulatedNetwork implements AsyncDisposable {
 
   private constructor(readonly o: NetworkOptions) {}
 
-  static async create(o: NetworkOptions): Promise<EmulatedNetwork> {
-    if (process.getuid?.() !== 0) throw new BackendError('emulated hosts need root (ip netns, tc)');
-    removeStale();
-    const net = new EmulatedNetwork(o);
-    process.once('SIGINT', net.onSignal);
-    process.once('SIGTERM', net.onSignal);
-    try {
-      net.build();
-    } catch (e) {
-      net.closeSync();
-      throw e;
-    }
-    return net;
+  /** Builds the network; a failure (not root, ip or tc refusing) comes out as the promise's rejection. */
+  static create(o: NetworkOptions): Promise<EmulatedNetwork> {
+    return new Promise((resolve) => {
+      if (process.getuid?.() !== 0) throw new BackendError('emulated hosts need root (ip netns, tc)');
+      removeStale();
+      const net = new EmulatedNetwork(o);
+      process.once('SIGINT', net.onSignal);
+      process.once('SIGTERM', net.onSignal);
+      try {
+        net.build();
+      } catch (e) {
+        net.closeSync();
+        throw e;
+      }
+      resolve(net);
+    });
   }
 
   ns(host: string): string {
@@ -185,8 +188,9 @@ export class EmulatedNetwork implements AsyncDisposable {
     tryRun('ip', ['link', 'del', `${this.prefix}r`]);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closeSync();
+    return Promise.resolve();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -253,7 +253,7 @@ async function runSyncgrad(
     return { medianSeconds: median(stepsSeconds), p90Seconds: p90(stepsSeconds), stepsSeconds, phasesSeconds, ...perStep(a, b, o.steps, hosts), repairs };
   } finally {
     await coordinator.close('bench finished');
-    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)))));
   }
 }
 

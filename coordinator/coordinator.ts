@@ -17,7 +17,6 @@ import { paramSpecs } from '../common/model/spec.js';
 import { flatten } from '../common/wire/flat.js';
 import { FlatAdam } from '../common/optim/flat-adam.js';
 import { Rng } from '../common/rng.js';
-import type { StepStats } from '../common/train/engine.js';
 import { microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop, stepsPerEpochOf } from '../common/train/loop.js';
 import { findResumePoint, type ResumePoint } from '../common/train/resume.js';

@@ -84,8 +84,9 @@ export async function requestWorker(ctx: LivenessContext, r: WorkerRequest): Pro
     const msg = await new Promise<{ data: Uint8Array }>((resolve, reject) => {
       let failures = 0;
       let absent = 0;
+      // nc.request rejects with a NatsError.
       const track = (p: Promise<{ data: Uint8Array }>) =>
-        p.then(resolve, (e: unknown) => {
+        p.then(resolve, (e: Error) => {
           // No responders can be a worker between two servers of a NATS cluster (its server died,
           // it reconnects within ~1 s): ask again, and count it gone only as the probe would.
           if (isNoResponders(e) && ++absent < DEAD_AFTER_MISSES && !stopped) {
@@ -99,9 +100,9 @@ export async function requestWorker(ctx: LivenessContext, r: WorkerRequest): Pro
       resend = () => {
         const p = nc.request(subject, data, { timeout: timeoutMs });
         attempts.push(p);
-        track(p);
+        void track(p);
       };
-      track(attempts[0]!);
+      void track(attempts[0]!);
       watch.catch(reject);
     });
     ctx.onBytes?.('in', msg.data.length);

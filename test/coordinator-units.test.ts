@@ -65,7 +65,7 @@ test('shard - contiguous shards whose sizes differ by at most one cover the batc
     assert.equal(parts.length, n);
     assert.deepEqual(parts.flat(), items, `${len} over ${n}`);
     const sizes = parts.map((p) => p.length);
-    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${len} over ${n}: ${sizes}`);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${len} over ${n}: ${sizes.join(',')}`);
     // Larger shards first, so the same batch always splits the same way.
     assert.deepEqual(
       sizes,

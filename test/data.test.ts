@@ -272,37 +272,75 @@ describe('loader', () => {
     assert.match(log.summary()!, /^skipped 7 unreadable images \(f0\.jpg: bad header, .*f4\.jpg: bad header, …\)$/);
   });
 
-  /** A decoder that takes `ms` per image and records how many were started and how many ran at once. */
-  function slowDecoder(ms: number, fail: (path: string) => Error | null = () => null) {
+  /**
+   * A decoder whose decodes finish only when the test says so. It records how many were started
+   * and how many ran at once; `finishAll()` settles every decode started so far (a failure where
+   * `fail` names one) and then lets the loader react. The loader's bookkeeping is promise
+   * callbacks only, and all of them have run before a setImmediate callback does, so what the
+   * loader started in response is in `stats` by construction, not after a long enough sleep.
+   */
+  function gatedDecoder(fail: (path: string) => Error | null = () => null) {
     const stats = { started: 0, active: 0, maxActive: 0 };
-    const decode = async (path: string, s: number, c: number) => {
-      stats.started++;
-      stats.active++;
-      stats.maxActive = Math.max(stats.maxActive, stats.active);
-      await new Promise((r) => setTimeout(r, ms));
-      stats.active--;
-      const err = fail(path);
-      if (err) throw err;
-      return new Float32Array(s * s * c);
+    const pending: (() => void)[] = [];
+    const decode = (path: string, s: number, c: number) =>
+      new Promise<Float32Array>((resolve, reject) => {
+        stats.started++;
+        stats.active++;
+        stats.maxActive = Math.max(stats.maxActive, stats.active);
+        pending.push(() => {
+          stats.active--;
+          const err = fail(path);
+          if (err) reject(err);
+          else resolve(new Float32Array(s * s * c));
+        });
+      });
+    const settle = () => new Promise((r) => setImmediate(r));
+    const finishAll = async () => {
+      for (const finish of pending.splice(0)) finish();
+      await settle();
     };
-    return { stats, decode };
+    return { stats, decode, pending, settle, finishAll };
+  }
+
+  /** Finishes decodes, round by round, until `p` has settled; fails if the loader waits on nothing. */
+  async function driveUntil<T>(gate: ReturnType<typeof gatedDecoder>, p: Promise<T>, check: () => void = () => {}): Promise<T> {
+    let done = false;
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await gate.settle();
+    check();
+    while (!done) {
+      assert.ok(gate.pending.length > 0, 'the loader waits, but no decode is in flight');
+      await gate.finishAll();
+      check();
+    }
+    return p;
   }
 
   test('loader - decodes at most prefetch batches ahead of a slow consumer, with bounded concurrency', async () => {
     const many: Sample[] = Array.from({ length: 40 }, (_, i) => ({ path: `img${i}`, label: 0 }));
     const order = many.map((_, i) => i);
     for (const prefetch of [0, 1, 2]) {
-      const { stats, decode } = slowDecoder(1);
+      const gate = gatedDecoder();
+      const { stats } = gate;
+      const gen = loadBatches(many, order, opts({ prefetch, concurrency: 3, decode: gate.decode }), new SkipLog());
+      const bounded = () => assert.ok(stats.active <= 3, `prefetch ${prefetch}: ${stats.active} decodes at once`);
       let consumed = 0;
-      for await (const b of loadBatches(many, order, opts({ prefetch, concurrency: 3, decode }), new SkipLog())) {
-        assert.equal(b.size, 4);
+      for (;;) {
+        const r = await driveUntil(gate, gen.next(), bounded);
+        if (r.done) break;
+        assert.equal(r.value.size, 4);
         consumed++;
+        // The consumer holds this batch: let the loader run ahead as far as it will go.
         const limit = Math.min(40, (consumed + prefetch) * 4);
-        // Let the loader run ahead as far as it is allowed to, then a little longer.
-        for (let t = 0; t < 200 && stats.started < limit; t++) await new Promise((r) => setTimeout(r, 5));
-        await new Promise((r) => setTimeout(r, 15));
-        assert.ok(stats.started <= limit, `prefetch ${prefetch}: ${stats.started} started after ${consumed} batches (limit ${limit})`);
-        if (prefetch > 0 && consumed < 10 - prefetch) assert.equal(stats.started, limit, 'prefetch should fill its window');
+        while (gate.pending.length > 0) {
+          await gate.finishAll();
+          bounded();
+          assert.ok(stats.started <= limit, `prefetch ${prefetch}: ${stats.started} started after ${consumed} batches (limit ${limit})`);
+        }
+        assert.equal(stats.started, limit, 'prefetch should fill its window, and no more');
       }
       assert.equal(consumed, 10);
       assert.equal(stats.started, 40);
@@ -318,35 +356,38 @@ describe('loader', () => {
     try {
       const many: Sample[] = Array.from({ length: 40 }, (_, i) => ({ path: `img${i}`, label: 0 }));
       // Odd images fail, some with errors the loader would rethrow if it ever got to them.
-      const { stats, decode } = slowDecoder(5, (p) =>
+      const gate = gatedDecoder((p) =>
         Number(p.slice(3)) % 2 === 0 ? null : Number(p.slice(3)) % 4 === 1 ? new ImageDecodeError(p) : new TypeError(`boom ${p}`),
       );
-      const gen = loadBatches(
-        many,
-        many.map((_, i) => i),
-        opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }),
-        new SkipLog(),
-      );
-      for await (const b of gen) {
-        assert.deepEqual(b.indices, [0]);
-        break;
-      }
-      assert.equal(stats.active, 0, 'break should wait for decodes in flight');
-      const startedAtBreak = stats.started;
+      const { stats } = gate;
+      const order = many.map((_, i) => i);
+      // Concurrency, not the prefetch window, holds the loader back when the consumer stops: a
+      // decode it started after return() would show.
+      const options = opts({ batchSize: 2, prefetch: 3, concurrency: 2, decode: gate.decode });
 
-      const gen2 = loadBatches(
-        many,
-        many.map((_, i) => i),
-        opts({ batchSize: 2, prefetch: 3, concurrency: 4, decode }),
-        new SkipLog(),
-      );
-      await gen2.next();
-      await gen2.return(undefined);
-      assert.equal(stats.active, 0);
+      // What `break` in a for-await does: return() once the first batch is in hand.
+      const gen = loadBatches(many, order, options, new SkipLog());
+      const first = await driveUntil(gate, gen.next());
+      assert.ok(!first.done);
+      assert.deepEqual(first.value.indices, [0]);
+      assert.ok(gate.pending.length > 0, 'decodes of later batches are in flight when the consumer stops');
+      let returned = false;
+      const stopping = gen.return(undefined).then(() => (returned = true));
+      await gate.settle();
+      assert.equal(returned, false, 'return() should wait for decodes in flight');
+      const startedAtBreak = stats.started;
+      await gate.finishAll();
+      await stopping;
+      assert.equal(stats.active, 0, 'return() should wait for decodes in flight');
+      assert.equal(stats.started, startedAtBreak, 'no decode starts after return()');
       assert.ok(startedAtBreak < 40, 'the first loop should have stopped early');
 
+      const gen2 = loadBatches(many, order, options, new SkipLog());
+      await driveUntil(gate, gen2.next());
       const startedAtReturn = stats.started;
-      await new Promise((r) => setTimeout(r, 30));
+      await driveUntil(gate, gen2.return(undefined));
+      assert.equal(stats.active, 0);
+      await gate.settle();
       assert.equal(stats.started, startedAtReturn, 'no decode starts after return()');
       assert.deepEqual(unhandled, []);
     } finally {
@@ -355,7 +396,8 @@ describe('loader', () => {
   });
 
   test('loader - an error that is not a decode failure is thrown, not skipped', async () => {
-    const { decode } = slowDecoder(1, (p) => (p === 'img1' ? new TypeError('bug') : null));
+    const decode = (path: string, s: number, c: number) =>
+      path === 'img1' ? Promise.reject(new TypeError('bug')) : Promise.resolve(new Float32Array(s * s * c));
     const many: Sample[] = Array.from({ length: 4 }, (_, i) => ({ path: `img${i}`, label: 0 }));
     await assert.rejects(collect(loadBatches(many, [0, 1, 2, 3], opts({ batchSize: 2, decode }), new SkipLog())), TypeError);
   });

@@ -96,7 +96,8 @@ function metricNames(expr: string): string[] {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; out: string; missing: boolean } {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 60_000, env });
-  const missing = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const error: NodeJS.ErrnoException | undefined = r.error;
+  const missing = error?.code === 'ENOENT';
   if (r.error && !missing) throw r.error;
   return { status: r.status, stdout: r.stdout ?? '', out: `${r.stdout ?? ''}${r.stderr ?? ''}`, missing };
 }
@@ -350,8 +351,8 @@ test("deploy - Kubernetes runs a NATS server on every worker node, routed into o
   assert.match(conf, /cluster \{[^}]*routes: \[ "nats-route:\/\/nats-routes:6222" \]/s);
   assert.equal((n['Service/nats-routes'] as { spec: { clusterIP: string } }).spec.clusterIP, 'None', "headless: every server's address");
   const workers = parseAllDocuments(readFileSync(join(K8S, 'workers.yaml'), 'utf8'))
-    .map((d) => d.toJS())
-    .find((m) => m?.kind === 'Deployment') as { spec: { template: { spec: Pod } } };
+    .map((d) => d.toJS() as { kind?: string; spec: { template: { spec: Pod } } } | null)
+    .find((m) => m?.kind === 'Deployment')!;
   const w = workers.spec.template.spec.containers[0]!;
   assert.equal(w.args![w.args!.indexOf('--nats') + 1], 'nats://$(NODE_IP):4222');
   assert.equal(w.env!.find((e) => e.name === 'NODE_IP')?.valueFrom?.fieldRef?.fieldPath, 'status.hostIP');

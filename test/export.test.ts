@@ -116,7 +116,7 @@ for (const config of [
     );
     assert.deepEqual(tensors[0]!.shape, [256, config.channels, 3, 3]);
     assert.deepEqual(tensors[10]!.shape, [6, 128]);
-    assert.deepEqual(JSON.parse(metadata.syncgrad!).classes, CLASSES);
+    assert.deepEqual((JSON.parse(metadata.syncgrad!) as { classes: string[] }).classes, CLASSES);
 
     const x = join(tmp.path, `st-${label}.f32`);
     const pixels = await inputs(config);
@@ -143,12 +143,12 @@ test("export - the tfjs LayersModel loads with tf.loadLayersModel (from memory, 
   const r = await cli('export', '--model', run, '--format', 'tfjs', '--out', out);
   assert.equal(r.code, 0, r.err.join('\n'));
   // What tfjs-node's file:// handler or a browser's fetch does: model.json, then the shards it names.
-  const json = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+  const json = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as tf.io.ModelJSON & { userDefinedMetadata: { classes: string[] } };
   assert.equal(json.format, 'layers-model');
   assert.deepEqual(json.userDefinedMetadata.classes, CLASSES);
-  const shards = await Promise.all(json.weightsManifest[0].paths.map((p: string) => readFile(join(out, p))));
+  const shards = await Promise.all(json.weightsManifest[0]!.paths.map((p: string) => readFile(join(out, p))));
   const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
   // The README's Node line, on native TensorFlow: tfjs-node reads file:// itself.
   const fromFile =
     TEST_BACKEND === 'tensorflow'

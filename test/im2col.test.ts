@@ -30,8 +30,8 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** tf.conv2d on NCHW data with an OIHW weight and symmetric zero padding, as the reference. */
 function tfConv(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, bias: Float32Array | null, padding: number, stride: number) {
   const out = tf.tidy(() => {
-    const xt = tf.transpose(tf.tensor4d(x, xShape), [0, 2, 3, 1]) as tf.Tensor4D;
-    const wt = tf.transpose(tf.tensor4d(w, wShape), [2, 3, 1, 0]) as tf.Tensor4D;
+    const xt = tf.transpose<tf.Tensor4D>(tf.tensor4d(x, xShape), [0, 2, 3, 1]);
+    const wt = tf.transpose<tf.Tensor4D>(tf.tensor4d(w, wShape), [2, 3, 1, 0]);
     let y: tf.Tensor4D = tf.conv2d(
       xt,
       wt,

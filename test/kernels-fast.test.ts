@@ -59,8 +59,7 @@ async function compare(f: () => tf.Tensor | tf.Tensor[], what: string, tol = 1e-
   cpu.values.forEach((v, i) => assertClose(wasm.values[i]!, v, `${what} [${i}]`, tol));
 }
 
-const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
-  tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+const kernel = (name: string, inputs: tf.NamedTensorMap, attrs: object) => tf.engine().runKernel<tf.Tensor>(name, inputs, attrs as unknown as tf.NamedAttrMap);
 
 before(async () => {
   registerWasmKernels();
@@ -122,7 +121,7 @@ POOL_CASES.forEach((c, i) => {
   test(`kernels-fast - MaxPoolGrad matches cpu, ties included (${c.name})`, async () => {
     const rng = new Rng(300 + i);
     const xData = poolInput(c, rng);
-    const yShape = tf.tidy(() => tf.maxPool(tf.zeros(c.x) as tf.Tensor4D, c.filter, c.strides, c.pad).shape);
+    const yShape = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>(c.x), c.filter, c.strides, c.pad).shape);
     const dyData = normal(rng, size(yShape));
     await compare(() => {
       const x = tf.tensor4d(xData, c.x);
@@ -185,7 +184,7 @@ const FILTER_CASES: FilterCase[] = [
 async function compareFilterCase(c: FilterCase, seed: number): Promise<void> {
   const rng = new Rng(seed);
   const xData = normal(rng, size(c.x));
-  const yShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, 1, c.pad).shape);
+  const yShape = tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(c.x), tf.zeros<tf.Rank.R4>(c.w), 1, c.pad).shape);
   const dyData = normal(rng, size(yShape));
   await compare(
     () =>
@@ -303,7 +302,7 @@ const SUM_CASES: { shape: number[]; axis: number | number[]; keepDims?: boolean 
 ];
 
 for (const c of SUM_CASES) {
-  test(`kernels-fast - Sum matches cpu (shape [${c.shape}], axis ${JSON.stringify(c.axis)}${c.keepDims ? ', keepDims' : ''})`, async () => {
+  test(`kernels-fast - Sum matches cpu (shape [${c.shape.join(',')}], axis ${JSON.stringify(c.axis)}${c.keepDims ? ', keepDims' : ''})`, async () => {
     const data = normal(new Rng(size(c.shape)), size(c.shape));
     await compare(() => tf.sum(tf.tensor(data, c.shape), c.axis, c.keepDims), 'sum');
   });
@@ -313,7 +312,7 @@ test('kernels-fast - Identity and same-dtype Cast share the buffer; other casts 
   await tf.setBackend('wasm');
   const backend = tf.backend() as unknown as { refCount(id: object): number };
   const x = tf.tensor1d([1.5, -2.25, 3]);
-  const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+  const y = tf.engine().runKernel<tf.Tensor>('Identity', { x });
   const z = tf.cast(x, 'float32');
   assert.equal(backend.refCount(x.dataId), 3);
   x.dispose();
@@ -357,7 +356,7 @@ test('kernels-fast - training steps on wasm leak no tensors or buffers', async (
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const config = { imageSize: 20, channels: 3 as const, classes: 3, dropout: 0.2 };
   const model = Cnn.create(config, 1);
-  const batch = { x: tf.randomUniform([2, 20, 20, 3], 0, 1, 'float32', 3) as tf.Tensor4D, y: tf.tensor1d([0, 2], 'int32'), ids: [0, 1] };
+  const batch = { x: tf.randomUniform<tf.Rank.R4>([2, 20, 20, 3], 0, 1, 'float32', 3), y: tf.tensor1d([0, 2], 'int32'), ids: [0, 1] };
   tf.dispose(computeGradients(model, batch, { dropoutSeed: 1, microBatch: 1 }).grads);
   const mem0 = tf.memory();
   const ids0 = backend.numDataIds();

@@ -98,7 +98,7 @@ function assertClose(actual: Float32Array | Int32Array | Uint8Array, expected: F
 
 function convOutShape(c: Case): number[] {
   // The forward shape is the same on every backend; use cpu to get it.
-  return tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D, c.strides, c.pad).shape);
+  return tf.tidy(() => tf.conv2d(tf.zeros<tf.Rank.R4>(c.x), tf.zeros<tf.Rank.R4>(c.w), c.strides, c.pad).shape);
 }
 
 interface Data {
@@ -129,7 +129,7 @@ async function run(backend: 'cpu' | 'wasm', c: Case, d: Data): Promise<Results> 
     const dy = tf.tensor(d.dy, d.yShape);
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), dy));
     const [gx, gw] = tf.grads(f)([x, w]);
-    const kx = tf.engine().runKernel(
+    const kx = tf.engine().runKernel<tf.Tensor>(
       'Conv2DBackpropInput',
       { dy, filter: w },
       {
@@ -138,8 +138,8 @@ async function run(backend: 'cpu' | 'wasm', c: Case, d: Data): Promise<Results> 
         dataFormat: 'NHWC',
         inputShape: c.x,
       },
-    ) as tf.Tensor;
-    const kw = tf.engine().runKernel(
+    );
+    const kw = tf.engine().runKernel<tf.Tensor>(
       'Conv2DBackpropFilter',
       { x, dy },
       {
@@ -148,7 +148,7 @@ async function run(backend: 'cpu' | 'wasm', c: Case, d: Data): Promise<Results> 
         dataFormat: 'NHWC',
         filterShape: c.w,
       },
-    ) as tf.Tensor;
+    );
     return [gx!, gw!, kx, kw];
   });
   const out = {
@@ -223,18 +223,17 @@ test('kernels - NCHW Conv2DBackpropInput is delegated to the built-in wasm kerne
   const wData = randomArray(rng, size(wShape));
   const on = async (backend: 'cpu' | 'wasm') => {
     await tf.setBackend(backend);
-    const r = tf.tidy(
-      () =>
-        tf.engine().runKernel(
-          'Conv2DBackpropInput',
-          { dy: tf.tensor(dyData, dyShape), filter: tf.tensor(wData, wShape) },
-          {
-            strides: 1,
-            pad: 'same',
-            dataFormat: 'NCHW',
-            inputShape: xShape,
-          },
-        ) as tf.Tensor,
+    const r = tf.tidy(() =>
+      tf.engine().runKernel<tf.Tensor>(
+        'Conv2DBackpropInput',
+        { dy: tf.tensor(dyData, dyShape), filter: tf.tensor(wData, wShape) },
+        {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NCHW',
+          inputShape: xShape,
+        },
+      ),
     );
     const data = (await r.data()) as Float32Array;
     assert.deepEqual(r.shape, xShape);
@@ -306,8 +305,8 @@ test('kernels - conv2d gradients on wasm leak no tensors, buffers or references'
     // Kernels run directly, outside any tidy: their results must be the only thing left.
     const dy = tf.conv2d(x, w, strides, 'same');
     const attrs = { strides, pad: 'same', dataFormat: 'NHWC' };
-    const kx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }) as tf.Tensor;
-    const kw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor;
+    const kx = tf.engine().runKernel<tf.Tensor>('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape });
+    const kw = tf.engine().runKernel<tf.Tensor>('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape });
     assert.deepEqual(kx.shape, x.shape);
     assert.deepEqual(kw.shape, w.shape);
     assert.equal(tf.memory().numTensors, mem0.numTensors + 3);

@@ -3,10 +3,10 @@
 // processes (bench exchange, bench shards).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { memoryIo } from '../common/console/io.js';
@@ -19,6 +19,8 @@ import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
 import type { ShardBenchResult } from '../bench/shards.js';
+import type { ExchangeBenchResult } from '../bench/exchange.js';
+import type { TrainReport } from '../common/run/report.js';
 
 const BIN = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
 let nats: StartedNats;
@@ -34,10 +36,88 @@ after(async () => {
   await tmp?.[Symbol.asyncDispose]();
 });
 
-function workerProcesses(job: string): string[] {
-  const r = spawnSync('pgrep', ['-af', `worker .*--job ${job}`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter((l) => l.includes(BIN));
+// Which processes run is read from /proc, and only for processes this test started: its own
+// descendants, or pids it saw while their parent (a launcher it spawned) was alive. A host-wide
+// pgrep would also see other test files' servers and workers, and other runs'.
+
+/** A process: its pid, its start time (with the pid, it names one process for good: a reused pid is not it) and its command line. */
+interface Proc {
+  pid: number;
+  start: string;
+  cmd: string;
 }
+
+/** /proc/<pid>/stat's state, parent and start time; undefined when there is no such process. */
+function procStat(pid: number): { state: string; ppid: number; start: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // After the command name in parentheses: state, ppid, ..., starttime (the 22nd field).
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: f[0]!, ppid: Number(f[1]), start: f[19]! };
+}
+
+function procOf(pid: number): Proc | undefined {
+  const st = procStat(pid);
+  if (!st || st.state === 'Z') return undefined;
+  try {
+    return { pid, start: st.start, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `p` still runs (a zombie, dead but not yet reaped, does not). */
+function running(p: Proc): boolean {
+  const st = procStat(p.pid);
+  return st !== undefined && st.start === p.start && st.state !== 'Z';
+}
+
+/** The running descendants of `root` (by default this test process): its children, theirs, and so on. */
+function descendants(root = process.pid): Proc[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = procStat(Number(name));
+    if (st) children.set(st.ppid, [...(children.get(st.ppid) ?? []), Number(name)]);
+  }
+  const out: Proc[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    const p = procOf(pid);
+    if (p) out.push(p);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `syncgrad worker` processes of `job` among `procs`, as command lines. */
+function workersOf(procs: Proc[], job: string): string[] {
+  const re = new RegExp(`(^| )${escape(BIN)} worker .*--job ${escape(job)}( |$)`);
+  return procs.filter((p) => re.test(p.cmd)).map((p) => p.cmd);
+}
+
+/** This test process's worker processes of `job` (the in-process launcher's children, or workers it spawned itself). */
+function workerProcesses(job: string): string[] {
+  return workersOf(descendants(), job);
+}
+
+/** Waits until none of `procs` runs, for at most `ms` (a forced exit does not wait for what it kills); returns those still running. */
+async function stillRunning(procs: Proc[], ms = 10_000): Promise<Proc[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const left = procs.filter(running);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const isNatsServer = (p: Proc) => /(^|\/)nats-server -c /.test(p.cmd);
 
 test('launcher - cluster runs worker processes, writes the report and leaves none running', async () => {
   const out = join(tmp.path, 'launch');
@@ -71,7 +151,7 @@ test('launcher - cluster runs worker processes, writes the report and leaves non
     );
     assert.equal(r.code, 0, r.err.join('\n'));
     assert.ok(r.err.some((l) => l.startsWith('[worker 0]')) && r.err.some((l) => l.startsWith('[worker 1]')), 'output of both worker processes');
-    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as TrainReport;
     assert.equal(report.workers, 2);
     assert.equal(report.backend, `cluster(${TEST_BACKEND}×2)`);
     assert.deepEqual(workerProcesses(job), []);
@@ -124,7 +204,7 @@ for (const exchange of ['star', 'sharded'] as const) {
       assert.equal((await loadCheckpoint(out)).optimizer.step, steps, 'every step applied exactly once');
     } finally {
       await c.close();
-      await Promise.all(children.map((ch) => (ch.exitCode !== null || ch.signalCode !== null ? undefined : new Promise((r) => ch.once('exit', r)))));
+      await Promise.all(children.map((ch) => (ch.exitCode !== null || ch.signalCode !== null ? Promise.resolve() : new Promise((r) => ch.once('exit', r)))));
     }
     assert.deepEqual(workerProcesses(job), []);
   });
@@ -283,24 +363,26 @@ test("bench - exchange runs the production step with synthetic gradients and acc
         design,
       );
       assert.equal(r.code, 0, r.err.join('\n'));
-      const j = JSON.parse(r.out[r.out.length - 1]!);
+      const j = JSON.parse(r.out[r.out.length - 1]!) as ExchangeBenchResult;
       assert.equal(j.design, design);
       assert.equal(j.gradientBytes, 1212742 * 4);
       assert.equal(j.exchange.stepsSeconds.length, 2);
       assert.ok(j.exchange.medianSeconds > 0);
       assert.ok(j.nats.pubSubMBps > 0 && j.nats.pullMBps > 0 && j.nats.stock.pubSubMBps > 0 && j.nats.stock.pullMBps > 0);
       assert.equal(j.gloo, null);
-      return { j, by: Object.fromEntries(j.exchange.perProcess.map((p: { process: string }) => [p.process, p])) };
+      const by = new Map(j.exchange.perProcess.map((p) => [p.process, p]));
+      const of = (name: string) => by.get(name) ?? assert.fail(`no ${name} in ${JSON.stringify(j.exchange.perProcess)}`);
+      return { j, of };
     };
     const near = (x: number, want: number, what: string) => assert.ok(Math.abs(x - want) / want < 0.01, `${what}: ${x} vs ${want}`);
     // The star: the coordinator pulls every gradient and serves every replica the weights.
     const star = await bench('star');
     const G = star.j.gradientBytes;
-    near(star.by.coordinator.bytesInPerStep, 2 * G, 'star coordinator in');
-    near(star.by.coordinator.bytesOutPerStep, 2 * G, 'star coordinator out');
+    near(star.of('coordinator').bytesInPerStep, 2 * G, 'star coordinator in');
+    near(star.of('coordinator').bytesOutPerStep, 2 * G, 'star coordinator out');
     for (const w of ['worker rank 0', 'worker rank 1']) {
-      near(star.by[w].bytesInPerStep, G, `star ${w} in`);
-      near(star.by[w].bytesOutPerStep, G, `star ${w} out`);
+      near(star.of(w).bytesInPerStep, G, `star ${w} in`);
+      near(star.of(w).bytesOutPerStep, G, `star ${w} out`);
     }
     assert.equal(star.j.exchange.busiestProcess, 'coordinator');
     // The star has no reduce phase of the workers' own to split off.
@@ -308,10 +390,13 @@ test("bench - exchange runs the production step with synthetic gradients and acc
     // Sharded: the coordinator moves no tensor. Each worker pushes the other's half of its
     // gradient and publishes its reduced half once: (N−1)/N·G + G/N out, 2·(N−1)/N·G in.
     const sharded = await bench('sharded');
-    assert.ok(sharded.by.coordinator.bytesInPerStep < 0.01 * G && sharded.by.coordinator.bytesOutPerStep < 0.01 * G, 'sharded coordinator sends only commands');
+    assert.ok(
+      sharded.of('coordinator').bytesInPerStep < 0.01 * G && sharded.of('coordinator').bytesOutPerStep < 0.01 * G,
+      'sharded coordinator sends only commands',
+    );
     for (const w of ['worker rank 0', 'worker rank 1']) {
-      near(sharded.by[w].bytesInPerStep, G, `sharded ${w} in`);
-      near(sharded.by[w].bytesOutPerStep, G, `sharded ${w} out`);
+      near(sharded.of(w).bytesInPerStep, G, `sharded ${w} in`);
+      near(sharded.of(w).bytesOutPerStep, G, `sharded ${w} out`);
     }
     assert.ok(sharded.j.exchange.busiestShareOfRaw > 0 && sharded.j.exchange.busiestShareOfStockRaw >= sharded.j.exchange.busiestShareOfRaw);
     // The all-reduce proper ends before the next step's replicas hold their weights.
@@ -324,10 +409,10 @@ test("bench - exchange runs the production step with synthetic gradients and acc
   }
 });
 
-/** The pids of this machine's `syncgrad coordinator` processes for `job`. */
-function coordinatorPids(job: string): number[] {
-  const r = spawnSync('pgrep', ['-f', `${BIN} coordinator .*--job ${job}`], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number);
+/** This test process's `syncgrad coordinator` processes for `job` (the supervising launcher's children). */
+function coordinatorProcesses(job: string): Proc[] {
+  const re = new RegExp(`(^| )${escape(BIN)} coordinator .*--job ${escape(job)}( |$)`);
+  return descendants().filter((p) => re.test(p.cmd));
 }
 
 test("launcher - cluster --max-restarts 2 survives a killed coordinator and ends with the uninterrupted run's weights", async () => {
@@ -376,8 +461,11 @@ test("launcher - cluster --max-restarts 2 survives a killed coordinator and ends
     for (let i = 0; i < 6000 && killed === 0; i++) {
       const p = (await loadLatestCheckpoint(out).catch(() => undefined))?.checkpoint.meta.progress;
       if (p && p.epochsDone === 1 && p.stepInEpoch > 0) {
-        for (const pid of coordinatorPids(job)) process.kill(pid, 'SIGKILL');
-        killed = coordinatorPids(job).length === 0 ? 1 : 0;
+        const victims = coordinatorProcesses(job);
+        for (const v of victims) process.kill(v.pid, 'SIGKILL');
+        // Gone before anything else happens: until it has died, the launcher cannot have started another.
+        assert.deepEqual(await stillRunning(victims), [], 'the killed coordinator died');
+        killed = victims.length;
       }
       await new Promise((res) => setTimeout(res, 10));
     }
@@ -404,13 +492,16 @@ test("launcher - cluster --max-restarts 2 survives a killed coordinator and ends
         `parameter ${i} bit-identical`,
       ),
     );
-    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as TrainReport;
     assert.deepEqual(
-      report.epochs.map((e: { epoch: number }) => e.epoch),
+      report.epochs.map((e) => e.epoch),
       [1, 2, 3],
     );
     assert.deepEqual(workerProcesses(job), []);
-    assert.deepEqual(coordinatorPids(job), []);
+    assert.deepEqual(
+      coordinatorProcesses(job).map((p) => p.cmd),
+      [],
+    );
   } finally {
     if (saved === undefined) delete process.env.NATS_URL;
     else process.env.NATS_URL = saved;
@@ -459,6 +550,8 @@ test("launcher - a worker process killed with SIGKILL is named with its pid and 
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: nats.url } },
   );
   const exit = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+  /** The launcher's children seen while it ran. */
+  const started: Proc[] = [];
   const onLine = (l: string) => {
     lines.push(l);
     for (const w of [...waiters]) {
@@ -474,6 +567,11 @@ test("launcher - a worker process killed with SIGKILL is named with its pid and 
   try {
     const pid = async (slot: number) => Number((await waitFor(new RegExp(`^\\[worker ${slot}\\] worker [^:]+:(\\d+):\\S*: joined job`)))[1]);
     const [p0, p1] = [await pid(0), await pid(1)];
+    for (const p of [p0, p1]) {
+      const proc = procOf(p);
+      assert.ok(proc, `worker pid ${p} runs once it has joined`);
+      started.push(proc);
+    }
     await waitFor(/^Epoch 1\/50: train loss/);
     process.kill(p1, 'SIGKILL');
     await waitFor(
@@ -486,6 +584,8 @@ test("launcher - a worker process killed with SIGKILL is named with its pid and 
         `^coordinator: lost worker rank \\d \\([^)]*:${p1}:[^)]*\\): .*; its process ${p1} was killed by SIGKILL, the signal the kernel's OOM killer sends`,
       ),
     );
+    // Whatever the launcher runs now (the last worker) is this test's to check on once it has exited.
+    started.push(...descendants(c.pid));
     // The other worker carries on alone; when it dies too, the run ends at once, not after --worker-wait.
     const t0 = performance.now();
     process.kill(p0, 'SIGKILL');
@@ -501,7 +601,11 @@ test("launcher - a worker process killed with SIGKILL is named with its pid and 
   } finally {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   }
-  assert.deepEqual(workerProcesses(job), []);
+  assert.deepEqual(
+    (await stillRunning(started)).map((p) => `${p.pid} ${p.cmd}`),
+    [],
+    'no worker of the launcher left behind',
+  );
 });
 
 test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their NATS server gone, and the launcher with its workers; a second signal ends a worker at once', async () => {
@@ -519,6 +623,13 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       });
       c.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}) before it was ready: ${p.err.join(' | ')}`)));
     });
+  const saidReceived = async (p: { c: ChildProcess; err: string[] }, signal: NodeJS.Signals) => {
+    const deadline = Date.now() + 5000;
+    while (!p.err.some((l) => l.includes(`${signal} received; shutting down`))) {
+      if (p.c.exitCode !== null || p.c.signalCode !== null || Date.now() > deadline) assert.fail(`no "${signal} received" line: ${p.err.join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
   const io = memoryIo();
   const c = await Coordinator.start(
     {
@@ -554,12 +665,14 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
     );
     await own.close();
     await new Promise((r) => setTimeout(r, 500));
-    const timed = async (p: { c: ChildProcess }, signals: NodeJS.Signals[]) => {
+    const timed = async (p: { c: ChildProcess; err: string[] }, signals: NodeJS.Signals[]) => {
       const t0 = performance.now();
       const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => p.c.once('exit', (code, signal) => r({ code, signal })));
-      for (const s of signals) {
+      for (const [i, s] of signals.entries()) {
+        // A further signal only once the process has said it is handling the one before (its shutdown
+        // has begun); a fixed pause would race the shutdown itself.
+        if (i > 0) await saidReceived(p, signals[i - 1]!);
         p.c.kill(s);
-        await new Promise((r) => setTimeout(r, 200));
       }
       return { ...(await exit), ms: performance.now() - t0 };
     };
@@ -605,6 +718,12 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       ],
       /\[worker 1\].*joined job/,
     );
+    // What the launcher runs now, seen while it is alive (once it has gone its orphans have another
+    // parent): its two workers and, when it started one, its NATS server.
+    const started = descendants(launched.c.pid);
+    assert.equal(workersOf(started, `${job}c`).length, 2, started.map((p) => p.cmd).join('\n'));
+    if (launched.err.some((l) => /^launcher: NATS at \S+ \(nats-server/.test(l)))
+      assert.equal(started.filter(isNatsServer).length, 1, started.map((p) => p.cmd).join('\n'));
     const four = await timed(launched, ['SIGTERM']);
     assert.ok(four.ms < 5000, `launcher exited ${Math.round(four.ms)} ms after SIGTERM`);
     assert.equal(four.signal, null);
@@ -612,11 +731,19 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       launched.err.some((l) => /^launcher: SIGTERM received/.test(l)),
       launched.err.join('\n'),
     );
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(workerProcesses(`${job}c`), [], 'no worker left behind');
-    // Nor the NATS server it started (its config lives in this run's temp dir), forced exit or not.
-    const servers = spawnSync('pgrep', ['-af', `nats-server -c ${tmpdir()}/syncgrad-nats-`], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(servers, '', 'no NATS server left behind');
+    const left = await stillRunning(started);
+    assert.deepEqual(workersOf(left, `${job}c`), [], 'no worker left behind');
+    // Nor the NATS server it started, forced exit or not.
+    assert.deepEqual(
+      left.filter(isNatsServer).map((p) => p.cmd),
+      [],
+      'no NATS server left behind',
+    );
+    assert.deepEqual(
+      left.map((p) => p.cmd),
+      [],
+      'nothing it started is left',
+    );
   } finally {
     for (const p of procs) if (p.c.exitCode === null && p.c.signalCode === null) p.c.kill('SIGKILL');
     await c.close();

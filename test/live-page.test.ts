@@ -17,6 +17,12 @@ import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
 
+/** The part of the DOM the page callbacks below touch (the project compiles without the DOM lib). */
+interface DomElement {
+  textContent: string | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+}
+
 let tmp: TempDir;
 let data: string;
 let nats: StartedNats;
@@ -101,17 +107,19 @@ test('live page - a browser shows live curves and the worker table during a clus
       undefined,
       { timeout: 30_000 },
     );
-    const points = (await page.evaluate(
+    const points = await page.evaluate<Record<string, number[]>>(
       'Object.fromEntries(Object.entries(window.syncgradCharts).map(([k, v]) => [k, v.data.slice(1).map((series) => series.filter((x) => x !== null && Number.isFinite(x)).length)]))',
-    )) as Record<string, number[]>;
+    );
     assert.ok(points.loss![0]! > 2, `loss points: ${JSON.stringify(points)}`);
     assert.ok(points.ips![0]! > 2 && points.exchange![0]! > 2, JSON.stringify(points));
     assert.ok(points.acc![0]! >= 1 && points.acc![1]! >= 1, JSON.stringify(points));
     assert.match((await page.textContent('#summary')) ?? '', /^epoch \d+\/4, step \d+/);
     // The worker table shows each one's share and estimated rate.
-    const headers = (await page.$$eval('#workers thead th', (ths) => ths.map((th) => th.textContent))) as string[];
+    const headers = (await page.$$eval('#workers thead th', (ths: DomElement[]) => ths.map((th) => th.textContent))) as string[];
     assert.deepEqual(headers.slice(3, 6), ['share', 'shard', 'est. img/s']);
-    const rows = (await page.$$eval('#workers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))) as string[][];
+    const rows = (await page.$$eval('#workers tbody tr', (trs: DomElement[]) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    )) as string[][];
     for (const row of rows) {
       assert.match(row[3]!, /^\d+\.\d%$/, `share cell: ${JSON.stringify(row)}`);
       assert.match(row[4]!, /^[1-9]\d*$/, `shard cell: ${JSON.stringify(row)}`);
@@ -180,9 +188,9 @@ test("export - the tfjs export loads in a browser with the README's tf.loadLayer
     await page.goto(`${base}/`);
     const x = Array.from({ length: 2 * 24 * 24 * 3 }, (_, i) => Math.sin(i * 0.37));
     // The README's line, then one prediction (the cpu backend: no GPU in this browser).
-    const theirs = (await page.evaluate(
+    const theirs = await page.evaluate<number[][]>(
       `(async (x) => { await tf.setBackend('cpu'); const model = await tf.loadLayersModel('/model/model.json'); return model.predict(tf.tensor4d(x, [2, 24, 24, 3])).arraySync(); })(${JSON.stringify(x)})`,
-    )) as number[][];
+    );
     const tf = await import('@tensorflow/tfjs-core');
     const ours = tf.tidy(() => model.forward(tf.tensor4d(x, [2, 24, 24, 3]), { training: false }).arraySync());
     const d = Math.max(...ours.flatMap((row, i) => row.map((v, j) => Math.abs(v - theirs[i]![j]!))));

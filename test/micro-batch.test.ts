@@ -123,7 +123,7 @@ test('micro-batch - with dropout on, masks follow the sample ids: passes of 2 or
   assert.ok(maxDiff(cut.grads, full.grads).abs <= 1e-5, 'passes of 2 vs one pass');
   // The same samples in another order, as another sharding or a retry would hand them out.
   const perm = [3, 0, 5, 1, 4, 2];
-  const shuffled: BatchTensors = { x: tf.gather(b.x, perm) as tf.Tensor4D, y: tf.gather(b.y, perm) as tf.Tensor1D, ids: perm.map((i) => b.ids[i]!) };
+  const shuffled: BatchTensors = { x: tf.gather<tf.Tensor4D>(b.x, perm), y: tf.gather<tf.Tensor1D>(b.y, perm), ids: perm.map((i) => b.ids[i]!) };
   const reordered = await gradients(model, shuffled, 99, 4);
   assert.ok(maxDiff(reordered.grads, full.grads).abs <= 1e-5, 'reordered batch');
   const other = await gradients(model, b, 100);

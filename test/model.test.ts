@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { Cnn, initialWeights } from '../common/model/cnn.js';
 import { paramSpecs } from '../common/model/spec.js';
-import { formatSummary, summarize } from '../common/model/summary.js';
+import { formatSummary, summarize, type ModelSummary } from '../common/model/summary.js';
 import { cli, useBackend } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
 
@@ -51,7 +51,7 @@ test('summary - table text has torchsummary layout', () => {
 test('summary - CLI --json prints the documented fields', async () => {
   const r = await cli('summary', '--json');
   assert.equal(r.code, 0);
-  const j = JSON.parse(r.out.join('\n'));
+  const j = JSON.parse(r.out.join('\n')) as ModelSummary;
   for (const k of ['layers', 'totalParams', 'trainableParams', 'inputSizeMB', 'forwardBackwardSizeMB', 'paramsSizeMB', 'estimatedTotalSizeMB']) {
     assert.ok(k in j, k);
   }
@@ -61,11 +61,11 @@ test('summary - CLI --json prints the documented fields', async () => {
 
 test('summary - one input channel gives conv1 2,560 params and the flatten follows the input size', async () => {
   const r = await cli('summary', '--json', '--channels', '1', '--image-size', '64', '--classes', '10');
-  const j = JSON.parse(r.out.join('\n'));
-  assert.equal(j.layers[0].params, 2560);
+  const j = JSON.parse(r.out.join('\n')) as ModelSummary;
+  assert.equal(j.layers[0]?.params, 2560);
   // 64 → 32 → 16 → 14 (valid conv) → 7: 64·7·7 features.
-  assert.deepEqual(j.layers[8].outputShape, [-1, 64 * 7 * 7]);
-  assert.deepEqual(j.layers[11].outputShape, [-1, 10]);
+  assert.deepEqual(j.layers[8]?.outputShape, [-1, 64 * 7 * 7]);
+  assert.deepEqual(j.layers[11]?.outputShape, [-1, 10]);
 });
 
 test('model - parameter specs agree with the summary total', () => {
@@ -99,7 +99,7 @@ test('model - forward at the seed size gives one logit row per image', async () 
   await useBackend(TEST_BACKEND);
   const model = Cnn.create(SEED, 0);
   try {
-    const logits = tf.tidy(() => model.forward(tf.zeros([1, 256, 256, 3]) as tf.Tensor4D, { training: false }));
+    const logits = tf.tidy(() => model.forward(tf.zeros<tf.Rank.R4>([1, 256, 256, 3]), { training: false }));
     assert.deepEqual(logits.shape, [1, 6]);
     assert.ok(Array.from(logits.dataSync()).every(Number.isFinite));
     logits.dispose();
@@ -121,13 +121,11 @@ test('ops - conv+bias+relu and the dropout mask give the gradients tfjs derives 
     const x = tf.variable(rand([2, 9, 9, 4], 1), true, `ops-x-${pad}-${inputGradient}`);
     const w = tf.variable(rand([3, 3, 4, 5], 2), true, `ops-w-${pad}-${inputGradient}`);
     const b = tf.variable(rand([5], 3), true, `ops-b-${pad}-${inputGradient}`);
-    const mask = tf.tidy(() =>
-      tf.div(tf.floor(tf.add(rand([2, 9 - (pad === 'valid' ? 2 : 0), 9 - (pad === 'valid' ? 2 : 0), 5], 4), 0.8)), 0.8),
-    ) as tf.Tensor4D;
+    const mask = tf.tidy(() => tf.div<tf.Tensor4D>(tf.floor(tf.add(rand([2, 9 - (pad === 'valid' ? 2 : 0), 9 - (pad === 'valid' ? 2 : 0), 5], 4), 0.8)), 0.8));
     const vars = inputGradient ? [x, w, b] : [w, b];
     // Weighted sum so every output element's gradient differs.
     const weights = tf.tidy(() => rand(mask.shape, 5));
-    const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, weights)) as tf.Scalar;
+    const loss = (y: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(y, weights));
     const ours = tf.variableGrads(
       () => loss(applyMask(convBiasRelu(x as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, { pad, inputGradient }), () => mask.clone())),
       vars,

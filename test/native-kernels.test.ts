@@ -74,7 +74,10 @@ test('native kernels - ReluGrad gives dy where y > 0 and 0 elsewhere, as dy × s
   const y = tied(2, [2, 5, 6, 4]);
   const native = tf.tidy(() =>
     Float32Array.from(
-      (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: tf.tensor(dy.data, dy.shape), y: tf.tensor(y.data, y.shape) }) as tf.Tensor).dataSync() as Float32Array,
+      tf
+        .engine()
+        .runKernel<tf.Tensor>(RELU_GRAD_KERNEL, { dy: tf.tensor(dy.data, dy.shape), y: tf.tensor(y.data, y.shape) })
+        .dataSync() as Float32Array,
     ),
   );
   const { cpu } = await onBoth([dy, y], (d, v) => tf.mul(d, tf.step(v)));
@@ -100,10 +103,10 @@ test('native kernels - max-pool gradients (2x2/2 valid, 3x3/2 same, odd sizes) m
     [[2, 9, 7, 3], 2, 2, 'valid'],
   ] as const) {
     const x = tied(4, [...shape]);
-    const pooled = tf.tidy(() => tf.maxPool(tf.zeros([...shape]) as tf.Tensor4D, size, stride, pad).shape);
+    const pooled = tf.tidy(() => tf.maxPool(tf.zeros<tf.Rank.R4>([...shape]), size, stride, pad).shape);
     const dy = normal(5, pooled);
     const { native, cpu } = await onBoth([x, dy], (t, g) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, stride, pad), g)))(t));
-    assertClose(native, cpu, 0, `maxPool ${size}/${stride} ${pad} on [${shape}]`);
+    assertClose(native, cpu, 0, `maxPool ${size}/${stride} ${pad} on [${shape.join(',')}]`);
   }
 });
 

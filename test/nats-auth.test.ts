@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, TimeoutError } from '../common/errors.js';
 import { connectNats, NATS_ENV, natsAuthOptions } from '../common/wire/connect.js';
+import type { TrainReport } from '../common/run/report.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
@@ -150,7 +151,7 @@ test('nats auth - a launched cluster passes the credentials to its worker proces
     ),
   );
   assert.equal(r.code, 0, r.err.join('\n'));
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as TrainReport;
   assert.equal(report.workers, 1);
 });
 

@@ -268,7 +268,8 @@ test("prometheus - promtool check metrics accepts the coordinator's and a worker
     const text = await res.text();
     assert.match(text, /^syncgrad_/m, who);
     const r = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') assert.fail(`${PROMTOOL} is required (apt-get install prometheus)`);
+    const error: NodeJS.ErrnoException | undefined = r.error;
+    if (error?.code === 'ENOENT') assert.fail(`${PROMTOOL} is required (apt-get install prometheus)`);
     assert.equal(r.status, 0, `${who}: promtool check metrics:\n${r.stdout}${r.stderr}`);
   }
 });

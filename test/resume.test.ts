@@ -10,6 +10,7 @@ import { copyFile, readFile, truncate } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECKPOINT_FILE, loadCheckpoint, loadLatestCheckpoint, PREVIOUS_CHECKPOINT_FILE } from '../common/run/checkpoint.js';
+import type { TrainReport } from '../common/run/report.js';
 import { startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
@@ -102,7 +103,8 @@ async function assertSameRun(a: string, b: string): Promise<void> {
   const [ea, eb] = await Promise.all([ev(a), ev(b)]);
   assert.equal(eb.loss, ea.loss, 'evaluate loss to the last digit');
   assert.deepEqual(eb.confusion, ea.confusion);
-  const [ra, rb] = await Promise.all([a, b].map(async (r) => JSON.parse(await readFile(join(r, 'report.json'), 'utf8'))));
+  const readReport = async (r: string) => JSON.parse(await readFile(join(r, 'report.json'), 'utf8')) as TrainReport;
+  const [ra, rb] = await Promise.all([readReport(a), readReport(b)]);
   assert.deepEqual(
     rb.epochs.map((e: { epoch: number }) => e.epoch),
     [1, 2, 3],
@@ -265,8 +267,12 @@ test('resume - with weighted shards, a resumed run cuts the steps it redoes as t
   await runCluster(original, false, {
     ...cutter,
     cut: (ws, n) => {
-      if (++cuts === 11)
-        for (const dir of copies) (mkdirSync(dir, { recursive: true }), copyFileSync(join(original, CHECKPOINT_FILE), join(dir, CHECKPOINT_FILE)));
+      if (++cuts === 11) {
+        for (const dir of copies) {
+          mkdirSync(dir, { recursive: true });
+          copyFileSync(join(original, CHECKPOINT_FILE), join(dir, CHECKPOINT_FILE));
+        }
+      }
       return cutter.cut(ws, n);
     },
   });

@@ -11,6 +11,7 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../common/optim/adam.js';
 import { FlatAdam } from '../common/optim/flat-adam.js';
 import { computeGradients, applyGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { loadCheckpoint, saveCheckpoint } from '../common/run/checkpoint.js';
+import type { TrainReport } from '../common/run/report.js';
 import { CheckpointError } from '../common/errors.js';
 import { Rng } from '../common/rng.js';
 import sharp from 'sharp';
@@ -209,10 +210,10 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   assert.match(r.out.join('\n'), /^Epoch 2\/2: train loss [\d.]+, train acc [\d.]+%, val loss [\d.]+, val acc [\d.]+%, [\d.]+ img\/s/m);
   assert.match(r.out.join('\n'), /^Test accuracy: [\d.]+% \(\d+ images\)$/m);
   assert.match(r.err.join('\n'), /^Epoch 1\/2: \d+\/\d+ \[\d\d:\d\d<\d\d:\d\d, [\d.]+batch\/s, loss=[\d.]+\]$/m);
-  const j = JSON.parse(await readFile(report, 'utf8'));
+  const j = JSON.parse(await readFile(report, 'utf8')) as TrainReport;
   for (const k of ['config', 'epochs', 'testAccuracy', 'fps', 'backend', 'params']) assert.ok(k in j, k);
   assert.equal(j.epochs.length, 2);
-  for (const k of ['epoch', 'trainLoss', 'trainAccuracy', 'valAccuracy', 'imagesPerSecond']) assert.ok(k in j.epochs[0], k);
+  for (const k of ['epoch', 'trainLoss', 'trainAccuracy', 'valAccuracy', 'imagesPerSecond']) assert.ok(k in j.epochs[0]!, k);
   assert.ok(j.testAccuracy >= 0 && j.testAccuracy <= 1);
   assert.ok(j.fps > 0);
   assert.equal(j.backend, TEST_BACKEND);
@@ -244,7 +245,7 @@ test('train - CLI trains on real images and writes checkpoint and report with th
   const ev = await cli('evaluate', '--model', out, '--data', data, '--json', '--backend', TEST_BACKEND);
   assert.equal(ev.code, 0, ev.err.join('\n'));
   // evaluate recreates the run's split from its checkpoint: same test accuracy as the report.
-  assert.equal(JSON.parse(ev.out.join('\n')).accuracy, j.testAccuracy);
+  assert.equal((JSON.parse(ev.out.join('\n')) as { accuracy: number }).accuracy, j.testAccuracy);
 
   const pr = await cli('predict', '--model', out, '--backend', TEST_BACKEND, join(data, 'circle', (await readdir(join(data, 'circle')))[0]!));
   assert.equal(pr.code, 0, pr.err.join('\n'));
@@ -252,7 +253,7 @@ test('train - CLI trains on real images and writes checkpoint and report with th
 
   const fps = await cli('fps', '--model', out, '--batches', '2', '--batch-size', '4', '--backend', TEST_BACKEND, '--json');
   assert.equal(fps.code, 0, fps.err.join('\n'));
-  assert.equal(JSON.parse(fps.out[0]!).images, 8);
+  assert.equal((JSON.parse(fps.out[0]!) as { images: number }).images, 8);
 });
 
 test('adam - the flat JS Adam matches torch.optim.Adam (eps 1e-8) and updates in slices as in one pass', () => {

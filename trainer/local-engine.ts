@@ -1,7 +1,7 @@
 // Single-process engine: loads batches with prefetch, computes gradients and applies Adam here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetIndex, Sample } from '../common/data/dataset.js';
-import { loadBatches, type Batch, type LoaderOptions, type SkipLog } from '../common/data/loader.js';
+import { loadBatches, type LoaderOptions, type SkipLog } from '../common/data/loader.js';
 import type { Cnn } from '../common/model/cnn.js';
 import { Rng } from '../common/rng.js';
 import {

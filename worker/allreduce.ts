@@ -222,7 +222,7 @@ export class AllReduce {
     const plan = this.planFor(input.ranks.length);
     const mine = plan.slices[me]!;
     const parts = new Map<number, (pb.TensorChunk | undefined)[]>();
-    for (let k = mine.firstChunk; k < mine.endChunk; k++) parts.set(k, new Array(input.ranks.length));
+    for (let k = mine.firstChunk; k < mine.endChunk; k++) parts.set(k, new Array<pb.TensorChunk | undefined>(input.ranks.length));
     this.lastId = Math.max(this.lastId, input.id);
     for (const bytes of this.served?.reduced.values() ?? []) this.sendBuffers.release(bytes);
     // A step publishes one message per chunk of the vector, and its all-gather messages stay
@@ -235,13 +235,13 @@ export class AllReduce {
         me,
         plan,
         parts,
-        samplesOf: new Array(input.ranks.length),
+        samplesOf: new Array<number | undefined>(input.ranks.length),
         applied: new Uint8Array(plan.chunks.length),
         hash: this.mem.checksumCursor(input.step.weights),
         hashed: 0,
         remaining: plan.chunks.length,
         lastProgress: Date.now(),
-        misses: new Array(input.ranks.length).fill(0),
+        misses: new Array<number>(input.ranks.length).fill(0),
         repairs: 0,
         owed: this.owedBytes(plan, me, input.ranks.length),
         received: 0,

@@ -80,7 +80,11 @@ export function withMemoryContext<T>(ctx: MemoryContext, fn: () => T): T {
   } catch (e) {
     throw inContext(ctx, e);
   }
-  if (out instanceof Promise) return out.catch((e: unknown) => Promise.reject(inContext(ctx, e))) as T;
+  if (out instanceof Promise) {
+    return out.catch((e: unknown) => {
+      throw inContext(ctx, e);
+    }) as T;
+  }
   return out;
 }
 

@@ -88,7 +88,7 @@ function checkOptions(o: LoaderOptions): void {
   positive('batchSize', o.batchSize, 1);
   positive('prefetch', o.prefetch, 0);
   positive('concurrency', o.concurrency, 1);
-  if (o.channels !== 1 && o.channels !== 3) throw new ConfigError(`channels must be 1 or 3, got ${o.channels}`);
+  if (o.channels !== 1 && o.channels !== 3) throw new ConfigError(`channels must be 1 or 3, got ${String(o.channels)}`);
 }
 
 type Slot = { state: 'pending' } | { state: 'ok'; pixels: Float32Array } | { state: 'failed'; err: unknown };

@@ -40,9 +40,9 @@ export async function toLayersModel(config: ModelConfig, weights: readonly Float
   try {
     m.setWeights(tensors);
     await m.save(
-      tf.io.withSaveHandler(async (a) => {
+      tf.io.withSaveHandler((a) => {
         saved = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } });
       }),
     );
   } finally {

@@ -259,8 +259,8 @@ export async function runConvDemo(options: ConvDemoOptions, print: (line: string
 
   const mine = conv2dIm2col(x, xShape, weight, wShape, bias, { padding: 0, stride: 1 });
   const theirs = tf.tidy(() => {
-    const xt = tf.transpose(tf.tensor4d(x, xShape), [0, 2, 3, 1]) as tf.Tensor4D; // NCHW -> NHWC
-    const wt = tf.transpose(tf.tensor4d(weight, wShape), [2, 3, 1, 0]) as tf.Tensor4D; // [Co,Ci,kh,kw] -> [kh,kw,Ci,Co]
+    const xt = tf.transpose<tf.Tensor4D>(tf.tensor4d(x, xShape), [0, 2, 3, 1]); // NCHW -> NHWC
+    const wt = tf.transpose<tf.Tensor4D>(tf.tensor4d(weight, wShape), [2, 3, 1, 0]); // [Co,Ci,kh,kw] -> [kh,kw,Ci,Co]
     const y = tf.add(tf.conv2d(xt, wt, 1, 'valid'), tf.tensor1d(bias));
     return tf.transpose(y, [0, 3, 1, 2]); // NHWC -> NCHW
   });
@@ -275,7 +275,7 @@ export async function runConvDemo(options: ConvDemoOptions, print: (line: string
 
   const pooledSize = Math.floor(out / 2);
   const [pooled, activated] = tf.tidy(() => {
-    const y = tf.transpose(tf.tensor4d(mine.data, mine.shape), [0, 2, 3, 1]) as tf.Tensor4D;
+    const y = tf.transpose<tf.Tensor4D>(tf.tensor4d(mine.data, mine.shape), [0, 2, 3, 1]);
     const p = tf.maxPool(y, 2, 2, 'valid');
     return [p, tf.sigmoid(p)];
   });

@@ -25,7 +25,7 @@ export function sampleDropout(x: tf.Tensor4D, rate: number, stepSeed: number, id
     tf.tidy(() => {
       const draws = Array.from({ length: n }, (_, j) => tf.randomUniform([1, h, w, c], 0, 1, 'float32', maskSeed(stepSeed, ids[j]!, layer)));
       const noise = n === 1 ? draws[0]! : tf.concat(draws, 0);
-      return tf.div(tf.floor(tf.add(noise, keep)), keep) as tf.Tensor4D;
+      return tf.div<tf.Tensor4D>(tf.floor(tf.add(noise, keep)), keep);
     }),
   );
 }

@@ -12,8 +12,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { RELU_GRAD_KERNEL } from '../backend/native/kernels.js';
 
-type GradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
-
 /** customGrad passes the inputs, then the save function, as one argument list. */
 function saveOf(args: (tf.Tensor | tf.GradSaveFunc)[]): tf.GradSaveFunc {
   return args[args.length - 1] as tf.GradSaveFunc;
@@ -29,17 +27,17 @@ export interface ConvBlock {
 export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, block: ConvBlock): tf.Tensor4D {
   const convAttrs = { strides: [1, 1] as [number, number], pad: block.pad, dataFormat: 'NHWC' as const };
   const forward = (input: tf.Tensor4D, save: tf.GradSaveFunc): tf.Tensor4D => {
-    const y = tf.engine().runKernel(tf.FusedConv2D, { x: input, filter, bias }, { ...convAttrs, dilations: [1, 1], activation: 'relu' }) as tf.Tensor4D;
+    const y = tf.engine().runKernel<tf.Tensor4D>(tf.FusedConv2D, { x: input, filter, bias }, { ...convAttrs, dilations: [1, 1], activation: 'relu' });
     save([input, filter, y]);
     return y;
   };
   const backward = (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
     const [input, w, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     const dPre = reluGrad(dy, y);
-    const dFilter = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: input, dy: dPre }, { ...convAttrs, filterShape: w.shape }) as tf.Tensor4D;
+    const dFilter = tf.engine().runKernel<tf.Tensor4D>(tf.Conv2DBackpropFilter, { x: input, dy: dPre }, { ...convAttrs, filterShape: w.shape });
     const dBias = tf.sum(dPre, [0, 1, 2]);
     if (!block.inputGradient) return [dFilter, dBias];
-    const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: dPre, filter: w }, { ...convAttrs, inputShape: input.shape }) as tf.Tensor4D;
+    const dx = tf.engine().runKernel<tf.Tensor4D>(tf.Conv2DBackpropInput, { dy: dPre, filter: w }, { ...convAttrs, inputShape: input.shape });
     return [dx, dFilter, dBias];
   };
   if (!block.inputGradient) {
@@ -56,8 +54,8 @@ export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tenso
 
 /** dy where y > 0, else 0 (y is a ReLU's output): the backend's ReluGrad where it has one (native TF), else dy × step(y). */
 function reluGrad(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
-  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) != null) return tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, y }) as tf.Tensor4D;
-  return tf.mul(dy, tf.step(y)) as tf.Tensor4D;
+  if (tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) != null) return tf.engine().runKernel<tf.Tensor4D>(RELU_GRAD_KERNEL, { dy, y });
+  return tf.mul<tf.Tensor4D>(dy, tf.step(y));
 }
 
 /**

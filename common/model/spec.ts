@@ -25,7 +25,7 @@ export function validateModelConfig(c: ModelConfig): ModelConfig {
   if (!Number.isInteger(c.imageSize) || c.imageSize < MIN_IMAGE_SIZE) {
     throw new ConfigError(`--image-size must be an integer >= ${MIN_IMAGE_SIZE}, got ${c.imageSize}`);
   }
-  if (c.channels !== 1 && c.channels !== 3) throw new ConfigError(`--channels must be 1 or 3, got ${c.channels}`);
+  if (c.channels !== 1 && c.channels !== 3) throw new ConfigError(`--channels must be 1 or 3, got ${String(c.channels)}`);
   if (!Number.isInteger(c.classes) || c.classes < 2) throw new ConfigError(`--classes must be an integer >= 2, got ${c.classes}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) throw new ConfigError(`dropout must be in [0, 1), got ${c.dropout}`);
   return c;

@@ -14,7 +14,7 @@ export interface FpsResult {
 export function measureFps(model: Cnn, batches: number, batchSize: number, passImages = Infinity): FpsResult {
   const { imageSize: s, channels: c } = model.config;
   const m = Math.max(1, Math.min(batchSize, passImages));
-  const x = tf.randomUniform([m, s, s, c], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const x = tf.randomUniform<tf.Rank.R4>([m, s, s, c], 0, 1, 'float32', 1);
   const run = () => {
     const t0 = performance.now();
     for (let done = 0; done < batchSize; done += m) {

@@ -129,7 +129,7 @@ export function passSize(n: number, max: number): number {
 /** `--micro-batch` value: a positive integer or `auto`. */
 export function parseMicroBatch(value: unknown, flag = '--micro-batch'): MicroBatchChoice {
   if (value === undefined || value === 'auto') return 'auto';
-  const n = typeof value === 'number' ? value : Number(String(value));
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive integer or auto, got ${JSON.stringify(value)}`);
   return n;
 }

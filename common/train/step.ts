@@ -51,7 +51,7 @@ function crossEntropyPerSample(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Ten
 
 /** Mean softmax cross-entropy of logits against integer labels, like torch's CrossEntropyLoss. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.mean(crossEntropyPerSample(logits, labels)) as tf.Scalar);
+  return tf.tidy(() => tf.mean<tf.Scalar>(crossEntropyPerSample(logits, labels)));
 }
 
 function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
@@ -90,7 +90,7 @@ export function computeGradients(model: Cnn, batch: BatchTensors, o: GradientOpt
         const { value, grads } = tf.variableGrads(() => {
           const out = model.forward(part.x, { training: true, dropoutSeed: o.dropoutSeed, sampleIds: part.ids });
           logits = tf.keep(out);
-          return tf.div(tf.sum(crossEntropyPerSample(out, part.y)), n) as tf.Scalar;
+          return tf.div<tf.Scalar>(tf.sum(crossEntropyPerSample(out, part.y)), n);
         }, model.params);
         const correctT = countCorrect(logits!, part.y);
         loss += value.dataSync()[0]!;
@@ -142,17 +142,17 @@ export function evalBatch(model: Cnn, x: tf.Tensor4D, y: tf.Tensor1D, microBatch
   let lossSum = 0;
   for (let start = 0; start < n; start += m) {
     const len = Math.min(m, n - start);
-    const [lossT, predT] = tf.tidy(() => {
+    const [lossT, predT] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
       const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
       const ys = len === n ? y : tf.slice(y, [start], [len]);
       const logits = model.forward(xs, { training: false });
       return [tf.sum(crossEntropyPerSample(logits, ys)), tf.argMax(logits, 1)];
     });
     try {
-      lossSum += lossT!.dataSync()[0]!;
-      predictions.set(predT!.dataSync() as Int32Array, start);
+      lossSum += lossT.dataSync()[0]!;
+      predictions.set(predT.dataSync(), start);
     } finally {
-      tf.dispose([lossT!, predT!]);
+      tf.dispose([lossT, predT]);
     }
   }
   return { lossSum, predictions };

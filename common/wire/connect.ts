@@ -84,10 +84,8 @@ export async function connectNats(servers: string, name: string, env?: Env): Pro
       .filter((u) => u.length > 0);
     return await connectWhole({ servers: list, name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS, ...auth });
   } catch (e) {
-    if (
-      e instanceof NatsError &&
-      (e.code === ErrorCode.AuthorizationViolation || e.code === ErrorCode.AuthenticationExpired || e.code === ErrorCode.PermissionsViolation)
-    ) {
+    const refused: string[] = [ErrorCode.AuthorizationViolation, ErrorCode.AuthenticationExpired, ErrorCode.PermissionsViolation];
+    if (e instanceof NatsError && refused.includes(e.code)) {
       throw new ConfigError(`NATS at ${servers} refused the credentials (${e.code}); check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS or NATS_NKEY`, {
         cause: e,
       });

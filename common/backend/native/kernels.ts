@@ -260,7 +260,7 @@ export function registerNativeKernels(): NativeKernelReport {
   install('FusedConv2D', withOriginal(makeFusedConv2D), () =>
     tf.tidy(() => {
       const x = probeTensor([2, 5, 5, 3], 4);
-      const w = tf.sub(probeTensor([3, 3, 3, 4], 5), 1) as tf.Tensor4D;
+      const w = tf.sub<tf.Tensor4D>(probeTensor([3, 3, 3, 4], 5), 1);
       const bias = tf.tensor1d([0.5, -1, 0, 2]);
       const run = () => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w, bias, strides: 1, pad: 'same', activation: 'relu' });
       return sameValues(run(), reference('FusedConv2D', run), 1e-5);

@@ -93,7 +93,8 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 export function checkDataFormat(kernel: string, dataFormat: unknown): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
-    throw new BackendError(`wasm ${kernel}: dataFormat '${String(dataFormat)}' is not supported (only NHWC)`);
+    const shown = typeof dataFormat === 'string' ? dataFormat : JSON.stringify(dataFormat);
+    throw new BackendError(`wasm ${kernel}: dataFormat '${shown}' is not supported (only NHWC)`);
   }
 }
 

@@ -98,7 +98,7 @@ const backpropFilter: KernelFunc = ({ inputs, backend, attrs }: KernelParams) =>
   checkDataFormat('Conv2DBackpropFilter', a.dataFormat);
   checkFloat('Conv2DBackpropFilter', [x, dy]);
   if (x.shape.length !== 4 || dy.shape.length !== 4) {
-    throw new BackendError(`wasm Conv2DBackpropFilter: x and dy must be rank 4, got [${x.shape}] and [${dy.shape}]`);
+    throw new BackendError(`wasm Conv2DBackpropFilter: x and dy must be rank 4, got [${x.shape.join(',')}] and [${dy.shape.join(',')}]`);
   }
   const filterShape = a.filterShape;
   if (filterShape == null || filterShape.length !== 4) {
@@ -109,12 +109,12 @@ const backpropFilter: KernelFunc = ({ inputs, backend, attrs }: KernelParams) =>
   const [n, h, w, ci] = xShape;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, outChannels: co } = info;
   if (ci !== filterShape[2]) {
-    throw new BackendError(`wasm Conv2DBackpropFilter: x has ${ci} channels but filterShape is [${filterShape}]`);
+    throw new BackendError(`wasm Conv2DBackpropFilter: x has ${ci} channels but filterShape is [${filterShape.join(',')}]`);
   }
   if (!sameShape(dy.shape, [n, oh, ow, co])) {
     throw new BackendError(
-      `wasm Conv2DBackpropFilter: dy has shape [${dy.shape}] but x [${xShape}], filterShape [${filterShape}], ` +
-        `strides ${JSON.stringify(a.strides)}, pad ${JSON.stringify(a.pad)} give [${[n, oh, ow, co]}]`,
+      `wasm Conv2DBackpropFilter: dy has shape [${dy.shape.join(',')}] but x [${xShape.join(',')}], filterShape [${filterShape.join(',')}], ` +
+        `strides ${JSON.stringify(a.strides)}, pad ${JSON.stringify(a.pad)} give [${[n, oh, ow, co].join(',')}]`,
     );
   }
   const b = asBackend(backend);
@@ -131,7 +131,7 @@ const backpropFilter: KernelFunc = ({ inputs, backend, attrs }: KernelParams) =>
     const dyT = tf.transpose(dyt as tf.Tensor4D, [1, 2, 0, 3]); // [oH,oW,N,Co]
     const out = convPadded(xT, dyT, [top, bottom], [left, right], [sh, sw]); // [Ci,kh,kw,Co]
     if (!sameShape(out.shape, [ci, kh, kw, co])) {
-      throw new BackendError(`wasm Conv2DBackpropFilter: internal shape error, got [${out.shape}] for filter [${filterShape}]`);
+      throw new BackendError(`wasm Conv2DBackpropFilter: internal shape error, got [${out.shape.join(',')}] for filter [${filterShape.join(',')}]`);
     }
     return tf.transpose(out, [1, 2, 0, 3]); // [kh,kw,Ci,Co]
   });
@@ -385,7 +385,7 @@ function makeBackpropInput(original: KernelFunc | undefined): MarkedKernelFunc {
     const inputShape = a.inputShape;
     if (inputShape == null || inputShape.length !== 4 || dy.shape.length !== 4 || filter.shape.length !== 4) {
       throw new BackendError(
-        `wasm Conv2DBackpropInput: inputShape, dy and filter must be rank 4, got ${JSON.stringify(inputShape)}, [${dy.shape}], [${filter.shape}]`,
+        `wasm Conv2DBackpropInput: inputShape, dy and filter must be rank 4, got ${JSON.stringify(inputShape)}, [${dy.shape.join(',')}], [${filter.shape.join(',')}]`,
       );
     }
     const filterShape = filter.shape as [number, number, number, number];
@@ -393,12 +393,12 @@ function makeBackpropInput(original: KernelFunc | undefined): MarkedKernelFunc {
     const [n, h, w, ci] = inputShape;
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, outChannels: co } = info;
     if (ci !== filterShape[2]) {
-      throw new BackendError(`wasm Conv2DBackpropInput: inputShape [${inputShape}] has ${ci} channels but filter is [${filterShape}]`);
+      throw new BackendError(`wasm Conv2DBackpropInput: inputShape [${inputShape.join(',')}] has ${ci} channels but filter is [${filterShape.join(',')}]`);
     }
     if (!sameShape(dy.shape, [n, oh, ow, co])) {
       throw new BackendError(
-        `wasm Conv2DBackpropInput: dy has shape [${dy.shape}] but inputShape [${inputShape}], filter [${filterShape}], ` +
-          `strides ${JSON.stringify(a.strides)}, pad ${JSON.stringify(a.pad)} give [${[n, oh, ow, co]}]`,
+        `wasm Conv2DBackpropInput: dy has shape [${dy.shape.join(',')}] but inputShape [${inputShape.join(',')}], filter [${filterShape.join(',')}], ` +
+          `strides ${JSON.stringify(a.strides)}, pad ${JSON.stringify(a.pad)} give [${[n, oh, ow, co].join(',')}]`,
       );
     }
     const b = asBackend(backend);
@@ -415,7 +415,7 @@ function makeBackpropInput(original: KernelFunc | undefined): MarkedKernelFunc {
       const flipped = flipFilter(b, ft) as tf.Tensor4D; // [kh,kw,Co,Ci]
       const out = convPadded(d, flipped, [top, bottom], [left, right], [1, 1]);
       if (!sameShape(out.shape, inputShape)) {
-        throw new BackendError(`wasm Conv2DBackpropInput: internal shape error, got [${out.shape}] for input [${inputShape}]`);
+        throw new BackendError(`wasm Conv2DBackpropInput: internal shape error, got [${out.shape.join(',')}] for input [${inputShape.join(',')}]`);
       }
       return out;
     });

@@ -58,15 +58,17 @@ function makeBatchMatMul(original: KernelFunc | undefined): KernelFunc {
     const k = transposeA ? ar : ac;
     const n = transposeB ? br : bc;
     if ((transposeB ? bc : br) !== k) {
-      throw new BackendError(`wasm BatchMatMul: inner dimensions of [${a.shape}] and [${b.shape}] (transposeA=${transposeA}, transposeB=${transposeB}) differ`);
+      throw new BackendError(
+        `wasm BatchMatMul: inner dimensions of [${a.shape.join(',')}] and [${b.shape.join(',')}] (transposeA=${transposeA}, transposeB=${transposeB}) differ`,
+      );
     }
     if (m * k * n === 0) return original(params);
     const lead = ra >= rb ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
     const plan = planMatMul(m, k, n, transposeA, transposeB);
     if (plan === 'original') return original(params);
     return computeWithOps(asBackend(backend), [a, b], (at, bt) => {
-      const A = tf.reshape(at, [ar, ac]) as tf.Tensor2D;
-      const B = tf.reshape(bt, [br, bc]) as tf.Tensor2D;
+      const A = tf.reshape<tf.Rank.R2>(at, [ar, ac]);
+      const B = tf.reshape<tf.Rank.R2>(bt, [br, bc]);
       let c: tf.Tensor2D;
       if (plan === 'materialise') {
         c = tf.matMul(transposeA ? tf.transpose(A) : A, transposeB ? tf.transpose(B) : B);

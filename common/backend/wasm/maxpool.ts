@@ -16,13 +16,13 @@
 // by both, a NaN in the first poisons the pair winner); other windows take the sequential scan.
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../../errors.js';
-import { asBackend, checkFloat, f32, replaceWasmKernel, type KernelFunc, type KernelParams } from './common.js';
+import { asBackend, checkFloat, f32, replaceWasmKernel, type KernelParams } from './common.js';
 
 function maxPoolGrad({ inputs, backend, attrs }: KernelParams): tf.TensorInfo {
   const { dy, input } = inputs as { dy?: tf.TensorInfo; input?: tf.TensorInfo };
   if (dy == null || input == null) throw new BackendError('wasm MaxPoolGrad: inputs dy and input are required');
   checkFloat('MaxPoolGrad', [dy, input]);
-  if (input.shape.length !== 4) throw new BackendError(`wasm MaxPoolGrad: input must be rank 4, got [${input.shape}]`);
+  if (input.shape.length !== 4) throw new BackendError(`wasm MaxPoolGrad: input must be rank 4, got [${input.shape.join(',')}]`);
   const a = (attrs ?? {}) as unknown as tf.MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
@@ -30,7 +30,7 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelParams): tf.TensorInfo {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   if (dy.shape.length !== 4 || dy.shape[0] !== n || dy.shape[1] !== oh || dy.shape[2] !== ow || dy.shape[3] !== c) {
-    throw new BackendError(`wasm MaxPoolGrad: dy has shape [${dy.shape}], expected [${[n, oh, ow, c]}]`);
+    throw new BackendError(`wasm MaxPoolGrad: dy has shape [${dy.shape.join(',')}], expected [${[n, oh, ow, c].join(',')}]`);
   }
   const b = asBackend(backend);
   const out = b.makeOutput(input.shape.slice(), 'float32');
