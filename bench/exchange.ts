@@ -190,7 +190,6 @@ export async function runExchangeBench(o: ExchangeBenchOptions, backend: string,
         }),
       },
       quiet,
-      backend,
       {
         onBytes: (d, b) => (d === 'in' ? (inBytes += b) : (outBytes += b)),
         onStepResults: (results) => {

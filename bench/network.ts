@@ -209,7 +209,6 @@ async function runSyncgrad(
       }),
     },
     memoryIo(),
-    'wasm',
     { onStepResults: (results) => void records.push([...results]) },
   );
   const children: ChildProcess[] = [];

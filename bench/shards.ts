@@ -109,7 +109,6 @@ export async function runShardBench(o: ShardBenchOptions, backend: string, io: I
           }),
         },
         quiet,
-        backend,
         { onWorkerStep: (x) => steps_.push(x), onJoin: (w) => backends.set(w.rank, w.backend) },
       );
       const children: ChildProcess[] = [];

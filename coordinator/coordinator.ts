@@ -65,6 +65,7 @@ export class Coordinator implements AsyncDisposable {
   private index!: DatasetIndex;
   private job!: pb.JobSpec;
   private closed = false;
+  private closing?: Promise<void>;
   private closeReason = '';
   /** Present when --metrics-port is set. */
   metrics?: TrainingMetrics;
@@ -88,7 +89,6 @@ export class Coordinator implements AsyncDisposable {
   private constructor(
     readonly options: CoordinatorOptions,
     private readonly io: Io,
-    private readonly backend: string,
     private readonly hooks: CoordinatorHooks,
   ) {}
 
@@ -113,9 +113,9 @@ export class Coordinator implements AsyncDisposable {
     }
   }
 
-  /** Connects, indexes the data, builds the master model and starts serving workers. The tf backend must be initialised. */
-  static async start(options: CoordinatorOptions, io: Io, backend: string, hooks: CoordinatorHooks = {}, nc?: NatsConnection): Promise<Coordinator> {
-    const c = new Coordinator(options, io, backend, hooks);
+  /** Connects, indexes the data, makes the initial weights and starts serving workers. It computes no tensor: no compute backend is loaded for it. */
+  static async start(options: CoordinatorOptions, io: Io, hooks: CoordinatorHooks = {}, nc?: NatsConnection): Promise<Coordinator> {
+    const c = new Coordinator(options, io, hooks);
     try {
       await c.init(nc);
     } catch (e) {
@@ -350,8 +350,13 @@ export class Coordinator implements AsyncDisposable {
   }
 
   /** Tells workers the job is over, stops serving, drains the connection it opened. Idempotent. */
-  async close(reason = 'job finished'): Promise<void> {
-    if (this.closed) return;
+  close(reason = 'job finished'): Promise<void> {
+    // A second call (a signal during a shutdown the job already started) waits for the first.
+    this.closing ??= this.shutDown(reason);
+    return this.closing;
+  }
+
+  private async shutDown(reason: string): Promise<void> {
     this.closed = true;
     this.closeReason = reason;
     clearInterval(this.heartbeat);

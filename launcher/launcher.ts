@@ -33,7 +33,7 @@ export interface LaunchOptions {
   workers: number;
   train: TrainOptions;
   cluster: ClusterOptions;
-  /** Backend the workers use (the coordinator's Adam runs on this process's backend). */
+  /** Backend the workers use (the coordinator, in this process or a child, computes no tensor). */
   workerBackend: string;
   /** Native TensorFlow threads per worker; default: this host's cores divided among the workers. */
   workerThreads?: number;
@@ -140,7 +140,7 @@ export async function reap(children: ChildProcess[]): Promise<void> {
 }
 
 /** Returns the report, or undefined when no NATS server could be had (the caller may fall back). */
-export async function launchCluster(o: LaunchOptions, io: Io, backend: string): Promise<TrainReport | undefined> {
+export async function launchCluster(o: LaunchOptions, io: Io): Promise<TrainReport | undefined> {
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new ConfigError(`--workers must be an integer >= 1, got ${o.workers}`);
   if (!Number.isInteger(o.maxRestarts) || o.maxRestarts < 0) throw new ConfigError(`--max-restarts must be an integer >= 0, got ${o.maxRestarts}`);
   const nats = await provideNats(io, { allowInstall: o.allowInstall });
@@ -166,7 +166,7 @@ export async function launchCluster(o: LaunchOptions, io: Io, backend: string): 
   });
   try {
     if (o.maxRestarts === 0) {
-      const c = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io, backend);
+      const c = await Coordinator.start({ train: o.train, cluster: { ...o.cluster, nats: nats.url, minWorkers: o.workers } }, io);
       coordinator = c;
       const w = localWorker(o);
       io.err(`launcher: each worker computes on ${w.threads} thread(s) (--threads; native TensorFlow)`);

@@ -58,7 +58,6 @@ async function runKillingB(name: string, exchange: 'star' | 'sharded', hook: 'on
   const c = await Coordinator.start(
     { train: parseTrainOptions({ ...BASE, data, out }), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) },
     io,
-    TEST_BACKEND,
     {
       [hook]: () => {
         if (++fired === at) void b.close('killed by test');
@@ -98,7 +97,6 @@ test('cluster - sharded exchange: a worker whose connection dies mid-all-reduce 
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }),
     },
     io,
-    TEST_BACKEND,
   );
   // b's own connection, closed without a drain the moment b has pushed its parts of the third
   // exchange: no reply, no goodbye, its slice never reduced, as a process killed there.
@@ -228,17 +226,12 @@ test('cluster - a worker that dies mid-run loses its shard to the survivors and 
   const out = join(tmp.path, 'die');
   const o = parseTrainOptions({ ...BASE, data, out });
   let workerSteps = 0;
-  const c = await Coordinator.start(
-    { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) },
-    io,
-    TEST_BACKEND,
-    {
-      // After four shard results (two steps), worker b goes away without a goodbye to the coordinator.
-      onWorkerStep: () => {
-        if (++workerSteps === 4) void b.close('killed by test');
-      },
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000 }) }, io, {
+    // After four shard results (two steps), worker b goes away without a goodbye to the coordinator.
+    onWorkerStep: () => {
+      if (++workerSteps === 4) void b.close('killed by test');
     },
-  );
+  });
   const a = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   const b = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
   try {
@@ -275,7 +268,6 @@ test('cluster - with dropout on, a shard recomputed by another worker keeps its 
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, shards: 'equal' }),
     },
     io,
-    TEST_BACKEND,
     {
       onWorkerStep: () => {
         if (++shards === 4) void b.close('killed by test');
@@ -312,11 +304,7 @@ for (const exchange of ['star', 'sharded'] as const) {
     const io = memoryIo();
     const out = join(tmp.path, `nan-${exchange}`);
     const o = parseTrainOptions({ ...BASE, data, out });
-    const c = await Coordinator.start(
-      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) },
-      io,
-      TEST_BACKEND,
-    );
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange }) }, io);
     const good = await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND);
     // A real protocol peer that joins properly but answers every step with NaN gradients.
     const nc = await connect({ servers: nats.url });
@@ -401,17 +389,12 @@ for (const exchange of ['star', 'sharded'] as const) {
     const o = parseTrainOptions({ ...BASE, data, out });
     let workerSteps = 0;
     let restarted: Promise<void> | undefined;
-    const c = await Coordinator.start(
-      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) },
-      io,
-      TEST_BACKEND,
-      {
-        onWorkerStep: () => {
-          // Take the server down between step 3 and 4, with requests in flight.
-          if (++workerSteps === 6) restarted = nats.restart();
-        },
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, {
+      onWorkerStep: () => {
+        // Take the server down between step 3 and 4, with requests in flight.
+        if (++workerSteps === 6) restarted = nats.restart();
       },
-    );
+    });
     const ws = [
       await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
       await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),
@@ -435,7 +418,7 @@ test('cluster - malformed, unknown-job and stale messages are rejected and count
   const io = memoryIo();
   const out = join(tmp.path, 'bad');
   const o = parseTrainOptions({ ...BASE, data, out });
-  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 30_000 }) }, io, TEST_BACKEND);
+  const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 30_000 }) }, io);
   const nc = await connect({ servers: nats.url });
   let w: Worker | undefined;
   try {
@@ -473,7 +456,6 @@ test('cluster - sharded exchange: duplicated, replayed-late, malformed and forei
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }),
     },
     io,
-    TEST_BACKEND,
   );
   const ws = [
     await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND, hooks),
@@ -584,7 +566,6 @@ test('cluster - weighted shards: a worker too slow to be worth waiting for keeps
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'star', metricsPort: 0 }),
     },
     io,
-    TEST_BACKEND,
   );
   // Two protocol peers whose compute times are chosen (this test is about the cut, not the
   // weights): rank 0 takes 10 ms an image, rank 1 (a worker on a crawling machine) 0.4 s for any

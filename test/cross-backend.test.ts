@@ -87,7 +87,6 @@ for (const exchange of ['star', 'sharded'] as const) {
         cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }),
       },
       io,
-      'wasm',
     );
     const children = (['tensorflow', 'wasm'] as const).map((backend) =>
       spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', backend], { stdio: 'ignore' }),

@@ -181,16 +181,11 @@ for (const exchange of ['star', 'sharded'] as const) {
     });
     const children: ChildProcess[] = [];
     let shards = 0;
-    const c = await Coordinator.start(
-      { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) },
-      io,
-      TEST_BACKEND,
-      {
-        onWorkerStep: () => {
-          if (++shards === 4) children[1]!.kill('SIGKILL');
-        },
+    const c = await Coordinator.start({ train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) }, io, {
+      onWorkerStep: () => {
+        if (++shards === 4) children[1]!.kill('SIGKILL');
       },
-    );
+    });
     try {
       for (let i = 0; i < 2; i++)
         children.push(spawn(process.execPath, [BIN, 'worker', '--nats', nats.url, '--job', job, '--backend', TEST_BACKEND], { stdio: 'ignore' }));
@@ -637,7 +632,6 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       cluster: parseClusterOptions({ nats: own.url, job, minWorkers: 9, workerWaitMs: 120_000 }),
     },
     io,
-    TEST_BACKEND,
   );
   try {
     const worker = () => start(['worker', '--nats', own.url, '--job', job, '--backend', TEST_BACKEND], /joined job/);

@@ -66,7 +66,6 @@ test('live page - a browser shows live curves and the worker table during a clus
   const c = await Coordinator.start(
     { train: o, cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }) },
     io,
-    TEST_BACKEND,
   );
   const workers = [
     await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),

@@ -63,7 +63,6 @@ before(async () => {
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
-    TEST_BACKEND,
   );
   const ws = [
     await Worker.start({ nats: nats.url, job, joinTimeoutMs: 30_000 }, io, TEST_BACKEND),

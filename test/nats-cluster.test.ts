@@ -53,7 +53,6 @@ async function run(name: string, exchange: 'star' | 'sharded', onWorkerStep?: (n
   const c = await Coordinator.start(
     { train: parseTrainOptions({ ...TRAIN, data, out }), cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 2, workerWaitMs: 60_000, exchange }) },
     io,
-    TEST_BACKEND,
     {
       onWorkerStep: (st) => {
         onWorkerStep?.(++steps);
@@ -114,7 +113,6 @@ test('nats cluster - the coordinator warns once, with the bytes, when 3 workers 
         cluster: parseClusterOptions({ nats: s0!.url, job, minWorkers: 3, workerWaitMs: 60_000, exchange: 'sharded' }),
       },
       io,
-      TEST_BACKEND,
     );
     const ws: Worker[] = [];
     try {

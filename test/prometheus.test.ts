@@ -106,7 +106,6 @@ before(async () => {
       cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, metricsPort: 0 }),
     },
     io,
-    TEST_BACKEND,
   );
   // Each worker with its own /metrics, wired the way `syncgrad worker --metrics-port` wires it.
   const workerMetrics = [0, 1].map(() => new WorkerMetrics({ run: job, processMetrics: true }));

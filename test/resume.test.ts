@@ -247,7 +247,6 @@ test('resume - with weighted shards, a resumed run cuts the steps it redoes as t
     const c = await Coordinator.start(
       { train: o(out, resume), cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 2, workerWaitMs: 30_000, exchange: 'sharded' }) },
       memoryIo(),
-      TEST_BACKEND,
       { cutter },
     );
     const ws = [

@@ -41,6 +41,7 @@ export class Worker implements AsyncDisposable {
   private controlSub?: Subscription;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing?: Promise<void>;
   private readonly watch = new CoordinatorWatch();
   private rejoining = false;
   private watchdog?: NodeJS.Timeout;
@@ -300,8 +301,13 @@ export class Worker implements AsyncDisposable {
    * bounded even with NATS unreachable: the step in progress and the drain each get a deadline,
    * then the connection is closed without draining.
    */
-  async close(reason = 'closed'): Promise<void> {
-    if (this.closed) return;
+  close(reason = 'closed'): Promise<void> {
+    // A second call (a signal during a shutdown the job already started) waits for the first.
+    this.closing ??= this.shutDown(reason);
+    return this.closing;
+  }
+
+  private async shutDown(reason: string): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
     this.session?.allreduce?.abort('the worker is closing');

@@ -19,12 +19,10 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
       `restart a dead coordinator (with --resume) or worker up to k times in all, like torchrun (default ${DEFAULT_MAX_RESTARTS}: the coordinator runs in this process)`,
     )
     .action(async (flags: Record<string, unknown> & { workers?: string; workerBackend?: string; maxRestarts?: string }, self: Command) => {
-      const { initBackend } = await import('../../common/backend/select.js');
       const { coordinatorArgsFrom, launchCluster } = await import('../../launcher/launcher.js');
       const train = trainOptionsFromFlags(flags);
       // Commander keeps the argv it parsed (untyped): the child coordinator gets the user's own flags.
       const raw = (self.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
-      const backend = await initBackend(train.backend);
       const report = await launchCluster(
         {
           workers: flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(flags.workers, '--workers'),
@@ -37,7 +35,6 @@ export const clusterCommand: CommandModule = (program, { io, exit }) => {
           coordinatorArgs: coordinatorArgsFrom(raw.slice(raw.indexOf('cluster') + 1)),
         },
         io,
-        backend.kind,
       );
       if (!report) throw new BackendError('no NATS server: set NATS_URL, put nats-server on PATH (apt-get install nats-server), or run Docker');
       exit(0);

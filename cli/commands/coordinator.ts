@@ -11,13 +11,11 @@ export const coordinatorCommand: CommandModule = (program, { io, exit }) => {
   );
   addClusterFlags(addTrainFlags(cmd, { dataRequired: true }))
     .option('--workers <n>', 'workers to wait for before the first step (default 1)')
-    .action(async (flags: Record<string, unknown>) => {
-      const { initBackend } = await import('../../common/backend/select.js');
+    .action(async (flags: Record<string, unknown> & { workers?: string }) => {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const train = trainOptionsFromFlags(flags);
-      const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(flags.workers as string, '--workers') });
-      const backend = await initBackend(train.backend, { threads: train.threads });
-      await using c = await Coordinator.start({ train, cluster }, io, backend.kind);
+      const cluster = clusterOptionsFromFlags(flags, flags.workers === undefined ? {} : { minWorkers: parseIntFlag(flags.workers, '--workers') });
+      await using c = await Coordinator.start({ train, cluster }, io);
       const release = handleShutdownSignals({ what: 'coordinator', io, stop: (sig) => c.close(`interrupted (${sig})`) });
       try {
         await c.run();

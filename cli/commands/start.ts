@@ -14,7 +14,6 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
   addClusterFlags(addTrainFlags(cmd, { dataRequired: false }))
     .option('--workers <n>', `local worker processes (default ${DEFAULT_LOCAL_WORKERS}); 0 trains in this process`)
     .action(async (flags: Record<string, unknown> & { workers?: string; preset?: string; data?: string }) => {
-      const { initBackend } = await import('../../common/backend/select.js');
       const { runTrain } = await import('../../trainer/run.js');
       const { launchCluster } = await import('../../launcher/launcher.js');
       const data = flags.data ?? DEFAULT_DEMO_DATA;
@@ -26,7 +25,6 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
       );
       let report: TrainReport | undefined;
       if (workers > 0) {
-        const backend = await initBackend(train.backend);
         report = await launchCluster(
           {
             workers,
@@ -38,7 +36,6 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
             maxRestarts: 0,
           },
           io,
-          backend.kind,
         );
         if (!report)
           io.err('warning: no NATS server could be found or installed (set NATS_URL, or apt-get install nats-server); training in this process instead');

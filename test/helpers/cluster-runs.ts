@@ -70,7 +70,6 @@ export class ClusterRuns {
     const c = await Coordinator.start(
       { train: o, cluster: parseClusterOptions({ nats: this.natsUrl, job, minWorkers: workers, workerWaitMs: 30_000, ...cluster }) },
       io,
-      this.backend,
       hooks,
     );
     const ws: Worker[] = [];
