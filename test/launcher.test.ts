@@ -658,6 +658,8 @@ test('launcher - SIGTERM ends a worker and a coordinator within 5 s with their N
       /waiting for 5 worker/,
     );
     await own.close();
+    // Gives the clients a moment to see the server gone, so the shutdowns below take the no-server
+    // path; the bounds asserted hold whether or not they have seen it yet, so this is no race.
     await new Promise((r) => setTimeout(r, 500));
     const timed = async (p: { c: ChildProcess; err: string[] }, signals: NodeJS.Signals[]) => {
       const t0 = performance.now();
