@@ -17,15 +17,20 @@ import {
 } from '../common/train/options.js';
 import { DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../common/data/dataset.js';
 import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE } from '../common/model/spec.js';
+import { DEFAULT_MODEL, MODEL_NAMES } from '../common/model/choice.js';
 
 export function addTrainFlags(cmd: Command, opts: { dataRequired: boolean }): Command {
   return cmd
     .addOption(new Option('--data <dir>', 'dataset directory (ImageFolder, or train/val/test subfolders)').makeOptionMandatory(opts.dataRequired))
     .addOption(new Option('--preset <name>', 'start from a named configuration').choices(Object.keys(PRESETS)))
+    .option(
+      '--model <name|file>',
+      `the network: ${MODEL_NAMES.join(', ')}, or a .js/.mjs/.ts file whose default export builds a tfjs-layers model, or a model.json (default ${DEFAULT_MODEL})`,
+    )
     .option('--epochs <n>', `epochs to train (default ${DEFAULT_EPOCHS})`)
     .option('--batch-size <n>', `global batch size (default ${DEFAULT_BATCH_SIZE})`)
     .option('--lr <rate>', `Adam learning rate (default ${DEFAULT_LR.toExponential()}, the seed's)`)
-    .option('--image-size <n>', `input height and width (default ${DEFAULT_IMAGE_SIZE})`)
+    .option('--image-size <n>', `input height and width (default ${DEFAULT_IMAGE_SIZE}; 224 for the zoo's models)`)
     .option('--channels <n>', `input channels, 1 or 3 (default ${DEFAULT_CHANNELS})`)
     .addOption(new Option('--backend <name>', 'compute backend (default auto)').choices(BACKEND_CHOICES))
     .option('--seed <n>', `seed for init, split, shuffling and dropout (default ${DEFAULT_SEED})`)
@@ -59,6 +64,7 @@ export function trainOptionsFromFlags(flags: Record<string, unknown>, overrides:
   return parseTrainOptions(
     {
       data: flags.data ?? overrides.data,
+      model: flags.model,
       epochs: flags.epochs,
       batchSize: flags.batchSize,
       lr: flags.lr,

@@ -1,7 +1,9 @@
 // The `syncgrad` program. main(argv) returns an exit code and never calls process.exit, so tests
 // drive every command in-process. User errors print one line; anything else is a bug and keeps
 // its stack.
+import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { IMPORTS_ENV } from '../common/model/choice.js';
 import { isSyncgradError } from '../common/errors.js';
 import { tuneHeapGrowth } from '../common/heap-growth.js';
 import { VERBOSE_ENV } from '../common/backend/native/quiet.js';
@@ -84,9 +86,28 @@ function takeVerbose(argv: string[]): string[] {
   return [...flags.filter((a) => a !== '--verbose'), ...(end < 0 ? [] : argv.slice(end))];
 }
 
+/**
+ * `--import FILE` (repeatable), accepted anywhere before `--`: modules registering custom layer
+ * classes. They go into the environment, so the workers this process starts load them too.
+ */
+function takeImports(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  const kept: string[] = [];
+  const files = (process.env[IMPORTS_ENV] ?? '').split(delimiter).filter(Boolean);
+  for (let i = 0; i < flags.length; i++) {
+    const a = flags[i]!;
+    if (a === '--import' && i + 1 < flags.length) files.push(resolve(flags[++i]!));
+    else if (a.startsWith('--import=')) files.push(resolve(a.slice('--import='.length)));
+    else kept.push(a);
+  }
+  if (files.length > 0) process.env[IMPORTS_ENV] = [...new Set(files)].join(delimiter);
+  return [...kept, ...(end < 0 ? [] : argv.slice(end))];
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   tuneHeapGrowth();
-  argv = takeVerbose(argv);
+  argv = takeImports(takeVerbose(argv));
   let code = 0;
   const program = buildProgram({ io, exit: (c) => (code = c) });
   if (argv.length === 0) {
@@ -94,6 +115,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return 0;
   }
   try {
+    const imports = (process.env[IMPORTS_ENV] ?? '').split(delimiter).filter(Boolean);
+    if (imports.length > 0) await (await import('../common/model/imports.js')).loadImports(imports);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     return reportError(e, io);

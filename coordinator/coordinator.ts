@@ -12,8 +12,7 @@ import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
 import { InterruptedError, OutOfMemoryError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { Io } from '../common/console/io.js';
-import { initialWeights } from '../common/model/cnn.js';
-import { paramSpecs } from '../common/model/spec.js';
+import { archOf, describeModel, paramSpecs, trainableCount, type ModelConfig } from '../common/model/spec.js';
 import { flatten } from '../common/wire/flat.js';
 import { FlatAdam } from '../common/optim/flat-adam.js';
 import { Rng } from '../common/rng.js';
@@ -75,6 +74,7 @@ export class Coordinator implements AsyncDisposable {
   /** Dropout seeds; shared by the engine and the checkpoint. */
   private rng!: Rng;
   private dataset!: string;
+  private model!: ModelConfig;
   private audit?: AuditCounts;
   /** Set when --resume found a checkpoint: where the loop continues. */
   private resume?: ResumePoint;
@@ -161,14 +161,22 @@ export class Coordinator implements AsyncDisposable {
     this.resume = await findResumePoint(o, model, this.dataset, this.io);
     const ck = this.resume?.checkpoint;
     // The master lives as flat arrays (no tensors): Adam and the reduction are plain JS here.
-    const weights = flatten(ck ? ck.weights : initialWeights(model, o.seed));
-    const optimizer = new FlatAdam(o.lr, paramCount);
+    this.model = model;
+    const weights = flatten(ck ? ck.weights : setup.initial);
+    const optimizer = new FlatAdam(o.lr, paramCount, trainableCount(model));
     if (ck) optimizer.importState(ck.optimizer);
     this.rng = Rng.derive(o.seed, 'dropout');
     if (ck) this.rng.setState(ck.meta.rng);
     this.job = pb.JobSpec.create({
       job: k.job,
-      model: { imageSize: model.imageSize, channels: model.channels, classes: model.classes, dropout: model.dropout },
+      model: {
+        imageSize: model.imageSize,
+        channels: model.channels,
+        classes: model.classes,
+        dropout: model.dropout,
+        arch: archOf(model),
+        layersJson: model.layers ? JSON.stringify(model.layers) : '',
+      },
       classes: this.index.classes,
       dataMode: k.dataMode === 'nats' ? DataMode.OVER_NATS : DataMode.SHARED_PATH,
       dataRoot: this.index.root,
@@ -268,7 +276,7 @@ export class Coordinator implements AsyncDisposable {
     this.heartbeat.unref();
     await this.nc.flush();
     this.io.err(
-      `coordinator: job ${k.job} on ${k.nats}: ${paramCount.toLocaleString('en-US')} params, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`,
+      `coordinator: job ${k.job} on ${k.nats}: ${describeModel(this.model)}, ${this.job.shardedExchange ? 'sharded' : 'star'} exchange, chunks of ${this.job.chunkBytes} bytes, ${k.codec} gradients`,
     );
   }
 
@@ -314,7 +322,7 @@ export class Coordinator implements AsyncDisposable {
     this.status?.plan(stepsPerEpochOf(o, this.index.train.length));
     const report = await runTrainingLoop({
       options: o,
-      model: { imageSize: o.imageSize, channels: o.channels, classes: this.index.classes.length, dropout: (this.job.model as pb.ModelSpec).dropout },
+      model: this.model,
       index: this.index,
       engine,
       io: this.io,

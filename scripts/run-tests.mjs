@@ -39,6 +39,9 @@ const tsc = (args, what) => {
   }
 };
 tsc(['-p', 'tsconfig.build.json'], 'build');
+// The library API's declarations, which the package test's consumer type-checks against.
+tsc(['-p', 'tsconfig.types.json'], 'declarations');
+if (spawnSync(process.execPath, [join(root, 'scripts/copy-types.mjs')], { stdio: 'inherit' }).status !== 0) process.exit(1);
 if (filter.length === 0) tsc(['--noEmit', '-p', 'tsconfig.json'], 'type-check');
 
 // Real servers for the integration tests: nats-server / Docker (and Prometheus) installed and

@@ -23,9 +23,10 @@ export const DOCKERFILE = join(root, 'test/nats/Dockerfile');
 // docker-compose (1.29) validates deploy/docker-compose.yml offline; it needs no engine.
 // chromium: the live page's browser test (playwright-core drives it; its own downloads are unreachable).
 // python3-torch: the reference the export parity test loads safetensors into (PyPI is unreachable;
-// Debian's 1.13 is the one torch these machines can have).
+// Debian's 1.13 is the one torch these machines can have); python3-torchvision (0.14, the same
+// Debian build) holds the zoo's reference definitions and parameter counts.
 // openssl: the TLS test's self-signed certificate.
-export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch', 'openssl'];
+export const APT_PACKAGES = ['nats-server', 'docker.io', 'prometheus', 'docker-compose', 'chromium', 'python3-torch', 'python3-torchvision', 'openssl'];
 /**
  * The private dockerd is a machine service that outlives the run that starts it (later runs reuse
  * it): its log goes where system daemons log, not to a temp path another job could own or clean.
@@ -87,6 +88,10 @@ export function which(name) {
 /** Whether the system python (the one the parity test runs) imports torch. */
 function systemTorch() {
   return run('/usr/bin/python3', ['-c', 'import torch'], { timeout: 60_000 }).ok;
+}
+
+function systemTorchvision() {
+  return run('/usr/bin/python3', ['-c', 'import torchvision'], { timeout: 60_000 }).ok;
 }
 
 function isDebian() {
@@ -288,6 +293,7 @@ export async function setupTestEnv() {
   if (!which('docker-compose')) missing.push('docker-compose');
   if (!which('chromium')) missing.push('chromium');
   if (!systemTorch()) missing.push('python3-torch');
+  if (!systemTorchvision()) missing.push('python3-torchvision');
   if (!which('openssl')) missing.push('openssl');
   if (missing.length > 0) {
     const cmd = `apt-get update && apt-get install -y ${APT_PACKAGES.join(' ')}`;

@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** What each top-level room may import (besides itself): the floors of the house, top down. */
 const ALLOWED: Record<string, readonly string[]> = {
+  api: ['launcher', 'coordinator', 'trainer', 'worker', 'monitor', 'demo', 'common', 'proto'],
   cli: ['bench', 'launcher', 'coordinator', 'trainer', 'worker', 'monitor', 'demo', 'common', 'proto'],
   bench: ['launcher', 'coordinator', 'trainer', 'worker', 'monitor', 'demo', 'common', 'proto'],
   launcher: ['coordinator', 'monitor', 'common', 'proto'],

@@ -60,7 +60,7 @@ test('step - computing and applying gradients are separate and compose to trainS
   const data = batch(3, 2);
   trainStep(a, oa, data, { dropoutSeed: 0 });
   const { grads } = computeGradients(b, data, { dropoutSeed: 0 });
-  applyGradients(ob, grads);
+  applyGradients(b, ob, grads);
   tf.dispose(grads);
   a.params.forEach((v, i) => assert.deepEqual(v.dataSync(), b.params[i]!.dataSync()));
   tf.dispose([data.x, data.y]);

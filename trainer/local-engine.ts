@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetIndex, Sample } from '../common/data/dataset.js';
 import { loadBatches, type LoaderOptions, type SkipLog } from '../common/data/loader.js';
-import type { Cnn } from '../common/model/cnn.js';
+import type { Net } from '../common/model/net.js';
 import { Rng } from '../common/rng.js';
 import {
   emptyConfusion,
@@ -20,7 +20,7 @@ import type { MicroBatchPlan } from '../common/train/micro-batch.js';
 import { batchTensors, evalBatch, trainStep } from '../common/train/step.js';
 
 export interface LocalEngineOptions {
-  model: Cnn;
+  model: Net;
   optimizer: Adam;
   index: DatasetIndex;
   loader: LoaderOptions;

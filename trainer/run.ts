@@ -2,7 +2,8 @@
 import { initBackend } from '../common/backend/select.js';
 import { SkipLog } from '../common/data/loader.js';
 import type { Io } from '../common/console/io.js';
-import { Cnn } from '../common/model/cnn.js';
+import { createNet } from '../common/model/build.js';
+import { describeModel } from '../common/model/spec.js';
 import { Rng } from '../common/rng.js';
 import { LocalEngine } from './local-engine.js';
 import { findResumePoint } from '../common/train/resume.js';
@@ -29,10 +30,11 @@ export interface RunTrainExtras {
 export async function runTrain(o: TrainOptions, io: Io, extras: RunTrainExtras = {}): Promise<TrainReport> {
   const backend = await initBackend(o.backend, { threads: o.threads });
   io.err(`backend: ${backend.kind} (${backend.package})`);
-  const { index, audit, model: modelConfig, dataset } = await setupJob(o, io);
+  const { index, audit, model: modelConfig, initial, dataset } = await setupJob(o, io);
   const resume = await findResumePoint(o, modelConfig, dataset, io);
-  const model = resume ? Cnn.fromWeights(modelConfig, resume.checkpoint.weights) : Cnn.create(modelConfig, o.seed);
-  const optimizer = new Adam(o.lr, model.params);
+  const model = await createNet(modelConfig, resume ? resume.checkpoint.weights : initial);
+  io.err(`model: ${describeModel(modelConfig)}`);
+  const optimizer = new Adam(o.lr, model.params, model.buffers);
   if (resume) await optimizer.importState(resume.checkpoint.optimizer);
   const skipLog = new SkipLog();
   const rng = Rng.derive(o.seed, 'dropout');

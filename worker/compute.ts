@@ -6,7 +6,7 @@ import { withMemoryContext } from '../common/backend/memory.js';
 import type { Sample } from '../common/data/dataset.js';
 import { DEFAULT_DECODE_CONCURRENCY, loadBatches, SkipLog, type Batch, type LoaderOptions } from '../common/data/loader.js';
 import { ProtocolError } from '../common/errors.js';
-import type { Cnn } from '../common/model/cnn.js';
+import type { Net } from '../common/model/net.js';
 import type { MicroBatchPlan } from '../common/train/micro-batch.js';
 import { batchTensors, computeGradients, evalBatch } from '../common/train/step.js';
 import { flatten } from '../common/wire/flat.js';
@@ -17,7 +17,7 @@ export interface ComputeContext {
   job: pb.JobSpec;
   rank: number;
   backend: string;
-  model: Cnn;
+  model: Net;
   /** Images per pass on this worker's backend. */
   plan: MicroBatchPlan;
   lists: SplitLists;

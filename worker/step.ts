@@ -30,7 +30,7 @@ export async function exchangeStep(ses: Session, held: Held, cmd: pb.StepCommand
   const rep = ses.replica;
   const mem = held.sharded?.bufs.mem;
   if (!ses.allreduce || !rep || !mem) throw new ProtocolError('refused', 'this job does not use the sharded exchange');
-  const step = replicaAdam(mem, ses.spec.learningRate, cmd.adamStep + 1, rep.state, rep.next());
+  const step = replicaAdam(mem, ses.spec.learningRate, cmd.adamStep + 1, rep.state, rep.next(), ses.trainable);
   const { checksum, repairs } = await ses.allreduce.run({ id: cmd.exchange, ranks: cmd.reduceRanks, gradient: g.flat, samples: g.count, step });
   rep.commit({ version: cmd.paramsVersion + 1, checksum, adamStep: cmd.adamStep + 1 });
   return { weightsChecksum: checksum, repairs };

@@ -3,7 +3,7 @@
 // coordinator, proven by checksum. Versions are only ever matched together with their checksum.
 import type { NatsConnection } from 'nats';
 import { ProtocolError, type RejectReason } from '../common/errors.js';
-import type { Cnn } from '../common/model/cnn.js';
+import type { Net } from '../common/model/net.js';
 import { pullTensor } from '../common/wire/chunks.js';
 import { checksum, unflatten } from '../common/wire/flat.js';
 import { pb } from '../common/wire/messages.js';
@@ -15,7 +15,7 @@ export interface WeightSyncContext {
   s: Subjects;
   job: pb.JobSpec;
   rank: number;
-  model: Cnn;
+  model: Net;
   /** Parameter sizes in order: how the flat vector is cut into the model's tensors. */
   sizes: number[];
   /** The sharded exchange's training state; absent in the star, where the model alone holds the weights. */

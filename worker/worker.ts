@@ -109,7 +109,7 @@ export class Worker implements AsyncDisposable {
     const lists = await fetchIndex(this.nc, this.s, spec);
     this.session?.allreduce?.abort('the worker is rejoining');
     await this.session?.remote?.close();
-    this.session = openSession({
+    this.session = await openSession({
       nc: this.nc,
       s: this.s,
       spec,

@@ -6,8 +6,7 @@ import type { CommandModule } from '../command.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../../common/zod-options.js';
-
-export const DEFAULT_LOCAL_WORKERS = 2;
+import { DEFAULT_LOCAL_WORKERS } from '../../launcher/defaults.js';
 
 export const clusterCommand: CommandModule = (program, { io, exit }) => {
   const cmd = new Command('cluster').description('local launcher (like torchrun): NATS + coordinator + N worker processes on this machine');

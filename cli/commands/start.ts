@@ -7,7 +7,7 @@ import type { TrainReport } from '../../common/run/report.js';
 import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../../common/zod-options.js';
-import { DEFAULT_LOCAL_WORKERS } from './cluster.js';
+import { DEFAULT_LOCAL_WORKERS } from '../../launcher/defaults.js';
 
 /**
  * The quick start's exchange unless --exchange says otherwise. `auto` takes the star below 4 MiB of
@@ -31,7 +31,7 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
       const train = trainOptionsFromFlags({ preset: 'demo', ...flags, data }, { out: 'runs/demo' });
       const workers = flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(flags.workers, '--workers', 0);
       io.err(
-        `training: preset ${flags.preset ?? 'demo'}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
+        `training: preset ${flags.preset ?? 'demo'}, model ${typeof train.model === 'string' ? train.model : 'custom'}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
       );
       let report: TrainReport | undefined;
       if (workers > 0) {

@@ -1,5 +1,6 @@
 // A trained model in formats other programs read: a TensorFlow.js LayersModel (tf.loadLayersModel,
-// in a browser or Node) and a safetensors file holding the PyTorch state_dict of the seed's module.
+// in a browser or Node) and a safetensors file holding the PyTorch state_dict of the seed's module
+// (this file) or of a zoo model's torchvision module (torchvision.ts).
 //
 // The seed's PyTorch module names its layers conv1..conv3 and fc1..fc3. PyTorch keeps conv weights
 // as [out, in, kh, kw] (ours and Keras': [kh, kw, in, out]) and linear weights as [out, in] (ours:
@@ -13,11 +14,12 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export interface NamedTensor {
   name: string;
   shape: number[];
-  data: Float32Array;
+  /** F32, or I64 (BatchNorm's num_batches_tracked). */
+  data: Float32Array | BigInt64Array;
 }
 
 /** [kh, kw, in, out] → [out, in, kh, kw]. */
-function convToOihw(w: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
+export function convToOihw(w: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
   const out = new Float32Array(w.length);
   for (let y = 0; y < kh!; y++)
     for (let x = 0; x < kw!; x++)
@@ -70,7 +72,7 @@ export function toSafetensors(tensors: readonly NamedTensor[], metadata: Record<
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of tensors) {
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    header[t.name] = { dtype: t.data instanceof BigInt64Array ? 'I64' : 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
   let json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -80,7 +82,7 @@ export function toSafetensors(tensors: readonly NamedTensor[], metadata: Record<
   return Buffer.concat([len, json, ...tensors.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))]);
 }
 
-/** Reads a safetensors file back (F32 only): what a reader with nothing but the file does. */
+/** Reads a safetensors file back (F32 and I64): what a reader with nothing but the file does. */
 export function fromSafetensors(buf: Buffer): { tensors: NamedTensor[]; metadata: Record<string, string> } {
   if (buf.length < 8) throw new Error('not a safetensors file: shorter than its header length');
   const n = Number(buf.readBigUInt64LE(0));
@@ -94,10 +96,13 @@ export function fromSafetensors(buf: Buffer): { tensors: NamedTensor[]; metadata
       metadata = v as unknown as Record<string, string>;
       continue;
     }
-    if (v.dtype !== 'F32') throw new Error(`${name}: dtype ${v.dtype}, only F32 is read`);
+    if (v.dtype !== 'F32' && v.dtype !== 'I64') throw new Error(`${name}: dtype ${v.dtype}, only F32 and I64 are read`);
     const [a, b] = v.data_offsets;
-    const bytes = Buffer.from(body.subarray(a, b));
-    tensors.push({ name, shape: v.shape, data: new Float32Array(bytes.buffer, bytes.byteOffset, (b - a) / 4) });
+    // A fresh ArrayBuffer: aligned for either view.
+    const bytes = new Uint8Array(body.subarray(a, b));
+    const data =
+      v.dtype === 'F32' ? new Float32Array(bytes.buffer, bytes.byteOffset, (b - a) / 4) : new BigInt64Array(bytes.buffer, bytes.byteOffset, (b - a) / 8);
+    tensors.push({ name, shape: v.shape, data });
   }
   return { tensors, metadata };
 }

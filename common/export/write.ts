@@ -7,6 +7,7 @@ import { PIXEL_MEAN, PIXEL_STD } from '../data/normalize.js';
 import type { Checkpoint } from '../run/checkpoint.js';
 import type { BackendChoice } from '../backend/choices.js';
 import { toSafetensors, torchStateDict, type ExportFormat } from './safetensors.js';
+import { torchvisionStateDict } from './torchvision.js';
 
 /** Writes `out` in `format`; returns the files written. */
 export async function exportRun(ck: Checkpoint, format: ExportFormat, out: string, backend: BackendChoice): Promise<string[]> {
@@ -15,7 +16,8 @@ export async function exportRun(ck: Checkpoint, format: ExportFormat, out: strin
   if (format === 'safetensors') {
     const metadata = { format: 'pt', syncgrad: JSON.stringify({ ...about, layout: 'NCHW input, (x/255 - pixelMean) / pixelStd, logits out' }) };
     await rm(out, { recursive: true, force: true });
-    return [await writeFileAtomic(out, toSafetensors(torchStateDict(m, ck.weights), metadata))];
+    const tensors = m.layers ? torchvisionStateDict(m, ck.weights, ck.meta.step) : torchStateDict(m, ck.weights);
+    return [await writeFileAtomic(out, toSafetensors(tensors, metadata))];
   }
   const { initBackend } = await import('../backend/select.js');
   await initBackend(backend);

@@ -3,16 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
 import { sampleDropout } from './dropout.js';
+import type { ForwardOptions, Net } from './net.js';
 import { convBiasRelu } from './ops.js';
 import { CONV_LAYERS, paramSpecs, validateModelConfig, type ModelConfig, type ParamSpec } from './spec.js';
 
-export interface ForwardOptions {
-  training: boolean;
-  /** Seed for this step's dropout masks; required when training with dropout > 0. */
-  dropoutSeed?: number;
-  /** One id per image (its index in the train split): a sample's mask depends on it, not on its position. */
-  sampleIds?: ArrayLike<number>;
-}
+export type { ForwardOptions } from './net.js';
 
 let instances = 0;
 
@@ -31,10 +26,12 @@ export function initialWeights(config: ModelConfig, seed: number): Float32Array[
   });
 }
 
-export class Cnn {
+export class Cnn implements Net {
   readonly config: ModelConfig;
   readonly specs: ParamSpec[];
   readonly params: tf.Variable[];
+  /** The seed has no running statistics. */
+  readonly buffers: tf.Variable[] = [];
   private disposed = false;
 
   private constructor(config: ModelConfig, weights: Float32Array[]) {
@@ -96,6 +93,10 @@ export class Cnn {
       }
       return f;
     });
+  }
+
+  regularizationLoss(): undefined {
+    return undefined;
   }
 
   /** Copies of the weights, in param order. */

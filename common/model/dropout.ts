@@ -17,15 +17,15 @@ export function maskSeed(stepSeed: number, sampleId: number, layer: number): num
  * Inverted dropout like tf.dropout (keep with probability 1-rate, scale kept values by 1/(1-rate)),
  * with one noise draw per sample: x[j] is masked from maskSeed(stepSeed, ids[j], layer).
  */
-export function sampleDropout(x: tf.Tensor4D, rate: number, stepSeed: number, ids: ArrayLike<number>, layer: number): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
+export function sampleDropout<T extends tf.Tensor>(x: T, rate: number, stepSeed: number, ids: ArrayLike<number>, layer: number): T {
+  const [n, ...rest] = x.shape;
   if (ids.length !== n) throw new Error(`dropout needs one sample id per image: ${ids.length} ids for ${n} images`);
   const keep = 1 - rate;
   return applyMask(x, () =>
     tf.tidy(() => {
-      const draws = Array.from({ length: n }, (_, j) => tf.randomUniform([1, h, w, c], 0, 1, 'float32', maskSeed(stepSeed, ids[j]!, layer)));
+      const draws = Array.from({ length: n }, (_, j) => tf.randomUniform([1, ...rest], 0, 1, 'float32', maskSeed(stepSeed, ids[j]!, layer)));
       const noise = n === 1 ? draws[0]! : tf.concat(draws, 0);
-      return tf.div<tf.Tensor4D>(tf.floor(tf.add(noise, keep)), keep);
+      return tf.div<T>(tf.floor(tf.add(noise, keep)), keep);
     }),
   );
 }

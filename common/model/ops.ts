@@ -62,11 +62,11 @@ function reluGrad(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
  * x × mask(), with the mask (already scaled by 1/keep) drawn inside the op: its arithmetic stays
  * off the tape, the gradient is dy × mask, and the mask is all that is kept.
  */
-export function applyMask(x: tf.Tensor4D, makeMask: () => tf.Tensor4D): tf.Tensor4D {
+export function applyMask<T extends tf.Tensor>(x: T, makeMask: () => T): T {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const mask = makeMask();
     saveOf(args)([mask]);
     return { value: tf.mul(args[0] as tf.Tensor, mask), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]!)] };
   });
-  return op(x) as tf.Tensor4D;
+  return op(x) as T;
 }

@@ -1,5 +1,7 @@
-// The seed's CNN as pure data: layer list, output shapes and parameter shapes. No tensors here, so
+// A model as pure data: layer list, output shapes and parameter shapes. No tensors here, so
 // `summary` runs instantly at 256² and the cluster can agree on parameter layout without a backend.
+// The seed CNN is described by the code below; any other network (the zoo's, the user's) carries
+// its description with it (`layers`), made once when it was built (build.ts).
 import { ConfigError } from '../errors.js';
 
 export const DEFAULT_IMAGE_SIZE = 256;
@@ -14,7 +16,40 @@ export interface ModelConfig {
   imageSize: number;
   channels: 1 | 3;
   classes: number;
+  /** The seed CNN's dropout rate (other networks carry their own in their layers). */
   dropout: number;
+  /** The network: `seed-cnn` (also when absent, as in files written before there were others), a zoo name, or a user's file. */
+  arch?: string;
+  /** Every network but the seed CNN: its tfjs-layers topology and what follows from it. */
+  layers?: LayersArch;
+}
+
+export const SEED_CNN = 'seed-cnn';
+
+/** A tfjs-layers network, described. */
+export interface LayersArch {
+  /** `model.toJSON(undefined, false)`: what tf.models.modelFromJSON rebuilds it from. */
+  topology: object;
+  /** Trainable tensors, then the buffers (running statistics), in the order of the flat vector. */
+  params: ParamSpec[];
+  layers: LayerSpec[];
+}
+
+export const archOf = (c: ModelConfig): string => c.arch ?? SEED_CNN;
+
+/** `resnet18, 11,179,590 params (+9,600 running statistics)`: what a run's first lines say it trains. */
+export function describeModel(c: ModelConfig): string {
+  const all = paramSpecs(c).reduce((a, s) => a + s.size, 0);
+  const trainable = trainableCount(c);
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  return `${archOf(c)}, ${fmt(trainable)} params${all > trainable ? ` (+${fmt(all - trainable)} running statistics)` : ''}`;
+}
+
+/** Values a step's optimizer updates; the buffers after them are averaged, not stepped. */
+export function trainableCount(c: ModelConfig): number {
+  return paramSpecs(c)
+    .filter((s) => !s.buffer)
+    .reduce((a, s) => a + s.size, 0);
 }
 
 export function defaultModelConfig(): ModelConfig {
@@ -22,8 +57,9 @@ export function defaultModelConfig(): ModelConfig {
 }
 
 export function validateModelConfig(c: ModelConfig): ModelConfig {
-  if (!Number.isInteger(c.imageSize) || c.imageSize < MIN_IMAGE_SIZE) {
-    throw new ConfigError(`--image-size must be an integer >= ${MIN_IMAGE_SIZE}, got ${c.imageSize}`);
+  const min = c.layers ? 1 : MIN_IMAGE_SIZE;
+  if (!Number.isInteger(c.imageSize) || c.imageSize < min) {
+    throw new ConfigError(`--image-size must be an integer >= ${min}, got ${c.imageSize}`);
   }
   if (c.channels !== 1 && c.channels !== 3) throw new ConfigError(`--channels must be 1 or 3, got ${String(c.channels)}`);
   if (!Number.isInteger(c.classes) || c.classes < 2) throw new ConfigError(`--classes must be an integer >= 2, got ${c.classes}`);
@@ -36,7 +72,8 @@ export type LayerKind = 'conv' | 'maxpool' | 'dropout' | 'flatten' | 'linear';
 export interface LayerSpec {
   /** torchsummary's name, e.g. `Conv2d-1`. */
   name: string;
-  kind: LayerKind;
+  /** The seed CNN's kinds; a tfjs-layers network's layer class names. */
+  kind: string;
   /** NCHW (or N,F) with -1 for the batch, as torchsummary prints it. */
   outputShape: number[];
   params: number;
@@ -49,6 +86,8 @@ export interface ParamSpec {
   /** PyTorch's fan_in, which sets the default init bound 1/sqrt(fan_in). */
   fanIn: number;
   size: number;
+  /** A running statistic: averaged over passes and replicas each step, never stepped by the optimizer. */
+  buffer?: boolean;
 }
 
 interface ConvDef {
@@ -77,6 +116,7 @@ export function flattenSize(c: ModelConfig): number {
 
 export function describeLayers(config: ModelConfig): LayerSpec[] {
   const c = validateModelConfig(config);
+  if (c.layers) return c.layers.layers;
   const layers: LayerSpec[] = [];
   const add = (type: string, kind: LayerKind, outputShape: number[], params: number) =>
     layers.push({ name: `${type}-${layers.length + 1}`, kind, outputShape, params });
@@ -102,6 +142,7 @@ export function describeLayers(config: ModelConfig): LayerSpec[] {
 
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const c = validateModelConfig(config);
+  if (c.layers) return c.layers.params;
   const specs: ParamSpec[] = [];
   const add = (name: string, shape: number[], fanIn: number) => specs.push({ name, shape, fanIn, size: shape.reduce((a, b) => a * b, 1) });
   let ch: number = c.channels;

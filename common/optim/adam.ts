@@ -41,8 +41,23 @@ export interface ChunkStep {
   readonly weights: Float32Array;
 }
 
-/** Adam's step number t from `from` into `to`, over vectors in `mem` (in wasm there: 42 ms at 16.2 M parameters, against 109–140 ms in JS). */
-export function replicaAdam(mem: FlatMemory, learningRate: number, t: number, from: AdamVectors, to: AdamVectors): ChunkStep {
+/**
+ * Adam's step number t from `from` into `to`, over vectors in `mem` (in wasm there: 42 ms at 16.2 M
+ * parameters, against 109–140 ms in JS). Values from `trainable` on are buffers: they take the
+ * reduced value, and their (zero) moments carry over.
+ */
+export function replicaAdam(mem: FlatMemory, learningRate: number, t: number, from: AdamVectors, to: AdamVectors, trainable = from.w.length): ChunkStep {
   const c = adamCoefficients(learningRate, t);
-  return { weights: to.w, apply: (g, start, end) => mem.adam(c, from, g, to, start, end) };
+  return {
+    weights: to.w,
+    apply: (g, start, end) => {
+      const split = Math.max(start, Math.min(end, trainable));
+      if (split > start) mem.adam(c, from, g, to, start, split);
+      if (end > split) {
+        to.w.set(g.subarray(split, end), split);
+        to.m.set(from.m.subarray(split, end), split);
+        to.v.set(from.v.subarray(split, end), split);
+      }
+    },
+  };
 }

@@ -16,9 +16,14 @@ export class FlatAdam {
   /** Steps applied so far (PyTorch's state['step']). */
   step = 0;
 
+  /**
+   * `trainable`: the values Adam steps, at the front of the vector; the rest are buffers (running
+   * statistics), which take the reduced value as it is (train/step.ts).
+   */
   constructor(
     readonly learningRate: number,
     readonly size: number,
+    readonly trainable = size,
   ) {
     this.state = new Float32Array(2 * size);
     this.m = this.state.subarray(0, size);
@@ -31,7 +36,10 @@ export class FlatAdam {
    * commit() once after the last one.
    */
   applySlice(w: Float32Array, g: Float32Array, out: Float32Array, start = 0, end = this.size): void {
-    adamLoop(adamCoefficients(this.learningRate, this.step + 1), { w, m: this.m, v: this.v }, g, { w: out, m: this.m, v: this.v }, start, end);
+    const split = Math.max(start, Math.min(end, this.trainable));
+    if (split > start)
+      adamLoop(adamCoefficients(this.learningRate, this.step + 1), { w, m: this.m, v: this.v }, g, { w: out, m: this.m, v: this.v }, start, split);
+    if (end > split) out.set(g.subarray(split, end), split);
   }
 
   commit(): void {

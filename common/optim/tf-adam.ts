@@ -6,11 +6,14 @@ import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, type AdamState } from './adam.js'
 export class Adam {
   readonly learningRate: number;
   private readonly params: tf.Variable[];
+  /** Sizes of the model's buffers: their slots are zeros in the exported state, so checkpoints have one layout whoever wrote them. */
+  private readonly bufferSizes: number[];
   private opt: tf.AdamOptimizer;
 
-  constructor(learningRate: number, params: tf.Variable[]) {
+  constructor(learningRate: number, params: tf.Variable[], buffers: readonly tf.Variable[] = []) {
     this.learningRate = learningRate;
     this.params = params;
+    this.bufferSizes = buffers.map((b) => b.size);
     this.opt = tf.train.adam(learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
   }
 
@@ -31,14 +34,18 @@ export class Adam {
     const m = await Promise.all(Array.from({ length: n }, (_, i) => read(i)));
     const v = await Promise.all(Array.from({ length: n }, (_, i) => read(n + i)));
     weights[0]!.tensor.dispose();
-    return { step: this.step, m, v };
+    if (n === 0) return { step: this.step, m: [], v: [] };
+    const zeros = () => this.bufferSizes.map((size) => new Float32Array(size));
+    return { step: this.step, m: [...m, ...zeros()], v: [...v, ...zeros()] };
   }
 
   /** Restores moments and step count into a fresh optimizer (the old one's slots are freed). */
-  async importState(state: AdamState): Promise<void> {
-    if (state.m.length !== 0 && (state.m.length !== this.params.length || state.v.length !== this.params.length)) {
-      throw new Error(`optimizer state has ${state.m.length} slots, model has ${this.params.length} parameters`);
+  async importState(full: AdamState): Promise<void> {
+    const slots = this.params.length + this.bufferSizes.length;
+    if (full.m.length !== 0 && (full.m.length !== slots || full.v.length !== slots)) {
+      throw new Error(`optimizer state has ${full.m.length} slots, model has ${slots} tensors`);
     }
+    const state = { ...full, m: full.m.slice(0, this.params.length), v: full.v.slice(0, this.params.length) };
     this.opt.dispose();
     this.opt = tf.train.adam(this.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
     // A state saved before the first step has no slots yet: the fresh optimizer is that state.
@@ -51,6 +58,19 @@ export class Adam {
     await this.opt.setWeights(named);
     // setWeights wraps each tensor in a new Variable sharing its data; the originals can go.
     tf.dispose(named.map((n) => n.tensor));
+    // setWeights sets beta^(t+1) by pow(); an unbroken run got it by t float32 products, which can
+    // differ in the last bit and move every later step: redo the products so resume is exact.
+    const acc = this.opt as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    tf.tidy(() => {
+      let a1 = tf.scalar(ADAM_BETA1);
+      let a2 = tf.scalar(ADAM_BETA2);
+      for (let i = 0; i < state.step; i++) {
+        a1 = tf.mul(a1, ADAM_BETA1);
+        a2 = tf.mul(a2, ADAM_BETA2);
+      }
+      acc.accBeta1.assign(a1);
+      acc.accBeta2.assign(a2);
+    });
   }
 
   dispose(): void {

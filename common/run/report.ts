@@ -23,7 +23,12 @@ export interface StepTiming {
 export interface TrainReport {
   config: Record<string, unknown>;
   backend: string;
+  /** The network (`seed-cnn`, a zoo name, or the user's file's name). */
+  model: string;
+  /** Trainable parameters. */
   params: number;
+  /** Running-statistics values (BatchNorm's), when the network has them. */
+  buffers?: number;
   classes: string[];
   dataset: { root: string; train: number; val: number; test: number };
   epochs: EpochReport[];

@@ -1,10 +1,12 @@
-// Loading a trained run back: checkpoint → model, for evaluate, predict and fps.
+// Loading a trained run back: checkpoint → model (whichever network: the checkpoint describes it),
+// for evaluate, predict, fps and export.
 import { CheckpointError } from '../errors.js';
-import { Cnn } from '../model/cnn.js';
+import { createNet } from '../model/build.js';
+import type { Net } from '../model/net.js';
 import { checkpointPath, loadLatestCheckpoint, type CheckpointMeta } from './checkpoint.js';
 
 export interface TrainedModel {
-  model: Cnn;
+  model: Net;
   meta: CheckpointMeta;
 }
 
@@ -13,5 +15,5 @@ export async function loadTrainedModel(run: string, warn?: (line: string) => voi
   const found = await loadLatestCheckpoint(run, warn);
   if (!found) throw new CheckpointError(checkpointPath(run), 'checkpoint not found');
   const ckpt = found.checkpoint;
-  return { model: Cnn.fromWeights(ckpt.meta.model, ckpt.weights), meta: ckpt.meta };
+  return { model: await createNet(ckpt.meta.model, ckpt.weights), meta: ckpt.meta };
 }

@@ -2,7 +2,7 @@
 // `batches` batches in inference mode. One untimed warm-up batch first, because the first call
 // of each shape pays for kernel set-up (XNNPACK operator creation on wasm).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Cnn } from '../model/cnn.js';
+import type { Net } from '../model/net.js';
 
 export interface FpsResult {
   fps: number;
@@ -11,7 +11,7 @@ export interface FpsResult {
 }
 
 /** `passImages` caps the images per forward pass (the wasm heap); a batch larger than that runs as several passes, all timed. */
-export function measureFps(model: Cnn, batches: number, batchSize: number, passImages = Infinity): FpsResult {
+export function measureFps(model: Net, batches: number, batchSize: number, passImages = Infinity): FpsResult {
   const { imageSize: s, channels: c } = model.config;
   const m = Math.max(1, Math.min(batchSize, passImages));
   const x = tf.randomUniform<tf.Rank.R4>([m, s, s, c], 0, 1, 'float32', 1);

@@ -1,10 +1,12 @@
 // One job's setup, shared by `train` and the coordinator so that both index, split, audit and
 // describe a dataset the same way: the dataset index, the leak audit (reported, not only warned),
-// the model configuration and the dataset's fingerprint (checkpoints carry it for --resume).
+// the model (built once here from --model: its description and initial weights) and the
+// dataset's fingerprint (checkpoints carry it for --resume).
 import { auditDataset } from '../data/audit.js';
 import { indexDataset, type DatasetIndex } from '../data/dataset.js';
 import { DEFAULT_DECODE_CONCURRENCY, type LoaderOptions } from '../data/loader.js';
 import type { Io } from '../console/io.js';
+import { buildModel, type ModelBase } from '../model/build.js';
 import { DEFAULT_DROPOUT, type ModelConfig } from '../model/spec.js';
 import type { TrainOptions } from './options.js';
 import { datasetFingerprint } from './resume.js';
@@ -19,6 +21,8 @@ export interface JobSetup {
   /** Undefined with --no-audit. */
   audit?: AuditCounts;
   model: ModelConfig;
+  /** The weights a fresh run starts from. */
+  initial: Float32Array[];
   dataset: string;
 }
 
@@ -27,13 +31,14 @@ export async function setupJob(o: TrainOptions, io: Io): Promise<JobSetup> {
   const index = await loadIndex(o);
   io.err(`data: ${index.root}: ${describeSplit(index)}`);
   const audit = o.audit ? await auditAndWarn(index, io) : undefined;
-  return { index, ...(audit ? { audit } : {}), model: modelConfigFor(o, index.classes.length), dataset: datasetFingerprint(index) };
+  const { config, initial } = await buildModel(o.model, modelConfigFor(o, index.classes.length), o.seed);
+  return { index, ...(audit ? { audit } : {}), model: config, initial, dataset: datasetFingerprint(index) };
 }
 
 /** How many duplicate groups the warning names before summarising. */
 const AUDIT_EXAMPLES = 3;
 
-export function modelConfigFor(o: TrainOptions, classes: number): ModelConfig {
+export function modelConfigFor(o: TrainOptions, classes: number): ModelBase {
   return { imageSize: o.imageSize, channels: o.channels, classes, dropout: o.dropout ? DEFAULT_DROPOUT : 0 };
 }
 

@@ -2,7 +2,7 @@
 // validation, checkpoints, test accuracy, FPS and the report.
 import type { DatasetIndex } from '../data/dataset.js';
 import type { Io } from '../console/io.js';
-import type { ModelConfig } from '../model/spec.js';
+import { archOf, trainableCount, type ModelConfig } from '../model/spec.js';
 import { Rng } from '../rng.js';
 import { saveCheckpoint, type TrainProgress } from '../run/checkpoint.js';
 import type { EvalStats, SplitName, StepStats, TrainEngine } from './engine.js';
@@ -158,7 +158,9 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
   const report: TrainReport = {
     config: { ...o },
     backend: engine.backend,
-    params: engine.paramCount,
+    model: archOf(ctx.model),
+    params: trainableCount(ctx.model),
+    ...(engine.paramCount > trainableCount(ctx.model) ? { buffers: engine.paramCount - trainableCount(ctx.model) } : {}),
     classes: index.classes,
     dataset: { root: index.root, train: index.train.length, val: index.val.length, test: index.test.length },
     epochs,

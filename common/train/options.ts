@@ -5,7 +5,10 @@ import { ConfigError } from '../errors.js';
 import { PROGRESS_MODES, type ProgressMode } from '../console/progress.js';
 import { DEFAULT_SPLIT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VAL_FRACTION } from '../data/dataset.js';
 import { DEFAULT_MICRO_BATCH, type MicroBatchChoice } from './micro-batch.js';
-import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE } from '../model/spec.js';
+import { DEFAULT_CHANNELS, DEFAULT_IMAGE_SIZE, MIN_IMAGE_SIZE, SEED_CNN } from '../model/spec.js';
+import { checkModelChoice, DEFAULT_MODEL, defaultImageSizeFor } from '../model/choice.js';
+import type { ModelChoice } from '../model/build.js';
+import type { ModelFactory } from '../model/user-model.js';
 
 export const DEFAULT_EPOCHS = 20;
 export const DEFAULT_BATCH_SIZE = 32;
@@ -24,6 +27,8 @@ export const DEFAULT_FPS_BATCHES = 10;
 
 export interface TrainOptions {
   data: string;
+  /** `seed-cnn`, a zoo name (resnet18, resnet50, mobilenet-v2) or a model file (.js, .mjs, .ts, model.json); through the library API, also a function that builds a tfjs-layers model. */
+  model: ModelChoice;
   epochs: number;
   batchSize: number;
   lr: number;
@@ -61,6 +66,7 @@ export interface TrainOptions {
 export function defaultTrainOptions(): TrainOptions {
   return {
     data: '',
+    model: DEFAULT_MODEL,
     epochs: DEFAULT_EPOCHS,
     batchSize: DEFAULT_BATCH_SIZE,
     lr: DEFAULT_LR,
@@ -102,10 +108,11 @@ const fraction = z.coerce.number().min(0).max(0.9);
 const schema = z
   .object({
     data: z.string().min(1, 'is required'),
+    model: z.union([z.string().min(1), z.custom<ModelFactory>((v) => typeof v === 'function')]),
     epochs: int(1),
     batchSize: int(1),
     lr: z.coerce.number().positive().max(10),
-    imageSize: int(MIN_IMAGE_SIZE),
+    imageSize: int(1),
     channels: z.coerce.number().refine((c) => c === 1 || c === 3, 'must be 1 or 3'),
     backend: z.enum(BACKEND_CHOICES),
     seed: int(0),
@@ -125,7 +132,12 @@ const schema = z
     resume: z.boolean(),
     threads: int(1).optional(),
   })
-  .refine((o) => o.valFraction + o.testFraction < 1, { message: 'val + test fractions must leave some training data', path: ['valFraction'] });
+  .refine((o) => o.valFraction + o.testFraction < 1, { message: 'val + test fractions must leave some training data', path: ['valFraction'] })
+  // The seed CNN's valid conv and three pools need 14 px; other models check their own size when built.
+  .refine((o) => o.model !== SEED_CNN || o.imageSize >= MIN_IMAGE_SIZE, {
+    message: `must be at least ${MIN_IMAGE_SIZE} for the seed CNN`,
+    path: ['imageSize'],
+  });
 
 const FLAG_NAMES: Record<string, string> = {
   batchSize: '--batch-size',
@@ -149,6 +161,13 @@ export function parseTrainOptions(input: Partial<Record<keyof TrainOptions, unkn
   }
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
+  if (typeof merged['model'] === 'string') {
+    checkModelChoice(merged['model']);
+    // The zoo trains at torchvision's size unless --image-size or the preset says otherwise.
+    const zooSize = defaultImageSizeFor(merged['model']);
+    if (zooSize !== undefined && input.imageSize === undefined && !(preset !== undefined && 'imageSize' in PRESETS[preset as PresetName]))
+      merged['imageSize'] = zooSize;
+  }
   const r = schema.safeParse(merged);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -5,7 +5,7 @@
 import { CheckpointError, ConfigError } from '../errors.js';
 import type { DatasetIndex } from '../data/dataset.js';
 import type { Io } from '../console/io.js';
-import type { ModelConfig } from '../model/spec.js';
+import { archOf, type ModelConfig } from '../model/spec.js';
 import { indexHash, relativeLists } from '../wire/index-hash.js';
 import { loadLatestCheckpoint, type Checkpoint, type TrainProgress } from '../run/checkpoint.js';
 import type { TrainOptions } from './options.js';
@@ -21,7 +21,7 @@ export function datasetFingerprint(index: DatasetIndex): string {
   return indexHash(relativeLists(index));
 }
 
-const describeModel = (m: ModelConfig) => `${m.imageSize}×${m.imageSize}×${m.channels}, ${m.classes} classes, dropout ${m.dropout}`;
+const describeModel = (m: ModelConfig) => `${m.imageSize}×${m.imageSize}×${m.channels} (${archOf(m)}), ${m.classes} classes, dropout ${m.dropout}`;
 
 /** With --resume, the run directory's newest valid checkpoint, checked against this run; else undefined. */
 export async function findResumePoint(o: TrainOptions, model: ModelConfig, dataset: string, io: Io): Promise<ResumePoint | undefined> {
@@ -37,7 +37,12 @@ export async function findResumePoint(o: TrainOptions, model: ModelConfig, datas
   if (!m.progress || m.dataset === undefined)
     throw new CheckpointError(path, 'checkpoint has no run position (written before resume existed); train without --resume or use another --out');
   const same = (a: ModelConfig, b: ModelConfig) =>
-    a.imageSize === b.imageSize && a.channels === b.channels && a.classes === b.classes && a.dropout === b.dropout;
+    a.imageSize === b.imageSize &&
+    a.channels === b.channels &&
+    a.classes === b.classes &&
+    a.dropout === b.dropout &&
+    archOf(a) === archOf(b) &&
+    JSON.stringify(a.layers?.topology) === JSON.stringify(b.layers?.topology);
   if (!same(m.model, model)) throw refuse(`holds a model of ${describeModel(m.model)}; this run's is ${describeModel(model)}`);
   const cfg = m.config as Partial<TrainOptions>;
   for (const [key, flag, now] of [

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's node bundle ships no gradient definitions; the union package's bundle registers them.
 import '@tensorflow/tfjs';
-import type { Cnn } from '../model/cnn.js';
+import type { Net } from '../model/net.js';
 import type { Adam } from '../optim/tf-adam.js';
 import type { Batch } from '../data/loader.js';
 import { normalizePixels } from '../data/normalize.js';
@@ -35,7 +35,10 @@ export interface GradientOptions {
 }
 
 export interface GradientResult {
-  /** d(mean loss over the batch)/d(param), in the model's parameter order. Caller disposes. */
+  /**
+   * d(mean loss over the batch)/d(param), in the model's parameter order, then each buffer's
+   * value after the step (the passes' updates averaged by their images). Caller disposes.
+   */
   grads: tf.Tensor[];
   /** Mean softmax cross-entropy over the batch. */
   loss: number;
@@ -70,33 +73,53 @@ function slicePass(batch: BatchTensors, start: number, len: number): BatchTensor
 
 /**
  * The gradient of the batch's mean loss, computed in passes of at most `microBatch` images, cut as
- * evenly as possible (passSize): each pass
- * differentiates (its summed loss) / N, and the passes' gradients are summed. That is exactly the
- * one-pass gradient up to fp32 summation order, and dropout masks follow the sample ids, so the
- * micro-batch size changes memory, never the result.
+ * evenly as possible (passSize): each pass differentiates (its summed loss) / N, and the passes'
+ * gradients are summed. That is exactly the one-pass gradient up to fp32 summation order, and
+ * dropout masks follow the sample ids, so the micro-batch size changes memory, never the result.
+ *
+ * Buffers (BatchNorm's running statistics): every pass starts from the step's values and updates
+ * them once from its own batch statistics; the step's new value is the passes' results weighted by
+ * their images, which the exchange then averages over the replicas the same way. So every replica
+ * ends the step with the same statistics, as DDP's broadcast buffers do, and one update per step
+ * whatever the cut. (The batch statistics themselves are each pass's own, as in DDP.)
  */
-export function computeGradients(model: Cnn, batch: BatchTensors, o: GradientOptions): GradientResult {
+export function computeGradients(model: Net, batch: BatchTensors, o: GradientOptions): GradientResult {
   const n = batch.x.shape[0];
   if (batch.ids.length !== n) throw new Error(`batch has ${n} images but ${batch.ids.length} sample ids`);
   const m = passSize(n, o.microBatch ?? n);
+  const buffers = model.buffers;
+  const before = buffers.map((b) => tf.clone(b));
   let sums: tf.Tensor[] | undefined;
   let loss = 0;
   let correct = 0;
   try {
     for (let start = 0; start < n; start += m) {
-      const part = slicePass(batch, start, Math.min(m, n - start));
+      const len = Math.min(m, n - start);
+      const part = slicePass(batch, start, len);
       try {
         let logits: tf.Tensor2D | undefined;
         const { value, grads } = tf.variableGrads(() => {
           const out = model.forward(part.x, { training: true, dropoutSeed: o.dropoutSeed, sampleIds: part.ids });
           logits = tf.keep(out);
-          return tf.div<tf.Scalar>(tf.sum(crossEntropyPerSample(out, part.y)), n);
+          const data = tf.div<tf.Scalar>(tf.sum(crossEntropyPerSample(out, part.y)), n);
+          // The layers' penalties belong to the batch once: each pass adds its share.
+          const reg = model.regularizationLoss();
+          return reg ? tf.add(data, tf.mul(reg, len / n)) : data;
         }, model.params);
         const correctT = countCorrect(logits!, part.y);
         loss += value.dataSync()[0]!;
         correct += correctT.dataSync()[0]!;
         tf.dispose([value, correctT, logits!]);
-        const g = model.params.map((v) => grads[v.name]!);
+        const g = [
+          ...model.params.map((v) => grads[v.name]!),
+          ...buffers.map((b, i) =>
+            tf.tidy(() => {
+              const updated = tf.mul(b, len / n);
+              b.assign(before[i]!);
+              return updated;
+            }),
+          ),
+        ];
         if (!sums) sums = g;
         else {
           const prev = sums;
@@ -109,20 +132,26 @@ export function computeGradients(model: Cnn, batch: BatchTensors, o: GradientOpt
     }
   } catch (e) {
     if (sums) tf.dispose(sums);
+    buffers.forEach((b, i) => b.assign(before[i]!));
     throw e;
+  } finally {
+    tf.dispose(before);
   }
   return { grads: sums!, loss, correct, count: n };
 }
 
-export function applyGradients(optimizer: Adam, grads: readonly tf.Tensor[]): void {
-  optimizer.apply(grads);
+/** The optimizer's step on the params, and the buffers set to their new values. */
+export function applyGradients(model: Net, optimizer: Adam, grads: readonly tf.Tensor[]): void {
+  const p = model.params.length;
+  optimizer.apply(grads.slice(0, p));
+  model.buffers.forEach((b, i) => b.assign(grads[p + i]!));
 }
 
 /** computeGradients + applyGradients, disposing the gradients: the single-process step. */
-export function trainStep(model: Cnn, optimizer: Adam, batch: BatchTensors, o: GradientOptions): Omit<GradientResult, 'grads'> {
+export function trainStep(model: Net, optimizer: Adam, batch: BatchTensors, o: GradientOptions): Omit<GradientResult, 'grads'> {
   const { grads, ...stats } = computeGradients(model, batch, o);
   try {
-    applyGradients(optimizer, grads);
+    applyGradients(model, optimizer, grads);
   } finally {
     tf.dispose(grads);
   }
@@ -130,12 +159,12 @@ export function trainStep(model: Cnn, optimizer: Adam, batch: BatchTensors, o: G
 }
 
 /** Logits in inference mode (dropout off). Caller disposes. */
-export function predictLogits(model: Cnn, x: tf.Tensor4D): tf.Tensor2D {
+export function predictLogits(model: Net, x: tf.Tensor4D): tf.Tensor2D {
   return model.forward(x, { training: false });
 }
 
 /** Loss sum and predictions for one inference batch, in passes of at most `microBatch` images. */
-export function evalBatch(model: Cnn, x: tf.Tensor4D, y: tf.Tensor1D, microBatch = Infinity): { lossSum: number; predictions: Int32Array } {
+export function evalBatch(model: Net, x: tf.Tensor4D, y: tf.Tensor1D, microBatch = Infinity): { lossSum: number; predictions: Int32Array } {
   const n = x.shape[0];
   const m = passSize(n, microBatch);
   const predictions = new Int32Array(n);

@@ -84,6 +84,12 @@ export namespace syncgrad {
         /** ModelSpec dropout. */
         dropout: number;
 
+        /** ModelSpec arch. */
+        arch: string;
+
+        /** ModelSpec layersJson. */
+        layersJson: string;
+
         /**
          * Creates a new ModelSpec instance using the specified properties.
          * @param [properties] Properties to set
@@ -134,6 +140,12 @@ export namespace syncgrad {
 
             /** ModelSpec dropout */
             dropout?: (number|null);
+
+            /** ModelSpec arch */
+            arch?: (string|null);
+
+            /** ModelSpec layersJson */
+            layersJson?: (string|null);
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];

@@ -88,6 +88,8 @@ export const syncgrad = $root.syncgrad = (() => {
          * @property {number|null} [channels] ModelSpec channels
          * @property {number|null} [classes] ModelSpec classes
          * @property {number|null} [dropout] ModelSpec dropout
+         * @property {string|null} [arch] ModelSpec arch
+         * @property {string|null} [layersJson] ModelSpec layersJson
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -152,6 +154,22 @@ export const syncgrad = $root.syncgrad = (() => {
         ModelSpec.prototype.dropout = 0;
 
         /**
+         * ModelSpec arch.
+         * @member {string} arch
+         * @memberof syncgrad.ModelSpec
+         * @instance
+         */
+        ModelSpec.prototype.arch = "";
+
+        /**
+         * ModelSpec layersJson.
+         * @member {string} layersJson
+         * @memberof syncgrad.ModelSpec
+         * @instance
+         */
+        ModelSpec.prototype.layersJson = "";
+
+        /**
          * Creates a new ModelSpec instance using the specified properties.
          * @function create
          * @memberof syncgrad.ModelSpec
@@ -191,6 +209,10 @@ export const syncgrad = $root.syncgrad = (() => {
                 writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.classes);
             if (message.dropout != null && $Object.hasOwnProperty.call(message, "dropout") && !$Object.is(message.dropout, 0))
                 writer.uint32(/* id 4, wireType 5 =*/37).float(message.dropout);
+            if (message.arch != null && $Object.hasOwnProperty.call(message, "arch") && message.arch !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.arch);
+            if (message.layersJson != null && $Object.hasOwnProperty.call(message, "layersJson") && message.layersJson !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.layersJson);
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (let i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -269,6 +291,24 @@ export const syncgrad = $root.syncgrad = (() => {
                             message.dropout = value;
                         else
                             delete message.dropout;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.arch = value;
+                        else
+                            delete message.arch;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.layersJson = value;
+                        else
+                            delete message.layersJson;
                         continue;
                     }
                 }

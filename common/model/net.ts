@@ -1,0 +1,32 @@
+// What training, evaluation and the cluster need of a network, whichever it is: the seed CNN on
+// tfjs-core ops (cnn.ts) or a tfjs-layers model (layers-net.ts). Tensors in the order of the flat
+// vector: trainable ones, then buffers (BatchNorm's running statistics), which a step does not
+// differentiate but averages (train/step.ts).
+import type * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig, ParamSpec } from './spec.js';
+
+export interface ForwardOptions {
+  training: boolean;
+  /** Seed for this step's dropout masks; required when training with dropout. */
+  dropoutSeed?: number;
+  /** One id per image (its index in the train split): a sample's mask depends on it, not on its position. */
+  sampleIds?: ArrayLike<number>;
+}
+
+export interface Net {
+  readonly config: ModelConfig;
+  /** Every tensor of the flat vector: `params`, then `buffers`. */
+  readonly specs: ParamSpec[];
+  readonly params: tf.Variable[];
+  readonly buffers: tf.Variable[];
+  /** Values in the flat vector (trainable and buffers). */
+  readonly paramCount: number;
+  /** Logits [N, classes] for x [N, H, W, C] (NHWC). In training, buffers take this pass's update. */
+  forward(x: tf.Tensor4D, options: ForwardOptions): tf.Tensor2D;
+  /** The layers' regularisation losses (kernelRegularizer and the like), or undefined when there are none. */
+  regularizationLoss(): tf.Scalar | undefined;
+  /** Copies of every tensor, in specs' order. */
+  getWeights(): Promise<Float32Array[]>;
+  setWeights(weights: Float32Array[]): void;
+  dispose(): void;
+}
