@@ -5,7 +5,8 @@ import type { BenchMode, BenchResult, StepProfile } from './harness.js';
 import type { TorchResult } from './torch.js';
 import { ConfigError } from '../common/errors.js';
 import type { Io } from '../common/console/io.js';
-import { MIN_IMAGE_SIZE } from '../common/model/spec.js';
+import { MIN_IMAGE_SIZE, SEED_CNN } from '../common/model/spec.js';
+import { checkModelChoice, MODEL_NAMES } from '../common/model/choice.js';
 import type { BackendChoice } from '../common/backend/choices.js';
 import type { ExchangeDesign } from '../coordinator/options.js';
 import type { ExchangeBenchResult } from './exchange.js';
@@ -14,6 +15,7 @@ import { parseMicroBatch, planMicroBatch } from '../common/train/micro-batch.js'
 import { parseIntFlag } from '../common/zod-options.js';
 
 export interface BenchFlags {
+  model?: string;
   imageSize: string;
   batchSize?: string;
   steps?: string;
@@ -119,18 +121,21 @@ export async function runBenchMode(mode: string, flags: BenchFlags, io: Io): Pro
   const { parseThreads } = await import('../common/backend/native/env.js');
   const threads = parseThreads(flags.threads);
   const backend = await initBackend(flags.backend, { threads });
-  const plan = planMicroBatch(choice, backend.kind, benchModelConfig(imageSize), 'train');
+  const model = flags.model === undefined ? SEED_CNN : checkModelChoice(flags.model);
+  const { describeChoice } = await import('../common/model/build.js');
+  const plan = planMicroBatch(choice, backend.kind, await describeChoice(model, benchModelConfig(imageSize)), 'train');
   const microBatch = Math.min(batchSize, mode === 'train' ? plan.train : plan.infer);
   const benchMode: BenchMode = mode;
-  const common = { mode: benchMode, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
+  const common = { mode: benchMode, model, imageSize, batchSize, warmup, backend: flags.backend, microBatch };
   const ours = await withMemoryContext({ who: `bench ${mode}`, imageSize, batch: batchSize, microBatch, backend: backend.kind }, () =>
     runBench({ ...common, steps, repeats }, backend),
   );
   const row: BenchRow = { ours, torch: null, ratio: null };
   if (flags.torch) {
     const avail = torchAvailable();
-    if (avail.ok) {
-      row.torch = runTorchReference({ mode: common.mode, imageSize, batchSize, steps, repeats, warmup, threads: threads ?? 1 });
+    if (!MODEL_NAMES.includes(model)) row.torchSkipped = `${model} has no PyTorch twin`;
+    else if (avail.ok) {
+      row.torch = runTorchReference({ mode: common.mode, model, imageSize, batchSize, steps, repeats, warmup, threads: threads ?? 1 });
       row.ratio = ours.imgPerSec / row.torch.imgPerSec;
     } else {
       row.torchSkipped = avail.reason;
@@ -141,7 +146,7 @@ export async function runBenchMode(mode: string, flags: BenchFlags, io: Io): Pro
     io.out(JSON.stringify(row));
   } else {
     io.out(
-      `${mode} ${imageSize}² batch ${batchSize} on ${ours.backend} (${ours.threads} thread${ours.threads === 1 ? '' : 's'}): ` +
+      `${model === SEED_CNN ? '' : `${model} `}${mode} ${imageSize}² batch ${batchSize} on ${ours.backend} (${ours.threads} thread${ours.threads === 1 ? '' : 's'}): ` +
         `${ours.imgPerSec.toFixed(2)} img/s (median of ${repeats} × ${steps} steps; ${ours.repeatImgPerSec.map((r) => r.toFixed(2)).join(', ')}), ` +
         `${ours.gflops.toFixed(2)} GFLOP/s, peak RSS ${ours.peakRssMb.toFixed(0)} MB` +
         `${ours.microBatch < batchSize ? ` (micro-batches of ${ours.microBatch})` : ''}${ours.wasmHeapMb !== null ? `, wasm heap ${ours.wasmHeapMb.toFixed(0)} MB` : ''}`,

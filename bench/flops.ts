@@ -17,6 +17,7 @@ export interface LayerFlops {
 /** Per-layer forward MACs per image, in layer order. */
 export function layerMacs(config: ModelConfig): LayerFlops[] {
   const c = validateModelConfig(config);
+  if (c.layers) return layersMacs(c);
   const out: LayerFlops[] = [];
   let s = c.imageSize;
   let ch: number = c.channels;
@@ -31,6 +32,28 @@ export function layerMacs(config: ModelConfig): LayerFlops[] {
     out.push({ name: `fc${i + 1}`, macs: features * width });
     features = width;
   });
+  return out;
+}
+
+/**
+ * A tfjs-layers network's convolutions and dense layers, from its description: a conv kernel
+ * [kh, kw, in, out] costs kh·kw·in·out per output pixel, a depthwise one [kh, kw, C, 1] kh·kw·C,
+ * a dense kernel [in, out] in·out.
+ */
+function layersMacs(c: ModelConfig): LayerFlops[] {
+  const arch = c.layers!;
+  const byLayer = new Map(arch.layers.map((l) => [l.name, l]));
+  const out: LayerFlops[] = [];
+  for (const p of arch.params) {
+    const slash = p.name.lastIndexOf('/');
+    const layer = byLayer.get(p.name.slice(0, slash));
+    const leaf = p.name.slice(slash + 1);
+    if (!layer || (leaf !== 'kernel' && leaf !== 'depthwise_kernel')) continue;
+    const kernel = p.shape.reduce((a, b) => a * b, 1);
+    // NCHW [-1, C, H, W]: H·W output pixels.
+    const pixels = layer.outputShape.length === 4 ? layer.outputShape[2]! * layer.outputShape[3]! : 1;
+    out.push({ name: layer.name, macs: kernel * pixels });
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 // The benchmark harness behind `syncgrad bench`: times training steps (forward, backward, Adam) or
-// inference batches of the seed CNN on synthetic data, and profiles one step per kernel.
+// inference batches of a network (the seed CNN unless --model says) on synthetic data, and profiles one step per kernel.
 //
 // Figures: img/s is the median over `repeats` timed runs of `steps` steps each (after `warmup`
 // untimed steps, which pay for XNNPACK operator creation and the first allocations); GFLOP/s is
@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendChoice, type BackendInfo } from '../common/backend/select.js';
 import { Cnn } from '../common/model/cnn.js';
-import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, type ModelConfig } from '../common/model/spec.js';
+import { buildModel, createNet } from '../common/model/build.js';
+import type { Net } from '../common/model/net.js';
+import { DEFAULT_CHANNELS, DEFAULT_CLASSES, DEFAULT_DROPOUT, SEED_CNN, type ModelConfig } from '../common/model/spec.js';
 import { Adam } from '../common/optim/tf-adam.js';
 import { evalBatch, trainStep, type BatchTensors } from '../common/train/step.js';
 import { wasmHeapBytes } from '../common/backend/memory.js';
@@ -20,6 +22,8 @@ export type BenchMode = 'train' | 'infer';
 
 export interface BenchOptions {
   mode: BenchMode;
+  /** The network (`--model`): seed-cnn (default), a zoo name, or a model file. */
+  model?: string;
   imageSize: number;
   batchSize: number;
   /** Steps (train) or batches (infer) per timed repeat. */
@@ -84,9 +88,15 @@ export function benchModelConfig(imageSize: number): ModelConfig {
   return { imageSize, channels: DEFAULT_CHANNELS, classes: DEFAULT_CLASSES, dropout: DEFAULT_DROPOUT };
 }
 
+/** The benchmarked network at `imageSize`, built as a run builds it, and its starting weights. */
+export async function benchModel(model: string | undefined, imageSize: number, seed = 42): Promise<{ config: ModelConfig; net: Net }> {
+  const { config, initial } = await buildModel(model ?? SEED_CNN, benchModelConfig(imageSize), seed);
+  return { config, net: await createNet(config, initial) };
+}
+
 /** A model, its optimizer and one synthetic batch (uniform pixels, uniform labels) on the active backend. */
 export class Workload {
-  readonly model: Cnn;
+  readonly model: Net;
   readonly optimizer: Adam;
   readonly batch: BatchTensors;
   private step = 0;
@@ -97,9 +107,10 @@ export class Workload {
     readonly batchSize: number,
     seed = 42,
     readonly microBatch = batchSize,
+    net?: Net,
   ) {
-    this.model = Cnn.create(config, seed);
-    this.optimizer = new Adam(LEARNING_RATE, this.model.params);
+    this.model = net ?? Cnn.create(config, seed);
+    this.optimizer = new Adam(LEARNING_RATE, this.model.params, this.model.buffers);
     const rng = Rng.derive(seed, 'bench');
     const s = config.imageSize;
     const x = new Float32Array(batchSize * s * s * config.channels);
@@ -127,8 +138,8 @@ export class Workload {
 
 export async function runBench(o: BenchOptions, backendInfo?: BackendInfo): Promise<BenchResult> {
   const info = backendInfo ?? (await initBackend(o.backend));
-  const config = benchModelConfig(o.imageSize);
-  const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch);
+  const { config, net } = await benchModel(o.model, o.imageSize, o.seed);
+  const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch, net);
   try {
     for (let i = 0; i < o.warmup; i++) w.run();
     const rates: number[] = [];
@@ -213,7 +224,8 @@ function aggregate(records: { name: string; ms: number }[]): KernelTime[] {
 /** Per-kernel times of one step (after `warmup` untimed steps), via tf.profile. */
 export async function profileStep(o: Omit<BenchOptions, 'steps' | 'repeats'>, backendInfo?: BackendInfo): Promise<StepProfile> {
   const info = backendInfo ?? (await initBackend(o.backend));
-  const w = new Workload(o.mode, benchModelConfig(o.imageSize), o.batchSize, o.seed, o.microBatch);
+  const { config, net } = await benchModel(o.model, o.imageSize, o.seed);
+  const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch, net);
   try {
     for (let i = 0; i < Math.max(1, o.warmup); i++) w.run();
     const t0 = performance.now();

@@ -27,6 +27,8 @@ export interface TorchResult {
 
 export interface TorchOptions {
   mode: BenchMode;
+  /** seed-cnn (default) or a zoo name: torchvision's model of that name. */
+  model?: string;
   imageSize: number;
   batchSize: number;
   steps: number;
@@ -53,6 +55,8 @@ export function runTorchReference(o: TorchOptions): TorchResult {
     TORCH_SCRIPT,
     '--mode',
     o.mode,
+    '--model',
+    o.model ?? 'seed-cnn',
     '--image-size',
     String(o.imageSize),
     '--batch-size',

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initBackend } from '../common/backend/select.js';
-import { RELU_GRAD_KERNEL, nativeKernelReport } from '../common/backend/native/kernels.js';
+import { BATCH_NORM_TRAIN_KERNEL, RELU_GRAD_KERNEL, nativeKernelReport } from '../common/backend/native/kernels.js';
+import { BatchNorm } from '../common/model/layers/batch-norm.js';
 import { Cnn } from '../common/model/cnn.js';
 import { Adam } from '../common/optim/tf-adam.js';
 import { computeGradients, trainStep, type BatchTensors } from '../common/train/step.js';
@@ -188,4 +189,39 @@ test('native kernels - the util functions tfjs-node 4.22 calls, removed in Node 
   const present = { isNullOrUndefined: own, isArray: own };
   restoreLegacyUtil(present);
   assert.equal(present.isNullOrUndefined, own, 'an existing function is left alone');
+});
+
+test("native kernels - BatchNorm in training (TensorFlow's fused op and its gradient op) matches the cpu backend: output, gradients and running statistics", async () => {
+  const x = normal(7, [4, 5, 5, 3]);
+  const dy = normal(8, [4, 5, 5, 3]);
+  const { native, cpu } = await onBoth([x, dy], (t, g) => {
+    const bn = new BatchNorm({ name: 'bn_probe' });
+    bn.build(t.shape);
+    const [gamma, beta] = bn.trainableWeights.map((w) => w.read() as tf.Variable) as [tf.Variable, tf.Variable];
+    let out: tf.Tensor | undefined;
+    const loss = (input: tf.Tensor) => {
+      const y = bn.apply(input, { training: true }) as tf.Tensor;
+      out ??= tf.keep(y);
+      return tf.sum(tf.mul(y, g));
+    };
+    const { grads } = tf.variableGrads(() => loss(t) as tf.Scalar, [gamma, beta]);
+    const running = bn.nonTrainableWeights.map((w) => tf.clone(w.read()));
+    const dx = tf.grad((v: tf.Tensor) => loss(v))(t);
+    return [out!, dx, grads[gamma.name]!, grads[beta.name]!, ...running];
+  });
+  assertClose(native, cpu, 1e-4, 'batch norm');
+  assert.ok(nativeKernelReport().installed.includes(BATCH_NORM_TRAIN_KERNEL));
+});
+
+test("native kernels - ReLU's and ReLU6's gradients (TensorFlow's ReluGrad and Relu6Grad) match the cpu backend; ReLU6's is 0 at 0 and at 6", async () => {
+  const x = { shape: [2, 3, 4], data: Float32Array.from({ length: 24 }, (_, i) => [-1, 0, 0.5, 3, 6, 7][i % 6]!) };
+  const dy = normal(9, [2, 3, 4]);
+  const { native, cpu } = await onBoth([x, dy], (t, g) => [
+    tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), g)))(t),
+    tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu6(v), g)))(t),
+  ]);
+  assertClose(native, cpu, 0, 'relu, relu6 gradients');
+  native[1]!.forEach((v, i) => {
+    if (x.data[i] === 0 || x.data[i] === 6) assert.ok(v === 0, `relu6' at ${x.data[i]} is ${v}`);
+  });
 });

@@ -41,11 +41,17 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--classes", type=int, default=6)
+    p.add_argument("--model", default="seed-cnn", help="seed-cnn, or torchvision's resnet18, resnet50, mobilenet-v2")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(42)
-    model = make_model(a.image_size, 3, a.classes, 0.2)
+    if a.model == "seed-cnn":
+        model = make_model(a.image_size, 3, a.classes, 0.2)
+    else:
+        import torchvision.models as zoo
+
+        model = {"resnet18": zoo.resnet18, "resnet50": zoo.resnet50, "mobilenet-v2": zoo.mobilenet_v2}[a.model](num_classes=a.classes)
     x = torch.rand(a.batch_size, 3, a.image_size, a.image_size)
     y = torch.randint(0, a.classes, (a.batch_size,))
 
@@ -77,6 +83,7 @@ def main() -> None:
         rates.append(a.steps * a.batch_size / (time.perf_counter() - t0))
     print(json.dumps({
         "mode": a.mode,
+        "model": a.model,
         "image_size": a.image_size,
         "batch_size": a.batch_size,
         "steps": a.steps,

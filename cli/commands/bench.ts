@@ -14,6 +14,7 @@ export const benchCommand: CommandModule = (program, { io, exit }) => {
       '<mode>',
       "train, infer, exchange (a step's gradient exchange with synthetic gradients, beside gloo and raw NATS), or shards (a native and a wasm worker with equal and weighted shards, against the ideal)",
     )
+    .option('--model <name|file>', "train, infer: the network (seed-cnn, resnet18, resnet50, mobilenet-v2, or a model file); PyTorch runs torchvision's twin")
     .option('--image-size <n>', 'input height and width', '64')
     .option('--batch-size <n>', 'images per step (default 16; shards: 32)')
     .option('--steps <n>', 'steps (or inference batches) per timed repeat (default 5; exchange: timed steps, default 10)')

@@ -25,6 +25,16 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The kernel name our conv block's backward pass asks for: dy where y > 0, else 0. */
 export const RELU_GRAD_KERNEL = 'SyncgradReluGrad';
+/** dy where 0 < x < 6, else 0: ReLU6's gradient (MobileNetV2's activation). */
+export const RELU6_GRAD_KERNEL = 'SyncgradRelu6Grad';
+/**
+ * BatchNorm in training as TensorFlow's fused op: x, scale, offset → y, the batch mean, the batch
+ * variance with Bessel's correction (what a running average takes), and the three reserve spaces
+ * its gradient needs. tfjs composes a BatchNorm and its gradient from a dozen small ops.
+ */
+export const BATCH_NORM_TRAIN_KERNEL = 'SyncgradFusedBatchNorm';
+/** FusedBatchNormGradV3: dy, x, scale and the reserve spaces → dx, dscale, doffset. */
+export const BATCH_NORM_GRAD_KERNEL = 'SyncgradFusedBatchNormGrad';
 
 /** What we use of tfjs-node's NodeJSKernelBackend. */
 interface NodeBackend {
@@ -33,6 +43,7 @@ interface NodeBackend {
     TF_ATTR_INT: number;
     TF_ATTR_TYPE: number;
     TF_ATTR_BOOL: number;
+    TF_ATTR_FLOAT: number;
     TF_FLOAT: number;
   };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
@@ -68,6 +79,8 @@ function attrsOf(b: NodeBackend) {
     str: (name: string, value: string): OpAttr => ({ name, type: B.TF_ATTR_STRING, value }),
     ints: (name: string, value: number[]): OpAttr => ({ name, type: B.TF_ATTR_INT, value }),
     oneDnn: (): OpAttr => ({ name: '_kernel', type: B.TF_ATTR_STRING, value: ONEDNN_LABEL }),
+    float: (name: string, value: number): OpAttr => ({ name, type: B.TF_ATTR_FLOAT, value }),
+    bool: (name: string, value: boolean): OpAttr => ({ name, type: B.TF_ATTR_BOOL, value }),
   };
 }
 
@@ -80,6 +93,48 @@ const reluGrad: KernelFunc = ({ inputs, backend }) => {
   const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
   const b = asNode(backend);
   return b.executeSingleOutput('ReluGrad', [attrsOf(b).type()], [dy, y]);
+};
+
+/** Relu6Grad(gradients = dy, features = x). */
+const relu6Grad: KernelFunc = ({ inputs, backend }) => {
+  const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
+  const b = asNode(backend);
+  return b.executeSingleOutput('Relu6Grad', [attrsOf(b).type()], [dy, x]);
+};
+
+function batchNormAttrs(b: NodeBackend, epsilon: number): OpAttr[] {
+  const a = attrsOf(b);
+  return [a.type(), a.type('U'), a.float('epsilon', epsilon), a.str('data_format', 'NHWC'), a.bool('is_training', true)];
+}
+
+const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, scale, offset } = inputs as { x: tf.TensorInfo; scale: tf.TensorInfo; offset: tf.TensorInfo };
+  const b = asNode(backend);
+  // In training with no running average to fold in, TF takes empty mean and variance inputs.
+  const empty = tf.tensor1d([], 'float32');
+  try {
+    return b.executeMultipleOutputs(
+      'FusedBatchNormV3',
+      [...batchNormAttrs(b, (attrs as { epsilon: number }).epsilon), attrsOf(b).float('exponential_avg_factor', 1)],
+      [x, scale, offset, empty, empty],
+      6,
+    );
+  } finally {
+    empty.dispose();
+  }
+};
+
+const batchNormGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, x, scale, r1, r2, r3 } = inputs as Record<'dy' | 'x' | 'scale' | 'r1' | 'r2' | 'r3', tf.TensorInfo>;
+  const b = asNode(backend);
+  const [dx, dScale, dOffset, s4, s5] = b.executeMultipleOutputs(
+    'FusedBatchNormGradV3',
+    batchNormAttrs(b, (attrs as { epsilon: number }).epsilon),
+    [dy, x, scale, r1, r2, r3],
+    5,
+  );
+  tf.dispose([s4!, s5!]);
+  return [dx!, dScale!, dOffset!];
 };
 
 /** Sum over every axis but the last (a bias gradient) as BiasAddGrad; anything else as before. */
@@ -218,6 +273,12 @@ export function registerNativeKernels(): NativeKernelReport {
   registered = true;
   tf.registerKernel({ kernelName: RELU_GRAD_KERNEL, backendName: BACKEND, kernelFunc: reluGrad });
   report.installed.push(RELU_GRAD_KERNEL);
+  tf.registerKernel({ kernelName: RELU6_GRAD_KERNEL, backendName: BACKEND, kernelFunc: relu6Grad });
+  report.installed.push(RELU6_GRAD_KERNEL);
+  tf.registerKernel({ kernelName: BATCH_NORM_TRAIN_KERNEL, backendName: BACKEND, kernelFunc: batchNormTrain });
+  tf.registerKernel({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: BACKEND, kernelFunc: batchNormGrad });
+  report.installed.push(BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_GRAD_KERNEL);
+  registerActivationGradients();
 
   const reference = <T>(name: string, run: () => T): T => {
     // The kernel as tfjs-node registered it, for the probe's expected answer.
@@ -267,6 +328,38 @@ export function registerNativeKernels(): NativeKernelReport {
     }),
   );
   return report;
+}
+
+/**
+ * tfjs's Relu and Relu6 gradients build relu' from step() and comparisons (five ops on
+ * tfjs-node); where this backend has TensorFlow's ReluGrad and Relu6Grad, use them. ReLU6's
+ * gradient is zero at 6 itself, as in TensorFlow and torch (tfjs's own passes it there). The gradient
+ * registry is global, so each gradient checks the active backend and falls back to tfjs's formula.
+ */
+function registerActivationGradients(): void {
+  tf.registerGradient({
+    kernelName: tf.Relu,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved as [tf.Tensor];
+      const native = tf.getKernel(RELU_GRAD_KERNEL, tf.getBackend()) != null;
+      return { x: () => (native ? tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as tf.Tensor, y: x }) : tf.mul(dy as tf.Tensor, tf.step(x))) };
+    },
+  });
+  tf.registerGradient({
+    kernelName: tf.Relu6,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => {
+      const [x] = saved as [tf.Tensor];
+      const native = tf.getKernel(RELU6_GRAD_KERNEL, tf.getBackend()) != null;
+      return {
+        x: () =>
+          native
+            ? tf.engine().runKernel(RELU6_GRAD_KERNEL, { dy: dy as tf.Tensor, x })
+            : tf.mul(dy as tf.Tensor, tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.less(x, 6)), 'float32')),
+      };
+    },
+  });
 }
 
 export function nativeKernelReport(): NativeKernelReport {

@@ -5,6 +5,7 @@
 // statistics are the layer's non-trainable weights; a training step reads and resets them after
 // each pass and averages them over the passes and replicas (train/step.ts).
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from '../../backend/native/kernels.js';
 
 export const BATCH_NORM_MOMENTUM = 0.1;
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -49,18 +50,43 @@ export class BatchNorm extends tf.layers.Layer {
       const gamma = this.gamma.read();
       const beta = this.beta.read();
       if (kwargs['training'] !== true) return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, this.epsilon);
+      if (x.rank === 4 && tf.getKernel(BATCH_NORM_TRAIN_KERNEL, tf.getBackend()) != null) return this.fused(x as tf.Tensor4D, gamma, beta);
       const axes = x.shape.map((_, i) => i).slice(0, -1);
       const { mean, variance } = tf.moments(x, axes);
       const n = x.size / x.shape[x.shape.length - 1]!;
-      const m = this.momentum;
       // The running statistics are state, not part of the loss: nothing differentiates them.
-      const [newMean, newVar] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
-        const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
-        return [tf.add(tf.mul(this.movingMean.read(), 1 - m), tf.mul(mean, m)), tf.add(tf.mul(this.movingVariance.read(), 1 - m), tf.mul(unbiased, m))];
-      });
-      this.movingMean.write(newMean);
-      this.movingVariance.write(newVar);
+      this.updateRunning(mean, tf.mul(variance, n / Math.max(1, n - 1)));
       return tf.batchNorm(x, mean, variance, beta, gamma, this.epsilon);
+    });
+  }
+
+  /** The native backend's path: TensorFlow's fused op forward and its own gradient op backward (kernels.ts). */
+  private fused(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+    const epsilon = this.epsilon;
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [input, scale, offset] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+      const save = args[args.length - 1] as tf.GradSaveFunc;
+      const [y, mean, variance, r1, r2, r3] = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAIN_KERNEL, { x: input, scale, offset }, { epsilon });
+      this.updateRunning(mean!, variance!);
+      save([input, scale, r1!, r2!, r3!]);
+      tf.dispose([mean!, variance!]);
+      return {
+        value: y!,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sx, sScale, s1, s2, s3] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_GRAD_KERNEL, { dy, x: sx, scale: sScale, r1: s1, r2: s2, r3: s3 }, { epsilon });
+        },
+      };
+    });
+    return op(x, gamma, beta);
+  }
+
+  /** running ← (1 − momentum) · running + momentum · batch, the variance's being unbiased. */
+  private updateRunning(mean: tf.Tensor, unbiased: tf.Tensor): void {
+    const m = this.momentum;
+    tf.tidy(() => {
+      this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), 1 - m), tf.mul(mean, m)));
+      this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), 1 - m), tf.mul(unbiased, m)));
     });
   }
 

@@ -34,8 +34,9 @@ export function batchNorm(x: Sym, name: string): Sym {
   return new BatchNorm({ name }).apply(x) as Sym;
 }
 
-export function relu(x: Sym, name: string, max?: number): Sym {
-  return tf.layers.reLU({ name, ...(max === undefined ? {} : { maxValue: max }) }).apply(x) as Sym;
+/** ReLU, or ReLU6 (`six`): the activation layer runs tf.relu6, whose gradient has a native kernel; tfjs-layers' reLU({ maxValue }) clips instead. */
+export function relu(x: Sym, name: string, six = false): Sym {
+  return (six ? tf.layers.activation({ activation: 'relu6', name }) : tf.layers.reLU({ name })).apply(x) as Sym;
 }
 
 export function add(a: Sym, b: Sym, name: string): Sym {

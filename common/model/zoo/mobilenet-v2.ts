@@ -18,7 +18,7 @@ const SETTING: [number, number, number, number][] = [
 
 /** Conv2d + BatchNorm2d + ReLU6, torchvision's Conv2dNormActivation at `name.0`, `name.1`. */
 function convBnRelu6(x: Sym, name: string, filters: number, kernel: number, stride: number, depthwise = false): Sym {
-  return relu(batchNorm(conv(x, `${name}.0`, { filters, kernel, stride, depthwise }), `${name}.1`), `${name}.2`, 6);
+  return relu(batchNorm(conv(x, `${name}.0`, { filters, kernel, stride, depthwise }), `${name}.1`), `${name}.2`, true);
 }
 
 function invertedResidual(x: Sym, name: string, inp: number, oup: number, stride: number, t: number): Sym {
