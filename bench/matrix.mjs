@@ -6,9 +6,12 @@
 // the seed's 16,154,950 parameters instead (syncgrad bench exchange, beside gloo and raw NATS)
 // into bench/results/exchange.json, about 5 minutes.
 // `--only network` (root) runs the exchange on emulated hosts beside gloo into bench/results/network.json, ~10 minutes.
+// `--only models` runs the zoo (resnet18 and mobilenet-v2 at 128² batch 16, resnet50 at 224² batch 8),
+// training and inference on one thread, native and torchvision's twin alternating, into
+// bench/results/models.json, about 10 minutes.
 // `--only shards` runs a mixed pair (a native and a wasm worker, a core each) with equal and
 // weighted shards against the ideal, three times, into bench/results/shards.json, ~5 minutes.
-//   node bench/matrix.mjs [--only train|infer|pairs|memory|exchange|network|shards] [--out FILE]
+//   node bench/matrix.mjs [--only train|infer|pairs|memory|exchange|network|shards|models] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,7 +25,7 @@ const { values: flags } = parseArgs({
 });
 const { backend } = flags;
 const only = flags.only ?? null;
-const out = flags.out ?? join(root, 'bench', 'results', only === 'exchange' ? 'exchange.json' : 'compute.json');
+const out = flags.out ?? join(root, 'bench', 'results', only === 'exchange' ? 'exchange.json' : only === 'models' ? 'models.json' : 'compute.json');
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version };
 
 // The exchange at the seed's scale: design x workers x codec, each in a fresh process with its own NATS server.
@@ -203,6 +206,80 @@ function syncgrad(args) {
 }
 
 const { runTorchReference } = await import(new URL('../dist/bench/torch.js', import.meta.url).href);
+
+// The zoo beside torchvision (Debian's torch 1.13 with its torchvision 0.14), one thread each, in
+// alternating pairs: each pair is a fresh syncgrad process, then a fresh PyTorch one.
+const MODELS = [
+  { model: 'resnet18', imageSize: 128, batchSize: 16, steps: 3, repeats: 3, pairs: 3 },
+  { model: 'mobilenet-v2', imageSize: 128, batchSize: 16, steps: 3, repeats: 3, pairs: 2 },
+  { model: 'resnet50', imageSize: 224, batchSize: 8, steps: 2, repeats: 2, pairs: 1 },
+];
+if (only === 'models') {
+  const t0 = Date.now();
+  const results = [];
+  for (const m of MODELS) {
+    for (const mode of ['train', 'infer']) {
+      const runs = [];
+      for (let i = 0; i < m.pairs; i++) {
+        const common = [
+          '--image-size',
+          String(m.imageSize),
+          '--batch-size',
+          String(m.batchSize),
+          '--steps',
+          String(m.steps),
+          '--repeats',
+          String(m.repeats),
+          '--warmup',
+          '1',
+          '--threads',
+          '1',
+        ];
+        const ours = syncgrad(['bench', mode, '--model', m.model, ...common, '--backend', 'tensorflow', '--no-torch']);
+        if (ours.error) {
+          console.error(`${m.model} ${mode} failed: ${ours.error}`);
+          break;
+        }
+        const torch = runTorchReference({
+          mode,
+          model: m.model,
+          imageSize: m.imageSize,
+          batchSize: m.batchSize,
+          steps: m.steps,
+          repeats: m.repeats,
+          warmup: 1,
+          threads: 1,
+        });
+        runs.push({
+          ours: ours.ours.imgPerSec,
+          oursRssMb: ours.ours.peakRssMb,
+          torch: torch.imgPerSec,
+          torchRssMb: torch.peakRssMb,
+          torchVersion: torch.torchVersion,
+        });
+        console.log(
+          `${m.model} ${mode} ${m.imageSize}² b${m.batchSize} pair ${i + 1}: native ${ours.ours.imgPerSec.toFixed(2)} img/s (${ours.ours.peakRssMb.toFixed(0)} MB), PyTorch ${torch.imgPerSec.toFixed(2)} img/s (${torch.peakRssMb.toFixed(0)} MB)`,
+        );
+      }
+      if (runs.length === 0) continue;
+      const med = (xs) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+      };
+      const row = { ...m, mode, runs, nativeMedian: med(runs.map((r) => r.ours)), torchMedian: med(runs.map((r) => r.torch)) };
+      row.ratio = row.nativeMedian / row.torchMedian;
+      results.push(row);
+      console.log(`${m.model} ${mode}: native/PyTorch ${row.ratio.toFixed(2)} (medians ${row.nativeMedian.toFixed(2)} / ${row.torchMedian.toFixed(2)} img/s)`);
+    }
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench train|infer --model: native TensorFlow on 1 thread against torchvision (Debian torch 1.13, torchvision 0.14) on 1 thread with its fastest allocator settings; pairs alternate, each a fresh process', seconds: (Date.now() - t0) / 1000, rows: results }, null, 2)}\n`,
+  );
+  console.log(`wrote ${out}`);
+  process.exit(0);
+}
 const t0 = Date.now();
 const rows = [];
 if (!only || only === 'train' || only === 'infer') {

@@ -12,11 +12,11 @@ import type { NatsConnection } from 'nats';
 import { within } from '../common/deadline.js';
 import { InterruptedError, OutOfMemoryError, TimeoutError, type RejectReason } from '../common/errors.js';
 import type { Io } from '../common/console/io.js';
-import { archOf, describeModel, paramSpecs, trainableCount, type ModelConfig } from '../common/model/spec.js';
+import { archOf, describeModel, hasRunningStats, paramSpecs, trainableCount, type ModelConfig } from '../common/model/spec.js';
 import { flatten } from '../common/wire/flat.js';
 import { FlatAdam } from '../common/optim/flat-adam.js';
 import { Rng } from '../common/rng.js';
-import { microBatchToWire } from '../common/train/micro-batch.js';
+import { BATCH_NORM_MIN_PASS, microBatchToWire } from '../common/train/micro-batch.js';
 import { runTrainingLoop, stepsPerEpochOf } from '../common/train/loop.js';
 import { findResumePoint, type ResumePoint } from '../common/train/resume.js';
 import type { TrainReport } from '../common/run/report.js';
@@ -220,7 +220,13 @@ export class Coordinator implements AsyncDisposable {
       this.id,
     );
     // bench exchange's synthetic gradients take no compute time to weigh: equal shards.
-    const cutter = this.hooks.cutter ?? new ShardPlanner({ mode: k.syntheticGradients ? 'equal' : k.shards, onSlow: (w, slow) => this.slowWorker(w, slow) });
+    const cutter =
+      this.hooks.cutter ??
+      new ShardPlanner({
+        mode: k.syntheticGradients ? 'equal' : k.shards,
+        minShard: hasRunningStats(this.model) ? BATCH_NORM_MIN_PASS : 1,
+        onSlow: (w, slow) => this.slowWorker(w, slow),
+      });
     const journal = await ShardJournal.open(o.out, this.resume !== undefined);
     this.engine = new ClusterEngine({
       nc: this.nc,

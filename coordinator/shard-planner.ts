@@ -129,6 +129,8 @@ export function fitTimeModel(x: Sums): TimeModel {
 
 export interface ShardPlannerOptions {
   mode: ShardMode;
+  /** Fewest images a weighted cut gives a worker, where the batch allows (BatchNorm: micro-batch.ts's BATCH_NORM_MIN_PASS); default 1. */
+  minShard?: number;
   /** Called once when a worker has been too slow to be worth waiting for SLOW_REPORT_STEPS steps in a row, and once when it stops being so. */
   onSlow?: (w: SlowWorker, slow: boolean) => void;
 }
@@ -144,9 +146,11 @@ export function equalSizes(n: number, k: number): number[] {
  * to whichever worker would finish it first. Ties go to the earlier worker, so the cut is a
  * function of the models alone.
  */
-export function bestSizes(n: number, models: readonly TimeModel[]): number[] {
-  const sizes = models.map(() => 1);
-  for (let left = n - models.length; left > 0; left--) {
+export function bestSizes(n: number, models: readonly TimeModel[], minShard = 1): number[] {
+  // The floor holds where the batch allows it; a smaller batch is cut as evenly as it can be.
+  const floor = Math.max(1, Math.min(minShard, Math.floor(n / models.length)));
+  const sizes = models.map(() => floor);
+  for (let left = n - floor * models.length; left > 0; left--) {
     let best = 0;
     for (let i = 1; i < models.length; i++) if (timeOf(models[i]!, sizes[i]! + 1) < timeOf(models[best]!, sizes[best]! + 1)) best = i;
     sizes[best]! += 1;
@@ -198,7 +202,7 @@ export class ShardPlanner implements ShardCutter {
     };
     const models = known.map((m) => m ?? mean);
     const ids = workers.map((w) => w.id).join(',');
-    const best = bestSizes(n, models);
+    const best = bestSizes(n, models, this.o.minShard);
     // Noise moves the predictions a little every step; a cut is changed only for a real gain, so
     // sizes do not flap.
     if (this.last && this.last.ids === ids && this.last.n === n && makespan(this.last.sizes, models) <= makespan(best, models) * (1 + RECUT_GAIN))

@@ -12,6 +12,7 @@ import { classifyShardFailure, decideShardFailure, MAX_SHARD_ATTEMPTS } from '..
 import { parseWorkerOptions } from '../worker/options.js';
 import { sharedServerWarning } from '../coordinator/nats-layout.js';
 import {
+  bestSizes,
   fitTimeModel,
   PER_IMAGE_FLOOR,
   proportionalSizes,
@@ -25,6 +26,7 @@ import { parseJournal, SHARD_JOURNAL_FILE, ShardJournal } from '../coordinator/s
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from './helpers/fixtures.js';
+import { BATCH_NORM_MIN_PASS, planMicroBatch } from '../common/train/micro-batch.js';
 
 test('reducer - the mean weights each contribution by its sample count, in the order given', () => {
   const a = { rank: 0, count: 3, gradient: Float32Array.from([1, 2, 0.1]) };
@@ -353,4 +355,51 @@ test('shard planner - the time model: a fixed cost once sizes differ, proportion
     ]),
   );
   assert.equal(steep.fixed, 0, 'a negative fixed cost falls back to proportional');
+});
+
+test('shard planner - with BatchNorm (a minimum shard), a weighted cut keeps every worker at the minimum where the batch allows, and cuts a smaller batch evenly', () => {
+  const ws = [
+    { id: 'a', rank: 0 },
+    { id: 'b', rank: 1 },
+  ];
+  const p = new ShardPlanner({ mode: 'weighted', minShard: BATCH_NORM_MIN_PASS });
+  for (let i = 0; i < 1 + WARMUP_STEPS; i++) {
+    p.observe(ws[0]!, 16, 1); // 16 img/s
+    p.observe(ws[1]!, 16, 16); // 1 img/s: unbounded, the cut would give it 1 of 32
+  }
+  assert.deepEqual(p.cut(ws, 32), [32 - BATCH_NORM_MIN_PASS, BATCH_NORM_MIN_PASS]);
+  assert.deepEqual(
+    bestSizes(32, [
+      { fixed: 0, perImage: 1 / 16 },
+      { fixed: 0, perImage: 1 },
+    ]),
+    [31, 1],
+    'without the minimum',
+  );
+  assert.deepEqual(
+    bestSizes(
+      10,
+      [
+        { fixed: 0, perImage: 1 / 16 },
+        { fixed: 0, perImage: 1 },
+      ],
+      BATCH_NORM_MIN_PASS,
+    ),
+    [5, 5],
+    'a batch under twice the minimum: even',
+  );
+});
+
+test('micro-batch - a network with BatchNorm never plans passes under the minimum; one without keeps its plan', () => {
+  const bn = {
+    imageSize: 16,
+    channels: 3 as const,
+    classes: 2,
+    dropout: 0,
+    arch: 'x',
+    layers: { topology: {}, layers: [], params: [{ name: 'bn/moving_mean', shape: [4], fanIn: 1, size: 4, buffer: true }] },
+  };
+  assert.equal(planMicroBatch(2, 'cpu', bn, 'worker').train, BATCH_NORM_MIN_PASS);
+  assert.match(planMicroBatch(2, 'cpu', bn, 'worker').reason, /BatchNorm's minimum pass/);
+  assert.equal(planMicroBatch(2, 'cpu', { ...bn, layers: { ...bn.layers, params: [] } }, 'worker').train, 2);
 });

@@ -321,3 +321,21 @@ test('models - a custom layer class is one line naming it without --import, and 
     delete process.env[IMPORTS_ENV];
   }
 });
+
+test('models - `syncgrad cluster --model FILE` trains a user model with BatchNorm on 2 worker processes, which never read the file', async () => {
+  const file = await writeModel('cli-bn.mjs', userModel({ batchNorm: true }));
+  const out = join(tmp.path, 'cli-cluster');
+  const r = await cli(
+    ...['cluster', '--data', data, '--model', file, '--workers', '2', '--image-size', '16', '--epochs', '1', '--max-steps', '3', '--batch-size', '16'],
+    ...['--no-audit', '--progress', 'none', '--fps-batches', '1', '--backend', TEST_BACKEND, '--nats', nats.url, '--out', out],
+  );
+  assert.equal(r.code, 0, r.err.join('\n'));
+  assert.ok(
+    r.err.some((l) => /^coordinator: job .*: cli-bn\.mjs, [\d,]+ params \(\+12 running statistics\)/.test(l)),
+    r.err.join('\n'),
+  );
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { model: string; workers: number; buffers: number };
+  assert.equal(report.model, 'cli-bn.mjs');
+  assert.equal(report.workers, 2);
+  assert.equal(report.buffers, 12);
+});

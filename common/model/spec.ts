@@ -45,6 +45,9 @@ export function describeModel(c: ModelConfig): string {
   return `${archOf(c)}, ${fmt(trainable)} params${all > trainable ? ` (+${fmt(all - trainable)} running statistics)` : ''}`;
 }
 
+/** Whether the network keeps running statistics (BatchNorm): its passes then need a few images each. */
+export const hasRunningStats = (c: ModelConfig): boolean => paramSpecs(c).some((s) => s.buffer);
+
 /** Values a step's optimizer updates; the buffers after them are averaged, not stepped. */
 export function trainableCount(c: ModelConfig): number {
   return paramSpecs(c)

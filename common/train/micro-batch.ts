@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { HEAP_LIMIT_ENV, WASM_HEAP_MAX_BYTES, wasmHeapLimitBytes } from '../backend/heap-limit.js';
 import { nativeMemoryBudget, type MemoryBudget } from '../backend/host-memory.js';
-import { describeLayers, paramSpecs, type ModelConfig } from '../model/spec.js';
+import { describeLayers, hasRunningStats, paramSpecs, type ModelConfig } from '../model/spec.js';
 
 export type MicroBatchChoice = number | 'auto';
 export const DEFAULT_MICRO_BATCH: MicroBatchChoice = 'auto';
@@ -116,8 +116,24 @@ export function planMicroBatch(choice: MicroBatchChoice, backend: string, config
     const share = b.sharers > 1 ? ` shared by ${b.sharers} workers` : '';
     reason = `auto: ${fitTrain} image(s) per training pass at ${config.imageSize}² fit ${Math.round(NATIVE_PLAN_FRACTION * 100)}% of ${(b.bytes / 2 ** 30).toFixed(1)} GiB, ${b.source}${share}`;
   }
-  if (choice === 'auto') return { choice, train: fitTrain, infer: fitInfer, reason };
-  return { choice, train: choice, infer: Math.max(choice, fitInfer === Infinity ? choice : fitInfer), reason: `--micro-batch ${choice}` };
+  if (choice === 'auto') return withBatchNormFloor({ choice, train: fitTrain, infer: fitInfer, reason }, config);
+  return withBatchNormFloor(
+    { choice, train: choice, infer: Math.max(choice, fitInfer === Infinity ? choice : fitInfer), reason: `--micro-batch ${choice}` },
+    config,
+  );
+}
+
+/**
+ * With BatchNorm, a pass normalises by its own batch statistics; below this many images they are
+ * too noisy to train on (one image gives a variance of 0). Micro-batch plans do not go below it,
+ * and weighted shards keep at least this many images per worker where the batch allows.
+ */
+export const BATCH_NORM_MIN_PASS = 8;
+
+/** The plan, raised to BATCH_NORM_MIN_PASS for a network with running statistics. */
+function withBatchNormFloor(plan: MicroBatchPlan, config: ModelConfig): MicroBatchPlan {
+  if (!hasRunningStats(config) || plan.train >= BATCH_NORM_MIN_PASS) return plan;
+  return { ...plan, train: BATCH_NORM_MIN_PASS, reason: `${plan.reason}; raised to ${BATCH_NORM_MIN_PASS}, BatchNorm's minimum pass` };
 }
 
 /** Images per pass when `n` images are cut into passes of at most `max`: as even as possible (16 at most 15 each: 8 and 8, not 15 and 1). */
