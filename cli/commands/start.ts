@@ -1,5 +1,5 @@
-// `syncgrad start`: the quick start. The demo dataset when it is missing, then the demo preset on a
-// local cluster of 2 workers (or in this process with --workers 0).
+// `syncgrad start`: the quick start. The demo dataset when it is missing, then the demo preset (or,
+// with another --model, demo-zoo) on a local cluster of 2 workers (or in this process with --workers 0).
 import { Command } from 'commander';
 import { DEFAULT_DEMO_DATA, demoDatasetState, ensureDemoDataset } from '../../demo/demo-data.js';
 import type { CommandModule } from '../command.js';
@@ -8,6 +8,7 @@ import { addClusterFlags, clusterOptionsFromFlags } from '../cluster-flags.js';
 import { addTrainFlags, trainOptionsFromFlags } from '../flags.js';
 import { parseIntFlag } from '../../common/zod-options.js';
 import { DEFAULT_LOCAL_WORKERS } from '../../launcher/defaults.js';
+import { SEED_CNN } from '../../common/model/spec.js';
 
 /**
  * The quick start's exchange unless --exchange says otherwise. `auto` takes the star below 4 MiB of
@@ -28,10 +29,12 @@ export const startCommand: CommandModule = (program, { io, exit }) => {
       const { launchCluster } = await import('../../launcher/launcher.js');
       const data = flags.data ?? DEFAULT_DEMO_DATA;
       await ensureDemoDataset(data, flags.data === undefined ? await demoDatasetState(data) : 'foreign', io);
-      const train = trainOptionsFromFlags({ preset: 'demo', ...flags, data }, { out: 'runs/demo' });
+      // The zoo's networks (BatchNorm, 11 M parameters and more) train on the demo data with larger batches.
+      const preset = flags.preset ?? (flags.model === undefined || flags.model === SEED_CNN ? 'demo' : 'demo-zoo');
+      const train = trainOptionsFromFlags({ ...flags, preset, data }, { out: 'runs/demo' });
       const workers = flags.workers === undefined ? DEFAULT_LOCAL_WORKERS : parseIntFlag(flags.workers, '--workers', 0);
       io.err(
-        `training: preset ${flags.preset ?? 'demo'}, model ${typeof train.model === 'string' ? train.model : 'custom'}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
+        `training: preset ${preset}, model ${typeof train.model === 'string' ? train.model : 'custom'}, ${train.epochs} epochs, ${train.imageSize}px, batch ${train.batchSize}, lr ${train.lr}, ${workers} worker(s)`,
       );
       let report: TrainReport | undefined;
       if (workers > 0) {
