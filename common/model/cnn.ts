@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../rng.js';
 import { sampleDropout } from './dropout.js';
-import type { ForwardOptions, Net } from './net.js';
+import { assignWeights, type ForwardOptions, type Net } from './net.js';
 import { convBiasRelu } from './ops.js';
 import { CONV_LAYERS, paramSpecs, validateModelConfig, type ModelConfig, type ParamSpec } from './spec.js';
 
@@ -105,11 +105,7 @@ export class Cnn implements Net {
   }
 
   setWeights(weights: Float32Array[]): void {
-    this.params.forEach((v, i) => {
-      const w = weights[i]!;
-      if (w.length !== v.size) throw new Error(`${this.specs[i]!.name}: expected ${v.size} values, got ${w.length}`);
-      tf.tidy(() => v.assign(tf.tensor(w, v.shape, 'float32')));
-    });
+    assignWeights(this.params, this.specs, weights);
   }
 
   dispose(): void {

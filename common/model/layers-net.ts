@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { withPass } from './pass.js';
-import type { ForwardOptions, Net } from './net.js';
+import { assignWeights, type ForwardOptions, type Net } from './net.js';
 import type { LayerSpec, LayersArch, ModelConfig, ParamSpec } from './spec.js';
 // The custom layers register their classes when loaded, so any topology naming them deserialises.
 import './layers/batch-norm.js';
@@ -127,13 +127,7 @@ export class LayersNet implements Net {
   }
 
   setWeights(weights: Float32Array[]): void {
-    const all = [...this.params, ...this.buffers];
-    if (weights.length !== all.length) throw new Error(`expected ${all.length} weight tensors, got ${weights.length}`);
-    all.forEach((v, i) => {
-      const w = weights[i]!;
-      if (w.length !== v.size) throw new Error(`${this.specs[i]!.name}: expected ${v.size} values, got ${w.length}`);
-      tf.tidy(() => v.assign(tf.tensor(w, v.shape, 'float32')));
-    });
+    assignWeights([...this.params, ...this.buffers], this.specs, weights);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // tfjs-core ops (cnn.ts) or a tfjs-layers model (layers-net.ts). Tensors in the order of the flat
 // vector: trainable ones, then buffers (BatchNorm's running statistics), which a step does not
 // differentiate but averages (train/step.ts).
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig, ParamSpec } from './spec.js';
 
 export interface ForwardOptions {
@@ -29,4 +29,14 @@ export interface Net {
   getWeights(): Promise<Float32Array[]>;
   setWeights(weights: Float32Array[]): void;
   dispose(): void;
+}
+
+/** Assigns `weights` (specs' order) to `variables`, checking each one's size. */
+export function assignWeights(variables: readonly tf.Variable[], specs: readonly ParamSpec[], weights: readonly Float32Array[]): void {
+  if (weights.length !== variables.length) throw new Error(`expected ${variables.length} weight tensors, got ${weights.length}`);
+  variables.forEach((v, i) => {
+    const w = weights[i]!;
+    if (w.length !== v.size) throw new Error(`${specs[i]!.name}: expected ${v.size} values, got ${w.length}`);
+    tf.tidy(() => v.assign(tf.tensor(w, v.shape, 'float32')));
+  });
 }
