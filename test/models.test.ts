@@ -339,3 +339,27 @@ test('models - `syncgrad cluster --model FILE` trains a user model with BatchNor
   assert.equal(report.workers, 2);
   assert.equal(report.buffers, 12);
 });
+
+test('models - a .ts model file loads where Node strips types (22.18 and later), and elsewhere says so in one line', async () => {
+  const file = await writeModel(
+    'typed.ts',
+    `type Args = { tf: any; imageSize: number; channels: number; classes: number };
+export default ({ tf, imageSize, channels, classes }: Args) =>
+  tf.sequential({ layers: [tf.layers.flatten({ inputShape: [imageSize, imageSize, channels] }), tf.layers.dense({ units: classes })] });
+`,
+  );
+  // The bin, not this process: the suite runs under tsx, which would load any .ts itself.
+  const bin = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'summary', '--model', file, '--image-size', '16', '--classes', '6', '--json'], {
+    encoding: 'utf8',
+    cwd: elsewhere.path,
+  });
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  if (major > 22 || (major === 22 && minor >= 18)) {
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { totalParams: number }).totalParams, 16 * 16 * 3 * 6 + 6);
+  } else {
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /typed\.ts: cannot load it: .*compile it to \.mjs, or use Node 22\.18 or later/);
+  }
+});
