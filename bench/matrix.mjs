@@ -208,7 +208,10 @@ function syncgrad(args) {
 const { runTorchReference } = await import(new URL('../dist/bench/torch.js', import.meta.url).href);
 
 // The zoo beside torchvision (Debian's torch 1.13 with its torchvision 0.14), one thread each, in
-// alternating pairs: each pair is a fresh syncgrad process, then a fresh PyTorch one.
+// alternating pairs: each pair is a fresh syncgrad process, then a fresh PyTorch one. With
+// SYNCGRAD_PIP_TORCH=/path/to/python (a venv with pip's torch==2.13.0+cpu, which runs the same
+// models from bench/python/zoo_models.py), that PyTorch runs too, and the faster one is the reference.
+const PIP_TORCH = process.env.SYNCGRAD_PIP_TORCH ?? null;
 const MODELS = [
   { model: 'resnet18', imageSize: 128, batchSize: 16, steps: 3, repeats: 3, pairs: 3 },
   { model: 'mobilenet-v2', imageSize: 128, batchSize: 16, steps: 3, repeats: 3, pairs: 2 },
@@ -240,25 +243,20 @@ if (only === 'models') {
           console.error(`${m.model} ${mode} failed: ${ours.error}`);
           break;
         }
-        const torch = runTorchReference({
-          mode,
-          model: m.model,
-          imageSize: m.imageSize,
-          batchSize: m.batchSize,
-          steps: m.steps,
-          repeats: m.repeats,
-          warmup: 1,
-          threads: 1,
-        });
+        const ref = { mode, model: m.model, imageSize: m.imageSize, batchSize: m.batchSize, steps: m.steps, repeats: m.repeats, warmup: 1, threads: 1 };
+        const torch = runTorchReference(ref);
+        const pip = PIP_TORCH ? runTorchReference({ ...ref, python: PIP_TORCH }) : null;
         runs.push({
           ours: ours.ours.imgPerSec,
           oursRssMb: ours.ours.peakRssMb,
           torch: torch.imgPerSec,
           torchRssMb: torch.peakRssMb,
           torchVersion: torch.torchVersion,
+          ...(pip ? { pipTorch: pip.imgPerSec, pipTorchRssMb: pip.peakRssMb, pipTorchVersion: pip.torchVersion } : {}),
         });
         console.log(
-          `${m.model} ${mode} ${m.imageSize}² b${m.batchSize} pair ${i + 1}: native ${ours.ours.imgPerSec.toFixed(2)} img/s (${ours.ours.peakRssMb.toFixed(0)} MB), PyTorch ${torch.imgPerSec.toFixed(2)} img/s (${torch.peakRssMb.toFixed(0)} MB)`,
+          `${m.model} ${mode} ${m.imageSize}² b${m.batchSize} pair ${i + 1}: native ${ours.ours.imgPerSec.toFixed(2)} img/s (${ours.ours.peakRssMb.toFixed(0)} MB), PyTorch ${torch.torchVersion} ${torch.imgPerSec.toFixed(2)} img/s (${torch.peakRssMb.toFixed(0)} MB)` +
+            (pip ? `, PyTorch ${pip.torchVersion} ${pip.imgPerSec.toFixed(2)} img/s (${pip.peakRssMb.toFixed(0)} MB)` : ''),
         );
       }
       if (runs.length === 0) continue;
@@ -267,15 +265,20 @@ if (only === 'models') {
         return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
       };
       const row = { ...m, mode, runs, nativeMedian: med(runs.map((r) => r.ours)), torchMedian: med(runs.map((r) => r.torch)) };
-      row.ratio = row.nativeMedian / row.torchMedian;
+      if (PIP_TORCH) row.pipTorchMedian = med(runs.map((r) => r.pipTorch));
+      // The reference is the faster of the two PyTorch builds.
+      row.referenceMedian = Math.max(row.torchMedian, row.pipTorchMedian ?? 0);
+      row.ratio = row.nativeMedian / row.referenceMedian;
       results.push(row);
-      console.log(`${m.model} ${mode}: native/PyTorch ${row.ratio.toFixed(2)} (medians ${row.nativeMedian.toFixed(2)} / ${row.torchMedian.toFixed(2)} img/s)`);
+      console.log(
+        `${m.model} ${mode}: native/PyTorch ${row.ratio.toFixed(2)} (medians ${row.nativeMedian.toFixed(2)} / ${row.referenceMedian.toFixed(2)} img/s, the faster PyTorch)`,
+      );
     }
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench train|infer --model: native TensorFlow on 1 thread against torchvision (Debian torch 1.13, torchvision 0.14) on 1 thread with its fastest allocator settings; pairs alternate, each a fresh process', seconds: (Date.now() - t0) / 1000, rows: results }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, note: 'syncgrad bench train|infer --model: native TensorFlow on 1 thread against torchvision (Debian torch 1.13, torchvision 0.14) and, with SYNCGRAD_PIP_TORCH, pip torch 2.13 (bench/python/zoo_models.py), each on 1 thread with its fastest allocator settings; ratio = native / the faster PyTorch; pairs alternate, each a fresh process', seconds: (Date.now() - t0) / 1000, rows: results }, null, 2)}\n`,
   );
   console.log(`wrote ${out}`);
   process.exit(0);

@@ -29,6 +29,8 @@ export interface TorchOptions {
   mode: BenchMode;
   /** seed-cnn (default) or a zoo name: torchvision's model of that name. */
   model?: string;
+  /** The Python that runs it (default: Debian's, SYSTEM_PYTHON); e.g. a venv with pip's torch. */
+  python?: string;
   imageSize: number;
   batchSize: number;
   steps: number;
@@ -71,7 +73,7 @@ export function runTorchReference(o: TorchOptions): TorchResult {
     String(o.threads ?? 1),
   ];
   const env = o.defaultAllocator ? process.env : { ...process.env, ...TORCH_ALLOCATOR_ENV };
-  const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
+  const r = spawnSync(o.python ?? SYSTEM_PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (r.status !== 0) {
     throw new Error(`torch reference failed (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
   }

@@ -49,9 +49,15 @@ def main() -> None:
     if a.model == "seed-cnn":
         model = make_model(a.image_size, 3, a.classes, 0.2)
     else:
-        import torchvision.models as zoo
+        try:
+            import torchvision.models as zoo
 
-        model = {"resnet18": zoo.resnet18, "resnet50": zoo.resnet50, "mobilenet-v2": zoo.mobilenet_v2}[a.model](num_classes=a.classes)
+            build = {"resnet18": zoo.resnet18, "resnet50": zoo.resnet50, "mobilenet-v2": zoo.mobilenet_v2}[a.model]
+        except Exception:  # noqa: BLE001 - pip's torchvision fails against pip's torch 2.13 with a RuntimeError, not an ImportError
+            from zoo_models import MODELS
+
+            build = MODELS[a.model]
+        model = build(num_classes=a.classes)
     x = torch.rand(a.batch_size, 3, a.image_size, a.image_size)
     y = torch.randint(0, a.classes, (a.batch_size,))
 
