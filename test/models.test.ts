@@ -3,7 +3,7 @@
 // resume with BatchNorm, and one clear line for each kind of bad model input.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
@@ -361,5 +361,51 @@ export default ({ tf, imageSize, channels, classes }: Args) =>
   } else {
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /typed\.ts: cannot load it: .*compile it to \.mjs, or use Node 22\.18 or later/);
+  }
+});
+
+test('models - a worker that does not know the model’s custom layer class stops with one line naming it and --import', async () => {
+  // The coordinator (this process) builds the model, whose file registers its own layer class here; a worker process started without --import has never heard of it.
+  const file = await writeModel(
+    'custom-layer.mjs',
+    `export default ({ tf, imageSize, channels, classes }) => {
+  class MyScale extends tf.layers.Layer {
+    static className = 'MyScale';
+    computeOutputShape(s) { return s; }
+    call(x) { return tf.mul(Array.isArray(x) ? x[0] : x, 2); }
+  }
+  tf.serialization.registerClass(MyScale);
+  const input = tf.input({ shape: [imageSize, imageSize, channels] });
+  const h = new MyScale({ name: 'scale' }).apply(tf.layers.flatten({ name: 'flat' }).apply(input));
+  return tf.model({ inputs: input, outputs: tf.layers.dense({ units: classes, name: 'fc' }).apply(h) });
+};
+`,
+  );
+  const job = `t${process.pid}-custom-worker`;
+  const c = await Coordinator.start(
+    {
+      train: parseTrainOptions({ ...runs.base, data, model: file, out: join(tmp.path, 'custom-worker') }),
+      cluster: parseClusterOptions({ nats: nats.url, job, minWorkers: 1, workerWaitMs: 60_000 }),
+    },
+    memoryIo(),
+  );
+  try {
+    const bin = fileURLToPath(new URL('../bin/syncgrad.mjs', import.meta.url));
+    // Asynchronously: the coordinator answering its join lives in this process's event loop.
+    const child = spawn(process.execPath, [bin, 'worker', '--nats', nats.url, '--job', job, '--backend', TEST_BACKEND, '--join-timeout', '60'], {
+      cwd: elsewhere.path,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const status = await new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    const r = { status, stderr };
+    assert.notEqual(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('syncgrad:'));
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /uses the layer class MyScale.*--import FILE/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  } finally {
+    await c.close();
   }
 });
