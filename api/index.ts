@@ -5,7 +5,7 @@
 import { memoryIo, processIo, type Io } from '../common/console/io.js';
 import { describeChoice, type ModelChoice } from '../common/model/build.js';
 import { MODEL_NAMES } from '../common/model/choice.js';
-import type { ModelConfig } from '../common/model/spec.js';
+import { DEFAULT_DROPOUT, type ModelConfig } from '../common/model/spec.js';
 import { formatSummary, summarize } from '../common/model/summary.js';
 import { SYNCGRAD_LAYERS, type ModelFactory, type ModelFactoryArgs } from '../common/model/user-model.js';
 import type { TrainReport } from '../common/run/report.js';
@@ -24,7 +24,7 @@ export const models = {
   names: MODEL_NAMES,
   /** A network's description (layers, output shapes, parameters) without training it. */
   describe: (model: ModelChoice, input: { imageSize: number; channels?: 1 | 3; classes: number }): Promise<ModelConfig> =>
-    describeChoice(model, { imageSize: input.imageSize, channels: input.channels ?? 3, classes: input.classes, dropout: 0.2 }),
+    describeChoice(model, { imageSize: input.imageSize, channels: input.channels ?? 3, classes: input.classes, dropout: DEFAULT_DROPOUT }),
   /** torchsummary's table for a description. */
   summary: (config: ModelConfig): string => formatSummary(summarize(config)),
 };

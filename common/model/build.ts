@@ -5,9 +5,9 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { Cnn, initialWeights } from './cnn.js';
-import { describeLayersModel, LayersNet } from './layers-net.js';
+import { describeLayersModel, LayersNet, orderedWeights } from './layers-net.js';
 import type { Net } from './net.js';
-import { archOf, SEED_CNN, validateModelConfig, type ModelConfig } from './spec.js';
+import { SEED_CNN, validateModelConfig, type ModelConfig } from './spec.js';
 import { checkModelChoice } from './choice.js';
 import { fromFactory, loadUserModel, type ModelFactory } from './user-model.js';
 import { torchvisionInit } from './zoo/init.js';
@@ -64,9 +64,10 @@ async function construct(choice: ModelChoice, base: ModelBase, seed: number | un
     const config = validateModelConfig({ ...base, dropout: 0, arch: name, layers });
     if (seed === undefined) return { config, initial: [] };
     // The zoo starts as torchvision does, from the run's seed; a user's model from its own initialisers (or its file's weights).
+    const own = orderedWeights(model);
     const initial = zoo
       ? torchvisionInit(layers.params, seed, zoo.classifierInit)
-      : [...model.layers.flatMap((l) => l.trainableWeights), ...model.nonTrainableWeights].map((w) => w.read().dataSync() as Float32Array);
+      : [...own.trainable, ...own.buffers].map((w) => w.read().dataSync() as Float32Array);
     return { config, initial };
   } finally {
     model.dispose();
@@ -82,5 +83,3 @@ export async function createNet(config: ModelConfig, weights: Float32Array[]): P
 export function placeholderWeights(config: ModelConfig): Float32Array[] {
   return config.layers ? config.layers.params.map((s) => new Float32Array(s.size)) : initialWeights(config, 0);
 }
-
-export const describeArch = (c: ModelConfig): string => archOf(c);

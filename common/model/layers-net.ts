@@ -28,6 +28,11 @@ function torchShape(shape: (number | null)[]): number[] {
   return s.length === 4 ? [s[0]!, s[3]!, s[1]!, s[2]!] : s;
 }
 
+/** A model's weights in the flat vector's order: each layer's trainable ones, layer by layer, then the buffers. */
+export function orderedWeights(model: tf.LayersModel): { trainable: LayerVariable[]; buffers: LayerVariable[] } {
+  return { trainable: model.layers.flatMap((l) => l.trainableWeights), buffers: model.nonTrainableWeights };
+}
+
 export function describeLayersModel(model: tf.LayersModel): LayersArch {
   const spec = (w: LayerVariable, buffer: boolean, kernel?: LayerVariable): ParamSpec => {
     const shape = w.shape as number[];
@@ -38,7 +43,7 @@ export function describeLayersModel(model: tf.LayersModel): LayersArch {
     const kernel = layer.trainableWeights.find((w) => /kernel$/.test(w.originalName));
     for (const w of layer.trainableWeights) params.push(spec(w, false, w === kernel ? undefined : kernel));
   }
-  for (const w of model.nonTrainableWeights) params.push(spec(w, true));
+  for (const w of orderedWeights(model).buffers) params.push(spec(w, true));
   const names = new Set<string>();
   for (const p of params) {
     if (names.has(p.name)) throw new ConfigError(`the model has two weights named ${p.name}: give its layers unique names`);
@@ -86,16 +91,15 @@ export class LayersNet implements Net {
   ) {
     const arch = config.layers!;
     this.specs = arch.params;
-    const trainable = model.trainableWeights;
-    const buffers = model.nonTrainableWeights;
-    const ordered = [...model.layers.flatMap((l) => l.trainableWeights), ...buffers];
-    if (ordered.length !== this.specs.length || trainable.length + buffers.length !== this.specs.length)
+    const { trainable, buffers } = orderedWeights(model);
+    const ordered = [...trainable, ...buffers];
+    if (ordered.length !== this.specs.length || model.trainableWeights.length !== trainable.length)
       throw new ConfigError(`the model has ${ordered.length} weight tensors, its description ${this.specs.length}`);
     ordered.forEach((w, i) => {
       if (w.originalName !== this.specs[i]!.name) throw new ConfigError(`weight ${i} is ${w.originalName}, its description says ${this.specs[i]!.name}`);
     });
     // A LayerVariable's read() is its tf.Variable itself.
-    this.params = ordered.slice(0, ordered.length - buffers.length).map((w) => w.read() as tf.Variable);
+    this.params = trainable.map((w) => w.read() as tf.Variable);
     this.buffers = buffers.map((w) => w.read() as tf.Variable);
   }
 

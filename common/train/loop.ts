@@ -155,12 +155,13 @@ export async function runTrainingLoop(ctx: LoopContext): Promise<TrainReport> {
   io.out(`Test accuracy: ${pct(testAccuracy)} (${test?.count ?? 0} images)`);
   io.out(`Inference FPS: ${fps.toFixed(1)} (forward time of ${Math.min(o.fpsBatches, Math.ceil(index.test.length / o.batchSize))} batches of ${o.batchSize})`);
 
+  const trainable = trainableCount(ctx.model);
   const report: TrainReport = {
     config: { ...o },
     backend: engine.backend,
     model: archOf(ctx.model),
-    params: trainableCount(ctx.model),
-    ...(engine.paramCount > trainableCount(ctx.model) ? { buffers: engine.paramCount - trainableCount(ctx.model) } : {}),
+    params: trainable,
+    ...(engine.paramCount > trainable ? { buffers: engine.paramCount - trainable } : {}),
     classes: index.classes,
     dataset: { root: index.root, train: index.train.length, val: index.val.length, test: index.test.length },
     epochs,

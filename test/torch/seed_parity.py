@@ -40,7 +40,11 @@ class SeedCNN(nn.Module):
         return self.fc3(x)
 
 
+DTYPES = {"F32": torch.float32, "I64": torch.int64}
+
+
 def read_safetensors(path: str):
+    """A safetensors file's tensors (F32, and I64 for BatchNorm's num_batches_tracked) and its metadata."""
     with open(path, "rb") as f:
         buf = f.read()
     (n,) = struct.unpack("<Q", buf[:8])
@@ -49,9 +53,8 @@ def read_safetensors(path: str):
     meta = header.pop("__metadata__", {})
     state = {}
     for name, t in header.items():
-        assert t["dtype"] == "F32", t["dtype"]
         a, b = t["data_offsets"]
-        state[name] = torch.frombuffer(bytearray(body[a:b]), dtype=torch.float32).reshape(t["shape"])
+        state[name] = torch.frombuffer(bytearray(body[a:b]), dtype=DTYPES[t["dtype"]]).reshape(t["shape"])
     return state, meta
 
 

@@ -1,40 +1,25 @@
 #!/usr/bin/python3
 """A zoo model's torchvision module, loaded strictly from a `syncgrad export --format safetensors`
-file (read with the standard library and torch alone: a JSON header, little-endian f32 and i64),
+file (read by seed_parity.read_safetensors: a JSON header, little-endian f32 and i64),
 run on images that Node decoded and normalised exactly as `syncgrad predict` does.
 
 usage: zoo_parity.py ARCH MODEL.safetensors INPUTS.f32 N SIZE CHANNELS
 Prints one JSON object: {"probabilities": [[...], ...], "logits": [[...], ...]}.
 """
 import json
-import struct
 import sys
 
 import torch
 import torchvision.models as models
+from seed_parity import read_safetensors
 
-DTYPES = {"F32": torch.float32, "I64": torch.int64}
 BUILD = {"resnet18": models.resnet18, "resnet50": models.resnet50, "mobilenet-v2": models.mobilenet_v2}
-
-
-def read_safetensors(path: str):
-    with open(path, "rb") as f:
-        buf = f.read()
-    (n,) = struct.unpack("<Q", buf[:8])
-    header = json.loads(buf[8 : 8 + n])
-    body = memoryview(buf)[8 + n :]
-    header.pop("__metadata__", None)
-    state = {}
-    for name, t in header.items():
-        a, b = t["data_offsets"]
-        state[name] = torch.frombuffer(bytearray(body[a:b]), dtype=DTYPES[t["dtype"]]).reshape(t["shape"])
-    return state
 
 
 def main() -> None:
     arch, path, inputs = sys.argv[1], sys.argv[2], sys.argv[3]
     n, size, channels = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-    state = read_safetensors(path)
+    state, _ = read_safetensors(path)
     classes = state["fc.bias" if arch.startswith("resnet") else "classifier.1.bias"].shape[0]
     model = BUILD[arch](num_classes=classes)
     if channels != 3:

@@ -17,5 +17,3 @@ export const ZOO: Record<string, ZooModel> = {
   resnet50: { build: resnet50, classifierInit: 'linear-default', minImageSize: 32 },
   'mobilenet-v2': { build: mobilenetV2, classifierInit: 'normal-0.01', minImageSize: 32 },
 };
-
-export const ZOO_NAMES = Object.keys(ZOO);
