@@ -19,6 +19,8 @@ const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLeng
 
 test('kernels - wasm Adam equals the JS update bit for bit, on an odd range inside the vectors, zero moments and large gradients included', () => {
   const n = 100_001;
+  // [3, n − 3): unaligned at both ends, and 3 elements after the last group of four.
+  const [start, end] = [3, n - 3];
   const mem = new FlatMemory(7 * n);
   assert.ok(mem.accelerated, 'wasm with SIMD runs on this Node');
   const [w, m, v, g, wo, mo, vo] = Array.from({ length: 7 }, () => mem.alloc(n));
@@ -27,20 +29,51 @@ test('kernels - wasm Adam equals the JS update bit for bit, on an odd range insi
   m!.fill(0, 0, 100);
   v!.fill(0, 0, 100);
   g![3] = 3e38;
+  g![n - 4] = -3e38;
   const js = { w: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
   for (const t of [1, 2, 1000]) {
-    adamLoop(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, js, 3, n - 2);
-    mem.adam(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, 3, n - 2);
+    adamLoop(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, js, start, end);
+    mem.adam(adamCoefficients(1e-5, t), { w: w!, m: m!, v: v! }, g!, { w: wo!, m: mo!, v: vo! }, start, end);
     for (const [a, b, what] of [
       [js.w, wo!, 'w'],
       [js.m, mo!, 'm'],
       [js.v, vo!, 'v'],
     ] as const)
-      assert.ok(bits(a.subarray(3, n - 2)).equals(bits(b.subarray(3, n - 2))), `${what} at step ${t}`);
+      assert.ok(bits(a.subarray(start, end)).equals(bits(b.subarray(start, end))), `${what} at step ${t}`);
     // Nothing outside the range is written.
-    assert.equal(wo![2], 0);
-    assert.equal(wo![n - 2], 0);
+    assert.equal(wo![start - 1], 0);
+    assert.equal(wo![end], 0);
   }
+});
+
+test('kernels - Adam is float32 arithmetic, as torch.optim.Adam: each element equals the float32 formula where the double one rounds differently', () => {
+  const f = Math.fround;
+  const c = adamCoefficients(1e-3, 3);
+  const [ss, ic2, b1, b2, eps] = [f(c.stepSize), f(c.ic2), f(c.beta1), f(c.beta2), f(c.eps)];
+  const [k1, k2] = [f(1 - c.beta1), f(1 - c.beta2)];
+  const single = (w: number, m: number, v: number, g: number): number[] => {
+    const m1 = f(f(b1 * m) + f(k1 * g));
+    const v1 = f(f(b2 * v) + f(f(k2 * g) * g));
+    return [f(w - f(f(ss * m1) / f(f(f(Math.sqrt(v1)) * ic2) + eps))), m1, v1];
+  };
+  const double = (w: number, m: number, v: number, g: number): number[] => {
+    const m1 = c.beta1 * m + (1 - c.beta1) * g;
+    const v1 = c.beta2 * v + (1 - c.beta2) * g * g;
+    return [f(w - (c.stepSize * m1) / (Math.sqrt(v1) * c.ic2 + c.eps)), f(m1), f(v1)];
+  };
+  // Inputs where the two forms give different weights: the test can tell them apart.
+  const rng = new Rng(3);
+  const cases: number[][] = [];
+  while (cases.length < 64) {
+    const x = [f(rng.next() - 0.5), f((rng.next() - 0.5) * 1e-2), f(rng.next() * 1e-4), f((rng.next() - 0.5) * 0.1)];
+    if (single(x[0]!, x[1]!, x[2]!, x[3]!)[0] !== double(x[0]!, x[1]!, x[2]!, x[3]!)[0]) cases.push(x);
+  }
+  const n = cases.length;
+  const mem = new FlatMemory(4 * n);
+  const [w, m, v, g] = Array.from({ length: 4 }, () => mem.alloc(n));
+  cases.forEach((x, i) => [w, m, v, g].forEach((a, j) => (a![i] = x[j]!)));
+  mem.adam(c, { w: w!, m: m!, v: v! }, g!, { w: w!, m: m!, v: v! }, 0, n);
+  cases.forEach((x, i) => assert.deepEqual([w![i], m![i], v![i]], single(x[0]!, x[1]!, x[2]!, x[3]!), `case ${i}`));
 });
 
 test('kernels - wasm weighted sum equals the reducer loop bit for bit and finds the first non-finite value', () => {

@@ -9,7 +9,7 @@ import { Cnn } from '../common/model/cnn.js';
 import { Adam } from '../common/optim/tf-adam.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON } from '../common/optim/adam.js';
 import { FlatAdam } from '../common/optim/flat-adam.js';
-import { computeGradients, applyGradients, trainStep, type BatchTensors } from '../common/train/step.js';
+import { computeGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { loadCheckpoint, saveCheckpoint } from '../common/run/checkpoint.js';
 import type { TrainReport } from '../common/run/report.js';
 import { CheckpointError } from '../common/errors.js';
@@ -17,6 +17,8 @@ import { Rng } from '../common/rng.js';
 import sharp from 'sharp';
 import { cli, tempDir, tinyShapes, useBackend, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
+
+const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
 
 const CFG = { imageSize: 16, channels: 3 as const, classes: 6, dropout: 0.2 };
 let tmp: TempDir;
@@ -60,7 +62,7 @@ test('step - computing and applying gradients are separate and compose to trainS
   const data = batch(3, 2);
   trainStep(a, oa, data, { dropoutSeed: 0 });
   const { grads } = computeGradients(b, data, { dropoutSeed: 0 });
-  applyGradients(b, ob, grads);
+  ob.apply(grads);
   tf.dispose(grads);
   a.params.forEach((v, i) => assert.deepEqual(v.dataSync(), b.params[i]!.dataSync()));
   tf.dispose([data.x, data.y]);
@@ -110,6 +112,35 @@ test('adam - matches torch.optim.Adam (eps 1e-8) over several steps, including t
   got.forEach((x, i) => assert.ok(Math.abs(x - expected[i]!) < 1e-6, `w[${i}]: ${x} vs ${expected[i]}`));
   opt.dispose();
   v.dispose();
+});
+
+test('adam - one process steps the same bits as the cluster’s flat Adam, and a variable assigned between steps (a restore) is stepped from its new value', () => {
+  const rng = new Rng(4);
+  const values = (n: number, scale: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * scale);
+  // Sizes that are not multiples of the optimizer's alignment, so the padding between them is crossed.
+  const w0 = [values(37, 1), values(5, 1)];
+  const grads = [0, 1, 2].map(() => [values(37, 0.1), values(5, 0.1)]);
+  const vars = w0.map((w, i) => tf.variable(tf.tensor1d(w), true, `adam-bits-${i}`));
+  const buffer = tf.variable(tf.tensor1d([0.5, 0.5]), false, 'adam-bits-buffer');
+  const opt = new Adam(1e-2, vars, [buffer]);
+  const flat = new FlatAdam(1e-2, 42 + 2, 42);
+  const w = Float32Array.from([...w0[0]!, ...w0[1]!, 0.5, 0.5]);
+  for (const [k, g] of grads.entries()) {
+    const ts = [...g.map((x) => tf.tensor1d(x)), tf.tensor1d([k, k + 1])];
+    opt.apply(ts);
+    tf.dispose(ts);
+    flat.apply(w, Float32Array.from([...g[0]!, ...g[1]!, k, k + 1]));
+  }
+  assert.ok(bits(Float32Array.from([...vars[0]!.dataSync(), ...vars[1]!.dataSync(), ...buffer.dataSync()])).equals(bits(w)), 'the same bits as FlatAdam');
+  assert.deepEqual(Array.from(buffer.dataSync()), [2, 3], 'a buffer takes the value given');
+  // A restore assigns new values: the next step starts from them.
+  vars[0]!.assign(tf.fill([37], 10));
+  const ts = [tf.zeros([37]), tf.zeros([5]), tf.tensor1d([0, 0])];
+  opt.apply(ts);
+  tf.dispose(ts);
+  for (const x of vars[0]!.dataSync()) assert.ok(Math.abs(x - 10) < 0.05, `stepped from the assigned 10, got ${x}`);
+  opt.dispose();
+  tf.dispose([...vars, buffer]);
 });
 
 test('checkpoint - round trip gives identical predictions and continues training identically', async () => {

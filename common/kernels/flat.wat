@@ -1,82 +1,91 @@
-;; syncgrad's flat-vector kernels for the sharded exchange: Adam's update and the reducer's
-;; weighted sum, two elements at a time in f64x2, and the bf16 wire codec, four at a time. Every
-;; operation is the one the JS reference runs (common/train/flat-adam.ts adamUpdate, the
-;; reducer's loop, common/wire/codec.ts), in the same order and in IEEE double rounded to float32
-;; on store, so the results are bit-identical to it (tested).
+;; syncgrad's flat-vector kernels: Adam's update in float32, four elements at a time (every
+;; holder of weights runs it: one process's optimizer, the star exchange's master, each replica
+;; of the sharded exchange), the reducer's weighted sum, two at a time in f64x2, and the bf16
+;; wire codec, four at a time. Every operation is the one the JS reference runs
+;; (common/kernels/adam.ts, the reducer's loop, common/wire/codec.ts), in the same order and
+;; rounding, so the results are bit-identical to it (tested).
 ;; Arguments are byte offsets of float32 vectors in the imported memory, and element counts.
 ;; `npm run kernels` compiles this file into flat-wasm.ts.
 (module
   (memory (import "env" "memory") 1)
 
-  ;; adam: wo, mo, vo ← Adam's step from w, m, v and the gradient g over n elements.
-  ;;   m' = fround(b1·m + k1·g); v' = fround(b2·v + (k2·g)·g); w' = fround(w − (ss·m') / (√v'·ic2 + eps))
-  ;; with ic2 = 1/c2: a multiply where torch divides, one f64x2.div fewer per pair (46 → 37 ms at
-  ;; 16.2 M elements here); the JS update uses the same form, so every holder agrees bit for bit.
+  ;; adam: wo, mo, vo ← Adam's step from w, m, v and the gradient g over n elements, in float32
+  ;; as torch.optim.Adam computes it, four at a time:
+  ;;   m' = b1·m + k1·g; v' = b2·v + (k2·g)·g; w' = w − (ss·m') / (√v'·ic2 + eps)
+  ;; every operation rounded to float32, the constants too. ic2 = 1/c2: a multiply where torch
+  ;; divides. At resnet18's 11.2 M elements the f64x2 form this replaced took 55 ms here; this
+  ;; one 36 ms alone, 19 ms inside a training step (2-vCPU Xeon, 2026-12-08). The JS loop
+  ;; (kernels/adam.ts) rounds each double result with Math.fround, which gives the same bits:
+  ;; +, −, ×, ÷ and √ of floats, computed in double and rounded to float, are exact.
   (func (export "adam")
     (param $w i32) (param $m i32) (param $v i32) (param $g i32)
     (param $wo i32) (param $mo i32) (param $vo i32) (param $n i32)
     (param $ss f64) (param $ic2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
-    (local $i i32) (local $off i32) (local $pairs i32)
+    (local $i i32) (local $off i32) (local $quads i32)
     (local $gi v128) (local $mf v128) (local $vf v128)
     (local $SS v128) (local $IC2 v128) (local $B1 v128) (local $K1 v128) (local $B2 v128) (local $K2 v128) (local $EPS v128)
-    (local.set $SS (f64x2.splat (local.get $ss)))
-    (local.set $IC2 (f64x2.splat (local.get $ic2)))
-    (local.set $B1 (f64x2.splat (local.get $b1)))
-    (local.set $K1 (f64x2.splat (local.get $k1)))
-    (local.set $B2 (f64x2.splat (local.get $b2)))
-    (local.set $K2 (f64x2.splat (local.get $k2)))
-    (local.set $EPS (f64x2.splat (local.get $eps)))
-    (local.set $pairs (i32.shr_u (local.get $n) (i32.const 1)))
+    (local.set $SS (f32x4.splat (f32.demote_f64 (local.get $ss))))
+    (local.set $IC2 (f32x4.splat (f32.demote_f64 (local.get $ic2))))
+    (local.set $B1 (f32x4.splat (f32.demote_f64 (local.get $b1))))
+    (local.set $K1 (f32x4.splat (f32.demote_f64 (local.get $k1))))
+    (local.set $B2 (f32x4.splat (f32.demote_f64 (local.get $b2))))
+    (local.set $K2 (f32x4.splat (f32.demote_f64 (local.get $k2))))
+    (local.set $EPS (f32x4.splat (f32.demote_f64 (local.get $eps))))
+    (local.set $quads (i32.shr_u (local.get $n) (i32.const 2)))
     (block $done
       (loop $loop
-        (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
-        (local.set $off (i32.shl (local.get $i) (i32.const 3)))
-        (local.set $gi (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $off)))))
-        (local.set $mf (f32x4.demote_f64x2_zero
-          (f64x2.add
-            (f64x2.mul (local.get $B1) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $m) (local.get $off)))))
-            (f64x2.mul (local.get $K1) (local.get $gi)))))
-        (local.set $vf (f32x4.demote_f64x2_zero
-          (f64x2.add
-            (f64x2.mul (local.get $B2) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $v) (local.get $off)))))
-            (f64x2.mul (f64x2.mul (local.get $K2) (local.get $gi)) (local.get $gi)))))
-        (v128.store64_lane 0 (i32.add (local.get $mo) (local.get $off)) (local.get $mf))
-        (v128.store64_lane 0 (i32.add (local.get $vo) (local.get $off)) (local.get $vf))
-        (v128.store64_lane 0 (i32.add (local.get $wo) (local.get $off))
-          (f32x4.demote_f64x2_zero
-            (f64x2.sub
-              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $off))))
-              (f64x2.div
-                (f64x2.mul (local.get $SS) (f64x2.promote_low_f32x4 (local.get $mf)))
-                (f64x2.add (f64x2.mul (f64x2.sqrt (f64x2.promote_low_f32x4 (local.get $vf))) (local.get $IC2)) (local.get $EPS))))))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $quads)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 4)))
+        (local.set $gi (v128.load (i32.add (local.get $g) (local.get $off))))
+        (local.set $mf
+          (f32x4.add
+            (f32x4.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $off))))
+            (f32x4.mul (local.get $K1) (local.get $gi))))
+        (local.set $vf
+          (f32x4.add
+            (f32x4.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $off))))
+            (f32x4.mul (f32x4.mul (local.get $K2) (local.get $gi)) (local.get $gi))))
+        (v128.store (i32.add (local.get $mo) (local.get $off)) (local.get $mf))
+        (v128.store (i32.add (local.get $vo) (local.get $off)) (local.get $vf))
+        (v128.store (i32.add (local.get $wo) (local.get $off))
+          (f32x4.sub
+            (v128.load (i32.add (local.get $w) (local.get $off)))
+            (f32x4.div
+              (f32x4.mul (local.get $SS) (local.get $mf))
+              (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vf)) (local.get $IC2)) (local.get $EPS)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $loop)))
-    (if (i32.and (local.get $n) (i32.const 1))
-      (then
-        (local.set $off (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2)))
+    ;; The last n mod 4 elements, one at a time.
+    (local.set $i (i32.shl (local.get $quads) (i32.const 2)))
+    (block $tail
+      (loop $one
+        (br_if $tail (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 2)))
         (call $adam1
           (i32.add (local.get $w) (local.get $off)) (i32.add (local.get $m) (local.get $off)) (i32.add (local.get $v) (local.get $off))
           (i32.add (local.get $g) (local.get $off)) (i32.add (local.get $wo) (local.get $off)) (i32.add (local.get $mo) (local.get $off))
           (i32.add (local.get $vo) (local.get $off))
-          (local.get $ss) (local.get $ic2) (local.get $b1) (local.get $k1) (local.get $b2) (local.get $k2) (local.get $eps)))))
+          (local.get $SS) (local.get $IC2) (local.get $B1) (local.get $K1) (local.get $B2) (local.get $K2) (local.get $EPS))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $one))))
 
-  ;; One element of adam, in scalar f64: the odd last one.
+  ;; One element of adam, lane 0 of the same f32x4 arithmetic.
   (func $adam1
     (param $w i32) (param $m i32) (param $v i32) (param $g i32) (param $wo i32) (param $mo i32) (param $vo i32)
-    (param $ss f64) (param $ic2 f64) (param $b1 f64) (param $k1 f64) (param $b2 f64) (param $k2 f64) (param $eps f64)
-    (local $gi f64) (local $mf f32) (local $vf f32)
-    (local.set $gi (f64.promote_f32 (f32.load (local.get $g))))
-    (local.set $mf (f32.demote_f64 (f64.add (f64.mul (local.get $b1) (f64.promote_f32 (f32.load (local.get $m)))) (f64.mul (local.get $k1) (local.get $gi)))))
-    (local.set $vf (f32.demote_f64 (f64.add (f64.mul (local.get $b2) (f64.promote_f32 (f32.load (local.get $v)))) (f64.mul (f64.mul (local.get $k2) (local.get $gi)) (local.get $gi)))))
-    (f32.store (local.get $mo) (local.get $mf))
-    (f32.store (local.get $vo) (local.get $vf))
+    (param $SS v128) (param $IC2 v128) (param $B1 v128) (param $K1 v128) (param $B2 v128) (param $K2 v128) (param $EPS v128)
+    (local $gi v128) (local $mf v128) (local $vf v128)
+    (local.set $gi (f32x4.splat (f32.load (local.get $g))))
+    (local.set $mf (f32x4.add (f32x4.mul (local.get $B1) (f32x4.splat (f32.load (local.get $m)))) (f32x4.mul (local.get $K1) (local.get $gi))))
+    (local.set $vf (f32x4.add (f32x4.mul (local.get $B2) (f32x4.splat (f32.load (local.get $v)))) (f32x4.mul (f32x4.mul (local.get $K2) (local.get $gi)) (local.get $gi))))
+    (f32.store (local.get $mo) (f32x4.extract_lane 0 (local.get $mf)))
+    (f32.store (local.get $vo) (f32x4.extract_lane 0 (local.get $vf)))
     (f32.store (local.get $wo)
-      (f32.demote_f64
-        (f64.sub
-          (f64.promote_f32 (f32.load (local.get $w)))
-          (f64.div
-            (f64.mul (local.get $ss) (f64.promote_f32 (local.get $mf)))
-            (f64.add (f64.mul (f64.sqrt (f64.promote_f32 (local.get $vf))) (local.get $ic2)) (local.get $eps)))))))
+      (f32x4.extract_lane 0
+        (f32x4.sub
+          (f32x4.splat (f32.load (local.get $w)))
+          (f32x4.div
+            (f32x4.mul (local.get $SS) (local.get $mf))
+            (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vf)) (local.get $IC2)) (local.get $EPS)))))))
 
   ;; axpy: out ← fround(k·x) when $first, else fround(out + k·x), over n elements. Returns 1 if
   ;; any x is NaN or ±Inf (x − x ≠ 0), else 0: the reducer's finiteness check, in the same pass.

@@ -1,7 +1,8 @@
 // Adam as PyTorch defines it (torch.optim.Adam: beta 0.9/0.999, eps 1e-8, bias-corrected), in the
-// three places the project steps it: tfjs's optimizer in one process (tf-adam.ts), the
-// coordinator's master over one flat vector (flat-adam.ts), and each replica of the sharded
-// exchange, chunk by chunk (replicaAdam below). The arithmetic is the kernels' (kernels/adam.ts).
+// three places the project steps it: one process's optimizer over the model's variables
+// (tf-adam.ts), the coordinator's master over one flat vector (flat-adam.ts), and each replica of
+// the sharded exchange, chunk by chunk (replicaAdam below). All three run the same float32
+// arithmetic (kernels/adam.ts), so they agree bit for bit.
 import type { AdamCoefficients, AdamVectors } from '../kernels/adam.js';
 import type { FlatMemory } from '../kernels/flat-kernels.js';
 
@@ -22,9 +23,8 @@ export interface AdamState {
 
 /**
  * The constants of step number t (1-based). torch computes w -= lr/c1 · m / (sqrt(v)/c2 + eps)
- * with c2 = sqrt(1 − beta2^t); multiplying by 1/c2 instead of dividing costs the wasm kernel one
- * division fewer per element pair (flat.wat), and in double it moves the result by at most an ulp
- * of double, below float32's rounding.
+ * with c2 = sqrt(1 − beta2^t); the kernels multiply by 1/c2 (one float32 rounding of the
+ * constant) instead of dividing every element by c2, one division fewer per element (flat.wat).
  */
 export function adamCoefficients(learningRate: number, t: number): AdamCoefficients {
   return { stepSize: learningRate / (1 - ADAM_BETA1 ** t), ic2: 1 / Math.sqrt(1 - ADAM_BETA2 ** t), beta1: ADAM_BETA1, beta2: ADAM_BETA2, eps: ADAM_EPSILON };

@@ -5,6 +5,7 @@
 // The same arithmetic as every replica's (kernels/adam.ts), so the master and the sharded
 // exchange's replicas can be proven identical by checksum.
 import { adamLoop } from '../kernels/adam.js';
+import type { FlatMemory } from '../kernels/flat-kernels.js';
 import { unflatten } from '../wire/flat.js';
 import { adamCoefficients, type AdamState } from './adam.js';
 
@@ -18,14 +19,16 @@ export class FlatAdam {
 
   /**
    * `trainable`: the values Adam steps, at the front of the vector; the rest are buffers (running
-   * statistics), which take the reduced value as it is (train/step.ts).
+   * statistics), which take the reduced value as it is (train/step.ts). `mem`: where the moments
+   * live; with the weights and gradient there too, the step runs in wasm (FlatMemory.adam).
    */
   constructor(
     readonly learningRate: number,
     readonly size: number,
     readonly trainable = size,
+    private readonly mem?: FlatMemory,
   ) {
-    this.state = new Float32Array(2 * size);
+    this.state = mem ? mem.alloc(2 * size) : new Float32Array(2 * size);
     this.m = this.state.subarray(0, size);
     this.v = this.state.subarray(size);
   }
@@ -37,8 +40,15 @@ export class FlatAdam {
    */
   applySlice(w: Float32Array, g: Float32Array, out: Float32Array, start = 0, end = this.size): void {
     const split = Math.max(start, Math.min(end, this.trainable));
-    if (split > start)
-      adamLoop(adamCoefficients(this.learningRate, this.step + 1), { w, m: this.m, v: this.v }, g, { w: out, m: this.m, v: this.v }, start, split);
+    if (split > start) {
+      const c = adamCoefficients(this.learningRate, this.step + 1);
+      const [from, to] = [
+        { w, m: this.m, v: this.v },
+        { w: out, m: this.m, v: this.v },
+      ];
+      if (this.mem) this.mem.adam(c, from, g, to, start, split);
+      else adamLoop(c, from, g, to, start, split);
+    }
     if (end > split) out.set(g.subarray(split, end), split);
   }
 

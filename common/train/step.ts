@@ -140,18 +140,11 @@ export function computeGradients(model: Net, batch: BatchTensors, o: GradientOpt
   return { grads: sums!, loss, correct, count: n };
 }
 
-/** The optimizer's step on the params, and the buffers set to their new values. */
-export function applyGradients(model: Net, optimizer: Adam, grads: readonly tf.Tensor[]): void {
-  const p = model.params.length;
-  optimizer.apply(grads.slice(0, p));
-  model.buffers.forEach((b, i) => b.assign(grads[p + i]!));
-}
-
-/** computeGradients + applyGradients, disposing the gradients: the single-process step. */
+/** computeGradients, then the optimizer's step (which also sets the buffers to their new values), disposing the gradients: the single-process step. */
 export function trainStep(model: Net, optimizer: Adam, batch: BatchTensors, o: GradientOptions): Omit<GradientResult, 'grads'> {
   const { grads, ...stats } = computeGradients(model, batch, o);
   try {
-    applyGradients(model, optimizer, grads);
+    optimizer.apply(grads);
   } finally {
     tf.dispose(grads);
   }
