@@ -16,6 +16,7 @@ import { runTrain } from '../trainer/run.js';
 import { loadCheckpoint } from '../common/run/checkpoint.js';
 import { SYSTEM_PYTHON } from '../bench/torch.js';
 import { IMPORTS_ENV } from '../common/model/choice.js';
+import { fusedConv2dOriginal } from '../common/model/lazy-conv.js';
 import { natsModeBanner, startNats, type StartedNats } from './helpers/nats-server.js';
 import { cli, shapesFixture, tempDir, type CliResult, type TempDir } from './helpers/fixtures.js';
 import { TEST_BACKEND } from './helpers/backend.js';
@@ -184,6 +185,41 @@ function assertOneLine(r: CliResult, needle: string | RegExp): void {
   if (typeof needle === 'string') assert.ok(lines[0]!.includes(needle), `${lines[0]} should name ${needle}`);
   else assert.match(lines[0]!, needle);
 }
+
+test('models - a layers conv (tf.fused.conv2d, linear) differentiates only what the tape needs, with the fused op’s gradients', () => {
+  const x = tf.randomNormal<tf.Rank.R4>([2, 9, 9, 3], 0, 1, 'float32', 1);
+  const filter = tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4], 0, 1, 'float32', 2);
+  const bias = tf.randomNormal<tf.Rank.R1>([4], 0, 1, 'float32', 3);
+  const loss = (conv: typeof tf.fused.conv2d) => (f: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.square(conv({ x, filter: f as tf.Tensor4D, bias: b, strides: 2, pad: 'valid' })));
+  const run = (conv: typeof tf.fused.conv2d) => {
+    const engine = tf.engine();
+    const kernels: string[] = [];
+    const runKernel = engine.runKernel.bind(engine);
+    engine.runKernel = ((name: string, ...rest: unknown[]) => {
+      kernels.push(name);
+      return (runKernel as (...a: unknown[]) => unknown)(name, ...rest);
+    }) as typeof engine.runKernel;
+    try {
+      const grads = tf.grads(loss(conv))([filter, bias]);
+      return { grads: grads.map((g) => g.arraySync()), kernels };
+    } finally {
+      engine.runKernel = runKernel;
+    }
+  };
+  const lazy = run(tf.fused.conv2d);
+  const fusedRun = run(fusedConv2dOriginal);
+  assert.ok(fusedRun.kernels.includes('Conv2DBackpropInput'), 'tfjs’s fused op back-propagates into its input');
+  assert.ok(!lazy.kernels.includes('Conv2DBackpropInput'), `no input gradient: ${lazy.kernels.join(' ')}`);
+  assert.ok(lazy.kernels.includes('Conv2DBackpropFilter'));
+  const [a, b] = [lazy.grads.flat(4) as number[], fusedRun.grads.flat(4) as number[]];
+  const scale = Math.max(...b.map(Math.abs));
+  assert.ok(
+    a.every((v, i) => Math.abs(v - b[i]!) <= 1e-5 * scale),
+    'the same gradients',
+  );
+  tf.dispose([x, filter, bias]);
+});
 
 test('models - a bad --model is one line naming what is wrong', async () => {
   const train = (model: string, ...more: string[]) =>

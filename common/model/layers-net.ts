@@ -5,11 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors.js';
 import { withPass } from './pass.js';
+import { foldModel, setFoldedWeights, type FoldedPair } from './fold.js';
 import { assignWeights, type ForwardOptions, type Net } from './net.js';
 import type { LayerSpec, LayersArch, ModelConfig, ParamSpec } from './spec.js';
 // The custom layers register their classes when loaded, so any topology naming them deserialises.
 import './layers/batch-norm.js';
 import './layers/sample-dropout.js';
+import './lazy-conv.js';
 
 type LayerVariable = tf.LayersModel['weights'][number];
 
@@ -84,6 +86,7 @@ export class LayersNet implements Net {
   readonly params: tf.Variable[];
   readonly buffers: tf.Variable[];
   private disposed = false;
+  private folded: { model: tf.LayersModel; pairs: FoldedPair[] } | undefined;
 
   private constructor(
     readonly config: ModelConfig,
@@ -115,7 +118,28 @@ export class LayersNet implements Net {
     return this.specs.reduce((a, s) => a + s.size, 0);
   }
 
+  /**
+   * From now on, inference runs a copy with each conv → BatchNorm (→ ReLU) folded into one conv
+   * (fold.ts); setWeights refolds it. For nets that only infer (evaluate, predict, fps, bench
+   * infer): a training pass drops the copy, since training moves the weights under it.
+   */
+  async foldForInference(): Promise<void> {
+    if (this.folded || this.buffers.length === 0) return;
+    this.folded = await foldModel(this.model);
+    if (this.folded.pairs.length === 0) this.dropFolded();
+  }
+
+  private dropFolded(): void {
+    this.folded?.model.dispose();
+    this.folded = undefined;
+  }
+
   forward(x: tf.Tensor4D, o: ForwardOptions): tf.Tensor2D {
+    if (o.training) this.dropFolded();
+    else if (this.folded) {
+      const folded = this.folded.model;
+      return tf.tidy(() => folded.apply(x, { training: false }) as tf.Tensor2D);
+    }
     const pass = o.training && o.dropoutSeed !== undefined && o.sampleIds !== undefined ? { dropoutSeed: o.dropoutSeed, sampleIds: o.sampleIds } : undefined;
     return tf.tidy(() => withPass(pass, () => this.model.apply(x, { training: o.training }) as tf.Tensor2D));
   }
@@ -132,11 +156,13 @@ export class LayersNet implements Net {
 
   setWeights(weights: Float32Array[]): void {
     assignWeights([...this.params, ...this.buffers], this.specs, weights);
+    if (this.folded) setFoldedWeights(this.model, this.folded.model, this.folded.pairs);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.dropFolded();
     this.model.dispose();
   }
 }
