@@ -139,6 +139,8 @@ export class Workload {
 export async function runBench(o: BenchOptions, backendInfo?: BackendInfo): Promise<BenchResult> {
   const info = backendInfo ?? (await initBackend(o.backend));
   const { config, net } = await benchModel(o.model, o.imageSize, o.seed);
+  // Inference runs as `fps` and `evaluate` do: BatchNorm folded into its convs.
+  if (o.mode === 'infer') await net.foldForInference?.();
   const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch, net);
   try {
     for (let i = 0; i < o.warmup; i++) w.run();
@@ -225,6 +227,8 @@ function aggregate(records: { name: string; ms: number }[]): KernelTime[] {
 export async function profileStep(o: Omit<BenchOptions, 'steps' | 'repeats'>, backendInfo?: BackendInfo): Promise<StepProfile> {
   const info = backendInfo ?? (await initBackend(o.backend));
   const { config, net } = await benchModel(o.model, o.imageSize, o.seed);
+  // Inference runs as `fps` and `evaluate` do: BatchNorm folded into its convs.
+  if (o.mode === 'infer') await net.foldForInference?.();
   const w = new Workload(o.mode, config, o.batchSize, o.seed, o.microBatch, net);
   try {
     for (let i = 0; i < Math.max(1, o.warmup); i++) w.run();

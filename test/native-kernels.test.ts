@@ -1,7 +1,8 @@
 // syncgrad's kernels for native TensorFlow (common/backend/native/kernels.ts) against the pure-JS
 // cpu backend on the same inputs: ReLU's gradient, the bias gradient, the max-pool gradient with
-// ties, and the conv with its bias fused; then the seed model's whole gradient, and a training
-// step that leaves neither tfjs tensors nor the binding's TensorFlow handles behind.
+// ties, the conv with its bias fused, and inference with BatchNorm folded into its convs; then the
+// seed model's whole gradient, and a training step that leaves neither tfjs tensors nor the
+// binding's TensorFlow handles behind.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +11,9 @@ import { initBackend } from '../common/backend/select.js';
 import { BATCH_NORM_TRAIN_KERNEL, RELU_GRAD_KERNEL, nativeKernelReport } from '../common/backend/native/kernels.js';
 import { BatchNorm } from '../common/model/layers/batch-norm.js';
 import { Cnn } from '../common/model/cnn.js';
+import { buildModel, createNet } from '../common/model/build.js';
+import type { ModelFactory } from '../common/model/user-model.js';
+import type * as tfl from '@tensorflow/tfjs';
 import { Adam } from '../common/optim/tf-adam.js';
 import { computeGradients, trainStep, type BatchTensors } from '../common/train/step.js';
 import { Rng } from '../common/rng.js';
@@ -224,4 +228,55 @@ test("native kernels - ReLU's and ReLU6's gradients (TensorFlow's ReluGrad and R
   native[1]!.forEach((v, i) => {
     if (x.data[i] === 0 || x.data[i] === 6) assert.ok(v === 0, `relu6' at ${x.data[i]} is ${v}`);
   });
+});
+
+test('native kernels - inference with BatchNorm folded into its convs (resnet18, mobilenet-v2, a Sequential user model) matches the unfolded net on the cpu backend', async () => {
+  const base = { imageSize: 32, channels: 3 as const, classes: 6, dropout: 0 };
+  const sequential: ModelFactory = ({ tf: t, layers, imageSize, channels, classes }) =>
+    t.sequential({
+      layers: [
+        t.layers.conv2d({ inputShape: [imageSize, imageSize, channels], filters: 8, kernelSize: 3, useBias: true, name: 'c1' }),
+        layers.batchNorm({ name: 'bn1' }),
+        t.layers.reLU({ name: 'r1' }),
+        t.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, useBias: false, name: 'dw' }),
+        layers.batchNorm({ name: 'bn2' }),
+        t.layers.flatten(),
+        t.layers.dense({ units: classes }),
+      ],
+    });
+  for (const [choice, folds] of [
+    ['resnet18', 20],
+    ['mobilenet-v2', 52],
+    [sequential, 2],
+  ] as const) {
+    const { config, initial } = await buildModel(choice, base, 3);
+    const rng = new Rng(5);
+    // Running statistics away from their initial 0 and 1, so that folding has something to fold.
+    const weights = initial.map((w, i) =>
+      config.layers!.params[i]!.buffer ? w.map(() => (/variance$/.test(config.layers!.params[i]!.name) ? 0.5 + rng.next() : rng.normal() * 0.1)) : w,
+    );
+    const x = normal(9, [4, 32, 32, 3]);
+    const logits = async (fold: boolean) => {
+      const net = await createNet(config, weights);
+      try {
+        if (fold) await net.foldForInference!();
+        const layersBefore = (net as unknown as { model: tfl.LayersModel }).model.layers.length;
+        const folded = (net as unknown as { folded?: { model: tfl.LayersModel; pairs: unknown[] } }).folded;
+        if (fold) assert.equal(folded?.pairs.length, folds, `${String(config.arch)}: convs folded`);
+        if (fold) assert.ok(folded!.model.layers.length < layersBefore);
+        return tf.tidy(() => Float32Array.from(net.forward(tf.tensor4d(x.data, x.shape as [number, number, number, number]), { training: false }).dataSync()));
+      } finally {
+        net.dispose();
+      }
+    };
+    const folded = await logits(true);
+    await tf.setBackend('cpu');
+    let reference: Float32Array;
+    try {
+      reference = await logits(false);
+    } finally {
+      await tf.setBackend('tensorflow');
+    }
+    assertClose([folded], [reference], 1e-4, `${String(config.arch)} folded`);
+  }
 });

@@ -29,7 +29,7 @@ export const evaluateCommand: CommandModule = (program, { io, exit }) => {
       const { loadTrainedModel } = await import('../../common/run/restore.js');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);
-      const { model, meta } = await loadTrainedModel(flags.model, io.err);
+      const { model, meta } = await loadTrainedModel(flags.model, io.err, { inference: true });
       const passImages = planMicroBatch('auto', backend.kind, model.config, 'worker').infer;
       try {
         const cfg = meta.config as { valFraction?: number; testFraction?: number; seed?: number };

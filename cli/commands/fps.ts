@@ -21,7 +21,7 @@ export const fpsCommand: CommandModule = (program, { io, exit }) => {
       const batches = parseIntFlag(flags.batches, '--batches');
       const batchSize = parseIntFlag(flags.batchSize, '--batch-size');
       const backend = await initBackend(flags.backend);
-      const { model } = await loadTrainedModel(flags.model, io.err);
+      const { model } = await loadTrainedModel(flags.model, io.err, { inference: true });
       try {
         const r = measureFps(model, batches, batchSize, planMicroBatch('auto', backend.kind, model.config, 'worker').infer);
         if (flags.json) io.out(JSON.stringify({ ...r, batches, batchSize, backend: backend.kind }));

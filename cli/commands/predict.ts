@@ -18,7 +18,7 @@ export const predictCommand: CommandModule = (program, { io, exit }) => {
       const { normalizePixels } = await import('../../common/data/normalize.js');
       const { loadTrainedModel } = await import('../../common/run/restore.js');
       await initBackend(flags.backend);
-      const { model, meta } = await loadTrainedModel(flags.model, io.err);
+      const { model, meta } = await loadTrainedModel(flags.model, io.err, { inference: true });
       const { imageSize, channels } = meta.model;
       let failed = 0;
       try {

@@ -28,6 +28,8 @@ export interface Net {
   /** Copies of every tensor, in specs' order. */
   getWeights(): Promise<Float32Array[]>;
   setWeights(weights: Float32Array[]): void;
+  /** For a net that only infers from now on: fold what can be folded (BatchNorm into its conv). */
+  foldForInference?(): Promise<void>;
   dispose(): void;
 }
 

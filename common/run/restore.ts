@@ -10,10 +10,15 @@ export interface TrainedModel {
   meta: CheckpointMeta;
 }
 
-/** The run's newest readable checkpoint (the previous one, with a warning, if the newest is unreadable). */
-export async function loadTrainedModel(run: string, warn?: (line: string) => void): Promise<TrainedModel> {
+/**
+ * The run's newest readable checkpoint (the previous one, with a warning, if the newest is
+ * unreadable). `inference`: the model only infers, with BatchNorm folded into its convs.
+ */
+export async function loadTrainedModel(run: string, warn?: (line: string) => void, o: { inference?: boolean } = {}): Promise<TrainedModel> {
   const found = await loadLatestCheckpoint(run, warn);
   if (!found) throw new CheckpointError(checkpointPath(run), 'checkpoint not found');
   const ckpt = found.checkpoint;
-  return { model: await createNet(ckpt.meta.model, ckpt.weights), meta: ckpt.meta };
+  const model = await createNet(ckpt.meta.model, ckpt.weights);
+  if (o.inference) await model.foldForInference?.();
+  return { model, meta: ckpt.meta };
 }
