@@ -114,7 +114,8 @@ export function computeGradients(model: Net, batch: BatchTensors, o: GradientOpt
           ...model.params.map((v) => grads[v.name]!),
           ...buffers.map((b, i) =>
             tf.tidy(() => {
-              const updated = tf.mul(b, len / n);
+              // One pass is the whole batch: its update is the step's (no weighting to do).
+              const updated = len === n ? tf.clone(b) : tf.mul(b, len / n);
               b.assign(before[i]!);
               return updated;
             }),

@@ -66,10 +66,18 @@ export class BatchNorm extends tf.layers.Layer {
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [input, scale, offset] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
       const save = args[args.length - 1] as tf.GradSaveFunc;
-      const [y, mean, variance, r1, r2, r3] = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAIN_KERNEL, { x: input, scale, offset }, { epsilon });
-      this.updateRunning(mean!, variance!);
-      save([input, scale, r1!, r2!, r3!]);
+      // The kernel updates the running statistics too (kernels.ts): they are state, not part of the loss.
+      const [y, mean, variance, r1, r2, r3] = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(
+          BATCH_NORM_TRAIN_KERNEL,
+          { x: input, scale, offset, mean: this.movingMean.read(), variance: this.movingVariance.read() },
+          { epsilon, momentum: this.momentum },
+        );
+      this.movingMean.write(mean!);
+      this.movingVariance.write(variance!);
       tf.dispose([mean!, variance!]);
+      save([input, scale, r1!, r2!, r3!]);
       return {
         value: y!,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
