@@ -221,6 +221,35 @@ test('models - a layers conv (tf.fused.conv2d, linear) differentiates only what 
   tf.dispose([x, filter, bias]);
 });
 
+test('models - the relu6 activation runs as one Relu6 op each way, with the values of tfjs-layers’ minimum(6, relu(x))', () => {
+  const layer = tf.layers.activation({ activation: 'relu6' });
+  const x = tf.tensor1d([-3, -0.5, 0.25, 2, 5.5, 6.5, 40]);
+  const engine = tf.engine();
+  const kernels: string[] = [];
+  const runKernel = engine.runKernel.bind(engine);
+  engine.runKernel = ((name: string, ...rest: unknown[]) => {
+    kernels.push(name);
+    return (runKernel as (...a: unknown[]) => unknown)(name, ...rest);
+  }) as typeof engine.runKernel;
+  let y: number[];
+  let dx: number[];
+  try {
+    y = Array.from((layer.apply(x) as tf.Tensor).dataSync());
+    dx = Array.from(
+      tf
+        .grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v) as tf.Tensor, 3)))(x)
+        .dataSync(),
+    );
+  } finally {
+    engine.runKernel = runKernel;
+  }
+  assert.deepEqual(y, [0, 0, 0.25, 2, 5.5, 6, 6]);
+  assert.deepEqual(dx, [0, 0, 3, 3, 3, 0, 0]);
+  assert.ok(kernels.includes('Relu6') && !kernels.includes('Minimum'), kernels.join(' '));
+  assert.equal(layer.getConfig()['activation'], 'relu6', 'the topology still says relu6');
+  x.dispose();
+});
+
 test('models - a bad --model is one line naming what is wrong', async () => {
   const train = (model: string, ...more: string[]) =>
     cli(

@@ -12,6 +12,7 @@ import type { LayerSpec, LayersArch, ModelConfig, ParamSpec } from './spec.js';
 import './layers/batch-norm.js';
 import './layers/sample-dropout.js';
 import './lazy-conv.js';
+import './activations.js';
 
 type LayerVariable = tf.LayersModel['weights'][number];
 

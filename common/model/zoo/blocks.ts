@@ -5,6 +5,7 @@
 // bottom and right of an even input, and the weights would see shifted pixels).
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from '../layers/batch-norm.js';
+import '../activations.js';
 
 export type Sym = tf.SymbolicTensor;
 
@@ -34,7 +35,7 @@ export function batchNorm(x: Sym, name: string): Sym {
   return new BatchNorm({ name }).apply(x) as Sym;
 }
 
-/** ReLU, or ReLU6 (`six`): the activation layer runs tf.relu6, whose gradient has a native kernel; tfjs-layers' reLU({ maxValue }) clips instead. */
+/** ReLU, or ReLU6 (`six`): the 'relu6' activation runs tf.relu6 (model/activations.ts), whose gradient has a native kernel; tfjs-layers' reLU({ maxValue }) clips instead. */
 export function relu(x: Sym, name: string, six = false): Sym {
   return (six ? tf.layers.activation({ activation: 'relu6', name }) : tf.layers.reLU({ name })).apply(x) as Sym;
 }
