@@ -10,6 +10,7 @@
 // in-place step is the new weights and nothing is written back. Elsewhere (wasm, which copies into
 // its own heap; a GPU, which keeps device copies) each variable is assigned its new values.
 import * as tf from '@tensorflow/tfjs-core';
+import { COPY_INTO_KERNEL } from '../backend/native/kernels.js';
 import { FlatMemory } from '../kernels/flat-kernels.js';
 import type { AdamState } from './adam.js';
 import { FlatAdam } from './flat-adam.js';
@@ -37,6 +38,8 @@ export class Adam {
   private readonly adopted: (object | undefined)[];
   /** Whether the variables' data is their region of `w`; decided by a probe on the first adoption. */
   private shared: boolean | undefined;
+  /** Tensors [1, size] over each variable's region of `g`, which the backend copies gradients into; decided by a probe on the first step. */
+  private gather: tf.Tensor[] | undefined | false;
 
   /** `params` are stepped; `buffers` (running statistics) take the value given for them in apply(). */
   constructor(
@@ -75,14 +78,47 @@ export class Adam {
     if (grads.length !== this.vars.length) throw new Error(`expected ${this.vars.length} gradients, got ${grads.length}`);
     this.vars.forEach((v, i) => {
       if (this.adopted[i] !== v.dataId) this.adopt(i);
-      this.g.set(grads[i]!.dataSync(), this.offsets[i]);
     });
+    if (!this.gatherInPlace(grads)) grads.forEach((g, i) => this.g.set(g.dataSync(), this.offsets[i]));
     this.flat.apply(this.w, this.g);
     if (this.shared) return;
     this.vars.forEach((v, i) => {
       tf.tidy(() => v.assign(tf.tensor(this.region(this.w, i).slice(), v.shape, 'float32')));
       this.adopted[i] = v.dataId;
     });
+  }
+
+  /**
+   * The gradients copied by the backend straight into `g` (COPY_INTO_KERNEL), where it shares
+   * memory and has the kernel: no array per gradient, one copy. The first step checks every
+   * value against dataSync and keeps the path only if all landed.
+   */
+  private gatherInPlace(grads: readonly tf.Tensor[]): boolean {
+    if (this.gather === false || !this.shared || !tf.getKernel(COPY_INTO_KERNEL, tf.getBackend())) return false;
+    const first = this.gather === undefined;
+    this.gather ??= this.vars.map((v, i) => {
+      const view = tf.tensor(this.region(this.g, i), [1, v.size], 'float32');
+      // tfjs-node hands the array to TensorFlow at its first use: reshape makes that now.
+      tf.tidy(() => tf.reshape(view, [-1]));
+      return view;
+    });
+    const views = this.gather;
+    grads.forEach((g, i) =>
+      tf.tidy(() => {
+        // The kernel's output is `views[i]` again; the tidy disposes that extra handle.
+        tf.engine().runKernel(COPY_INTO_KERNEL, { dst: views[i]!, src: tf.reshape(g, [1, -1]) });
+      }),
+    );
+    const landed = (g: tf.Tensor, i: number) => {
+      const want = g.dataSync();
+      return this.region(this.g, i).every((x, j) => Object.is(x, want[j]));
+    };
+    if (first && !grads.every(landed)) {
+      tf.dispose(views);
+      this.gather = false;
+      return false;
+    }
+    return true;
   }
 
   private region(x: Float32Array, i: number): Float32Array {
@@ -146,5 +182,7 @@ export class Adam {
   /** The variables keep their current values (shared regions stay alive with them). */
   dispose(): void {
     this.adopted.fill(undefined);
+    if (this.gather) tf.dispose(this.gather);
+    this.gather = undefined;
   }
 }

@@ -38,6 +38,13 @@ export const RELU6_GRAD_KERNEL = 'SyncgradRelu6Grad';
 export const BATCH_NORM_TRAIN_KERNEL = 'SyncgradFusedBatchNorm';
 /** FusedBatchNormGradV3: dy, x, scale and the reserve spaces → dx, dscale, doffset. */
 export const BATCH_NORM_GRAD_KERNEL = 'SyncgradFusedBatchNormGrad';
+/**
+ * dst [1, n], src [1, n] → dst, with src's values written into dst's own buffer: TensorFlow's
+ * InplaceUpdate aliases its input. Where dst wraps a typed array's memory (optim/tf-adam.ts), that
+ * is one copy from TensorFlow into JS memory, with no array allocated for it: gathering resnet18's
+ * 11.2 M gradient values this way took 0.78 ms per million against 3.19 for dataSync and a copy.
+ */
+export const COPY_INTO_KERNEL = 'SyncgradCopyInto';
 
 /** What we use of tfjs-node's NodeJSKernelBackend. */
 interface NodeBackend {
@@ -140,6 +147,17 @@ const batchNormGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   );
   tf.dispose([s4!, s5!]);
   return [dx!, dScale!, dOffset!];
+};
+
+const copyInto: KernelFunc = ({ inputs, backend }) => {
+  const { dst, src } = inputs as { dst: tf.TensorInfo; src: tf.TensorInfo };
+  const b = asNode(backend);
+  const row = tf.tensor1d([0], 'int32');
+  try {
+    return b.executeSingleOutput('InplaceUpdate', [attrsOf(b).type()], [dst, row, src]);
+  } finally {
+    row.dispose();
+  }
 };
 
 /** Sum over every axis but the last (a bias gradient) as BiasAddGrad; anything else as before. */
@@ -283,6 +301,9 @@ export function registerNativeKernels(): NativeKernelReport {
   tf.registerKernel({ kernelName: BATCH_NORM_TRAIN_KERNEL, backendName: BACKEND, kernelFunc: batchNormTrain });
   tf.registerKernel({ kernelName: BATCH_NORM_GRAD_KERNEL, backendName: BACKEND, kernelFunc: batchNormGrad });
   report.installed.push(BATCH_NORM_TRAIN_KERNEL, BATCH_NORM_GRAD_KERNEL);
+  // Whether the copy lands where it should is the caller's probe (it knows what memory dst wraps).
+  tf.registerKernel({ kernelName: COPY_INTO_KERNEL, backendName: BACKEND, kernelFunc: copyInto });
+  report.installed.push(COPY_INTO_KERNEL);
   registerActivationGradients();
 
   const reference = <T>(name: string, run: () => T): T => {
