@@ -23,7 +23,7 @@ test(
     assert.match(text, /^ {2}GPU: none \(the CPU build; `syncgrad setup --gpu` installs the CUDA 12 build\)$/m);
     assert.match(
       text,
-      /^ {2}syncgrad's kernels on it: SyncgradReluGrad SyncgradRelu6Grad SyncgradFusedBatchNorm SyncgradFusedBatchNormGrad Sum MaxPoolGrad FusedConv2D$/m,
+      /^ {2}syncgrad's kernels on it: SyncgradReluGrad SyncgradRelu6Grad SyncgradFusedBatchNorm SyncgradFusedBatchNormGrad _MklNativeFusedBatchNormV3 SyncgradCopyInto Sum MaxPoolGrad FusedConv2D$/m,
     );
     assert.match(text, /^ {2}ok {3}tensorflow {2}@tensorflow\/tfjs-node@4\.22\.0$/m);
     assert.match(text, /^auto selects: tensorflow$/m);
