@@ -2,7 +2,7 @@
 // flat vector in wasm memory and stepped there by the kernel every replica of the cluster runs
 // (kernels/adam.ts, FlatMemory.adam). At resnet18's 11.2 M parameters tfjs's AdamOptimizer took
 // 134 ms a step on native TensorFlow, one thread (some 900 ops, each a full pass over a parameter
-// with a new temporary); this takes about half (docs/performance.md).
+// with a new temporary); this takes about 35 ms (docs/performance.md, the zoo).
 //
 // Where the backend computes on host memory it shares with JS (native TensorFlow on the CPU, which
 // wraps a typed array's memory in its tensor when the address is 64-byte aligned, and the cpu
