@@ -186,6 +186,22 @@ function assertOneLine(r: CliResult, needle: string | RegExp): void {
   else assert.match(lines[0]!, needle);
 }
 
+/** `f`'s result and the names of the kernels it ran, in order (the engine's runKernel wrapped while it runs). */
+function withKernelLog<T>(f: () => T): { result: T; kernels: string[] } {
+  const engine = tf.engine();
+  const kernels: string[] = [];
+  const runKernel = engine.runKernel.bind(engine);
+  engine.runKernel = ((name: string, ...rest: unknown[]) => {
+    kernels.push(name);
+    return (runKernel as (...a: unknown[]) => unknown)(name, ...rest);
+  }) as typeof engine.runKernel;
+  try {
+    return { result: f(), kernels };
+  } finally {
+    engine.runKernel = runKernel;
+  }
+}
+
 test('models - a layers conv (tf.fused.conv2d, linear) differentiates only what the tape needs, with the fused op’s gradients', () => {
   const x = tf.randomNormal<tf.Rank.R4>([2, 9, 9, 3], 0, 1, 'float32', 1);
   const filter = tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4], 0, 1, 'float32', 2);
@@ -193,19 +209,12 @@ test('models - a layers conv (tf.fused.conv2d, linear) differentiates only what 
   const loss = (conv: typeof tf.fused.conv2d) => (f: tf.Tensor, b: tf.Tensor) =>
     tf.sum(tf.square(conv({ x, filter: f as tf.Tensor4D, bias: b, strides: 2, pad: 'valid' })));
   const run = (conv: typeof tf.fused.conv2d) => {
-    const engine = tf.engine();
-    const kernels: string[] = [];
-    const runKernel = engine.runKernel.bind(engine);
-    engine.runKernel = ((name: string, ...rest: unknown[]) => {
-      kernels.push(name);
-      return (runKernel as (...a: unknown[]) => unknown)(name, ...rest);
-    }) as typeof engine.runKernel;
-    try {
-      const grads = tf.grads(loss(conv))([filter, bias]);
-      return { grads: grads.map((g) => g.arraySync()), kernels };
-    } finally {
-      engine.runKernel = runKernel;
-    }
+    const { result, kernels } = withKernelLog(() =>
+      tf
+        .grads(loss(conv))([filter, bias])
+        .map((g) => g.arraySync()),
+    );
+    return { grads: result, kernels };
   };
   const lazy = run(tf.fused.conv2d);
   const fusedRun = run(fusedConv2dOriginal);
@@ -224,25 +233,17 @@ test('models - a layers conv (tf.fused.conv2d, linear) differentiates only what 
 test('models - the relu6 activation runs as one Relu6 op each way, with the values of tfjs-layers’ minimum(6, relu(x))', () => {
   const layer = tf.layers.activation({ activation: 'relu6' });
   const x = tf.tensor1d([-3, -0.5, 0.25, 2, 5.5, 6.5, 40]);
-  const engine = tf.engine();
-  const kernels: string[] = [];
-  const runKernel = engine.runKernel.bind(engine);
-  engine.runKernel = ((name: string, ...rest: unknown[]) => {
-    kernels.push(name);
-    return (runKernel as (...a: unknown[]) => unknown)(name, ...rest);
-  }) as typeof engine.runKernel;
-  let y: number[];
-  let dx: number[];
-  try {
-    y = Array.from((layer.apply(x) as tf.Tensor).dataSync());
-    dx = Array.from(
+  const {
+    result: [y, dx],
+    kernels,
+  } = withKernelLog(() => [
+    Array.from((layer.apply(x) as tf.Tensor).dataSync()),
+    Array.from(
       tf
         .grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v) as tf.Tensor, 3)))(x)
         .dataSync(),
-    );
-  } finally {
-    engine.runKernel = runKernel;
-  }
+    ),
+  ]);
   assert.deepEqual(y, [0, 0, 0.25, 2, 5.5, 6, 6]);
   assert.deepEqual(dx, [0, 0, 3, 3, 3, 0, 0]);
   assert.ok(kernels.includes('Relu6') && !kernels.includes('Minimum'), kernels.join(' '));

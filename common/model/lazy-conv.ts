@@ -14,11 +14,10 @@ type FusedConv2DArgs = Parameters<FusedConv2D>[0];
 const fused = tf.fused as { conv2d: FusedConv2D };
 /** tfjs's own fused.conv2d, which tests compare against. */
 export const fusedConv2dOriginal = fused.conv2d;
-const original = fusedConv2dOriginal;
 
 function conv2dLazyGradients(args: FusedConv2DArgs): tf.Tensor4D {
   const linear = (args.activation ?? 'linear') === 'linear';
-  if (tf.engine().state.gradientDepth === 0 || !linear || (args.dataFormat ?? 'NHWC') !== 'NHWC') return original(args) as tf.Tensor4D;
+  if (tf.engine().state.gradientDepth === 0 || !linear || (args.dataFormat ?? 'NHWC') !== 'NHWC') return fusedConv2dOriginal(args) as tf.Tensor4D;
   return tf.tidy(() => {
     const y = tf.conv2d(args.x as tf.Tensor4D, args.filter, args.strides, args.pad, 'NHWC', args.dilations, args.dimRoundingMode);
     return args.bias == null ? y : tf.add(y, args.bias);
